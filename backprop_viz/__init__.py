@@ -1,0 +1,1 @@
+"""backprop_viz: step through backpropagation, one gate at a time."""

@@ -1,0 +1,357 @@
+"""The computational graph: nodes in topological order, forward and backward passes, steps.
+
+``trace(output_var)`` or ``expr("...")`` builds a :class:`Graph`. It evaluates
+forward, then backward, recording every step (see :mod:`backprop_viz.steps`).
+``graph.set(x=1.0)`` runs both passes again with new inputs. Node order and ids
+are deterministic: a depth-first walk from the output, inputs in argument order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from . import ops
+from .errors import ExpressionError
+from .numbers import Value, as_value, fmt, is_finite
+from .ops import Op
+from .steps import BackwardStep, Contribution, ForwardStep, Step
+from .var import Var
+
+Kind = Literal["input", "const", "op"]
+
+
+class Node:
+    """One node of a Graph: an input, a constant, or a gate with its inputs."""
+
+    __slots__ = ("index", "id", "name", "op", "inputs", "value", "grad", "warning", "group", "kind",
+                 "is_output", "__weakref__")
+
+    def __init__(self, index: int, var: Var, inputs: tuple[Node, ...], group: int | None) -> None:
+        self.index = index
+        self.id = f"n{index}"  # stable: same expression, same ids, same drawing
+        self.name: str | None = var.name
+        self.op: Op | None = var.op
+        self.inputs = inputs
+        self.value: Value = var.value
+        self.grad: Value | None = None  # None: not computed yet (never a made-up 0)
+        self.warning: str | None = None
+        self.group = group  # index into Graph.groups, or None
+        self.kind: Kind = "op" if var.op else "const" if var.const else "input"
+        self.is_output = False
+
+    @property
+    def label(self) -> str:
+        """How explanations name this node: its name, ``[symbol]`` for a gate, the number for a constant."""
+        if self.name:
+            return self.name
+        if self.op is not None:
+            return f"[{self.op.symbol}]"
+        return fmt(self.value) if self.kind == "const" else self.id
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return np.shape(self.value)
+
+    def __repr__(self) -> str:
+        return f"Node({self.id} {self.label}: value={fmt(self.value)}, grad={fmt(self.grad)})"
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Analytic against numerical (central difference) gradients, one row per input element."""
+
+    rows: list[tuple[str, float, float, float]]  # (input, analytic, numerical, relative error)
+    worst: float
+    h: float
+
+    def ok(self, tolerance: float = 1e-4) -> bool:
+        return self.worst <= tolerance
+
+    def __str__(self) -> str:
+        lines = [f"{'input':<10} {'analytic':>12} {'numerical':>12} {'rel. error':>11}"]
+        lines += [f"{n:<10} {a:>12.6g} {m:>12.6g} {e:>11.2e}" for n, a, m, e in self.rows]
+        lines.append(f"worst relative error {self.worst:.2e} (central difference, h={self.h:g})")
+        return "\n".join(lines)
+
+    _repr_pretty_ = lambda self, p, cycle: p.text(str(self))  # noqa: E731
+
+
+class Graph:
+    """A computational graph with its recorded forward and backward steps."""
+
+    def __init__(self, output: Var, output_label: str = "f") -> None:
+        order = _topological_order(output)
+        self._vars = order
+        index = {id(v): i for i, v in enumerate(order)}
+        groups: dict[int, int] = {}
+        self.groups: list[str] = []  # label of each box of gates (e.g. an expanded sigmoid)
+        self.nodes: list[Node] = []
+        for i, v in enumerate(order):
+            group = None
+            if v.group is not None:
+                if id(v.group) not in groups:
+                    groups[id(v.group)] = len(self.groups)
+                    self.groups.append(v.group.label)
+                group = groups[id(v.group)]
+            inputs = tuple(self.nodes[index[id(a)]] for a in v.args)
+            self.nodes.append(Node(i, v, inputs, group))
+        self.output = self.nodes[-1]
+        self.output.is_output = True
+        self.output_label = self.output.name or output_label
+        self._by_name: dict[str, Node] = {}
+        for node in self.nodes:
+            if node.name is None:
+                continue
+            if node.name in self._by_name:
+                raise ExpressionError(f"two different nodes are named {node.name!r}; names must be unique")
+            self._by_name[node.name] = node
+        self.inputs = [n for n in self.nodes if n.kind == "input"]
+        self._steps: list[Step] | None = None
+        self._records: dict[int, tuple] = {}
+        self.forward()
+        self.backward()
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def value(self) -> Value:
+        """The output's value."""
+        return self.output.value
+
+    def node(self, name: str) -> Node:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            known = ", ".join(self._by_name) or "none"
+            raise KeyError(f"no node named {name!r}; named nodes: {known}") from None
+
+    def grad(self, name: str) -> Value:
+        """d(output)/d(name), computed by the backward pass."""
+        grad = self.node(name).grad
+        if grad is None:
+            raise RuntimeError("the backward pass has not run yet; call graph.backward()")
+        return grad
+
+    def grads(self) -> dict[str, Value]:
+        """Name to gradient for every named node, in graph order."""
+        return {name: node.grad for name, node in self._by_name.items()}
+
+    def values(self) -> dict[str, Value]:
+        """Name to value for every named node, in graph order."""
+        return {name: node.value for name, node in self._by_name.items()}
+
+    @property
+    def forward_steps(self) -> list[ForwardStep]:
+        return [s for s in self.steps if s.phase == "forward"]
+
+    @property
+    def backward_steps(self) -> list[BackwardStep]:
+        return [s for s in self.steps if s.phase == "backward"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{n.label}: {n.warning}" for n in self.nodes if n.warning]
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __repr__(self) -> str:
+        named = ", ".join(f"{k}={fmt(v)}" for k, v in self.values().items())
+        return f"<Graph: {len(self.nodes)} nodes, {len(self.steps)} steps, {named}>"
+
+    # -- computing -----------------------------------------------------------------------
+    def set(self, **values: object) -> Graph:
+        """New input values; forward and backward run again (steps are re-recorded)."""
+        new = {name: self._checked_input(name, v) for name, v in values.items()}
+        for name, v in new.items():
+            self._by_name[name].value = v
+        self.forward()
+        self.backward()
+        return self
+
+    def forward(self) -> None:
+        """Evaluate every gate in topological order (one forward step each)."""
+        self._steps = None
+        self._records = {}
+        with np.errstate(all="ignore"):
+            for node in self.nodes:
+                node.grad = None
+                node.warning = None
+                op = node.op
+                if op is None:
+                    continue
+                args = [i.value for i in node.inputs]
+                value = node.value = op.forward(*args)
+                if not (value - value == 0 if type(value) is float else is_finite(value)):
+                    node.warning = _domain_warning(op, args, value)
+
+    def backward(self) -> None:
+        """Gradients from the output back to every node, one step per gate (never accumulated twice).
+
+        For each gate it records the local derivatives and downstream gradients; the
+        step objects are made from these records when ``steps`` is first read.
+        """
+        self._steps = None
+        records: dict[int, tuple] = {}
+        for node in self.nodes:
+            node.grad = None
+        out = self.output
+        out.grad = 1.0 if isinstance(out.value, float) else np.ones_like(out.value)
+        backward = ops.backward
+        with np.errstate(all="ignore"):
+            for node in reversed(self.nodes):
+                op = node.op
+                if op is None:
+                    continue
+                locals_, downs = backward(op, node.grad, [i.value for i in node.inputs], node.value)
+                for inp, down in zip(node.inputs, downs):  # noqa: B905 (same length by construction)
+                    before = inp.grad
+                    inp.grad = down if before is None else before + down
+                records[node.index] = (node.grad, locals_, downs)
+        self._records = records
+
+    @property
+    def steps(self) -> list[Step]:
+        """The forward steps in topological order, then the backward steps (seed first)."""
+        if self._steps is None:
+            self._steps = self._make_steps()
+        return self._steps
+
+    def _make_steps(self) -> list[Step]:
+        steps: list[Step] = []
+        for node in self.nodes:
+            if node.op is not None:
+                args = tuple(i.value for i in node.inputs)
+                steps.append(ForwardStep(len(steps), node, args, node.value, node.warning))
+        if not self._records and self.output.op is not None:
+            return steps  # forward only so far
+        out = self.output
+        seed = 1.0 if isinstance(out.value, float) else np.ones_like(out.value)
+        steps.append(BackwardStep(len(steps), out, seed, (), self.output_label))
+        running: dict[int, Value] = {}
+        for node in reversed(self.nodes):
+            if node.index not in self._records:
+                continue
+            upstream, locals_, downs = self._records[node.index]
+            contributions, warning = [], None
+            for k, (inp, down) in enumerate(zip(node.inputs, downs, strict=True)):
+                before = running.get(inp.index)
+                total = running[inp.index] = down if before is None else before + down
+                local = None if locals_ is None else locals_[k]
+                if local is not None and not is_finite(local) and is_finite(node.value):
+                    warning = f"the local derivative into {inp.label} is {fmt(local)}"
+                contributions.append(Contribution(node, inp, k, local, down, before, total))
+            steps.append(BackwardStep(len(steps), node, upstream, tuple(contributions), self.output_label,
+                                      warning or node.warning))
+        return steps
+
+    def write_back(self) -> None:
+        """Copy values and gradients to the Vars the graph was traced from."""
+        for var, node in zip(self._vars, self.nodes, strict=True):
+            var.value, var.grad = node.value, node.grad
+
+    def state_at(self, step: int) -> tuple[list[Value | None], list[Value | None]]:
+        """Each node's value and gradient as known after ``step`` (-1: before the first step).
+
+        None means "not computed yet". Inputs and constants are known from the start.
+        """
+        values: list[Value | None] = [None if n.op else n.value for n in self.nodes]
+        grads: list[Value | None] = [None] * len(self.nodes)
+        for s in self.steps[: step + 1]:
+            if s.phase == "forward":
+                values[s.node.index] = s.value
+            elif s.is_seed:
+                grads[s.node.index] = s.upstream
+            else:
+                for c in s.contributions:
+                    grads[c.input.index] = c.total
+        return values, grads
+
+    # -- checking ------------------------------------------------------------------------
+    def evaluate(self, **values: object) -> Value:
+        """The output for other input values, without touching this graph's state or steps."""
+        current = [n.value for n in self.nodes]
+        for name, v in values.items():
+            current[self._by_name[name].index] = self._checked_input(name, v)
+        with np.errstate(all="ignore"):
+            for n in self.nodes:
+                if n.op is not None:
+                    current[n.index] = n.op.forward(*(current[i.index] for i in n.inputs))
+        return current[-1]
+
+    def check_gradients(self, h: float = 1e-5) -> GradientCheck:
+        """Compare every input's analytic gradient with a central finite difference."""
+        if not isinstance(self.value, float):
+            raise ValueError("gradient checking needs a scalar output")
+        rows = []
+        for node in self.inputs:
+            if node.name is None:
+                continue
+            base = node.value
+            flat = np.atleast_1d(np.asarray(base, dtype=float)).ravel()
+            grad = np.atleast_1d(np.asarray(node.grad, dtype=float)).ravel()
+            for k in range(flat.size):
+                def shifted(delta: float, k: int = k) -> Value:
+                    x = flat.copy()
+                    x[k] += delta
+                    return float(x[0]) if isinstance(base, float) else x.reshape(np.shape(base))
+
+                numerical = (self.evaluate(**{node.name: shifted(h)})
+                             - self.evaluate(**{node.name: shifted(-h)})) / (2 * h)
+                analytic = float(grad[k])
+                error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)
+                label = node.name if flat.size == 1 else f"{node.name}[{k}]"
+                rows.append((label, analytic, numerical, error))
+        worst = max((r[3] for r in rows), default=0.0)
+        return GradientCheck(rows, worst, h)
+
+    def _checked_input(self, name: str, value: object) -> Value:
+        node = self._by_name.get(name)
+        if node is None or node.kind != "input":
+            known = ", ".join(n.name for n in self.inputs if n.name) or "none"
+            raise ExpressionError(f"{name!r} is not an input of this graph; inputs: {known}")
+        try:
+            v = as_value(value, f"input {name!r}")
+        except TypeError as e:
+            raise ExpressionError(str(e)) from None
+        if np.shape(v) != np.shape(node.value):
+            raise ExpressionError(
+                f"input {name!r} must have shape {np.shape(node.value)}, got {np.shape(v)}")
+        return v
+
+
+def _domain_warning(op: Op, args: list[Value], value: Value) -> str:
+    """Why a gate's result is inf or nan, in words, for the step and the drawing."""
+    if all(is_finite(a) for a in args):
+        why = f" ({op.domain})" if op.domain else ""
+        return f"{op.symbol} of {', '.join(fmt(a) for a in args)} is {fmt(value)}{why}"
+    return f"an input is already {', '.join(fmt(a) for a in args if not is_finite(a))}"
+
+
+def _topological_order(output: Var) -> list[Var]:
+    """Depth-first post-order from the output, inputs in argument order; iterative."""
+    order: list[Var] = []
+    seen: set[int] = set()
+    stack: list[tuple[Var, bool]] = [(output, False)]
+    while stack:
+        var, expanded = stack.pop()
+        if expanded:
+            order.append(var)
+            continue
+        if id(var) in seen:
+            continue
+        seen.add(id(var))
+        stack.append((var, True))
+        for arg in reversed(var.args):
+            if id(arg) not in seen:
+                stack.append((arg, False))
+    return order
+
+
+def trace(output: Var, output_label: str = "f") -> Graph:
+    """The Graph of everything ``output`` was computed from."""
+    if not isinstance(output, Var):
+        raise TypeError(f"trace needs a Var, got {type(output).__name__}")
+    return Graph(output, output_label)

@@ -1,0 +1,250 @@
+"""The gates: each knows its forward rule, its local derivatives and how to draw itself.
+
+An elementwise gate gives ``local(args, out)``, one local derivative per input, and
+the backward pass multiplies: downstream = upstream x local. A vector gate
+(matmul, sum) has no single local number; it gives ``vjp(upstream, args, out)``,
+the downstream gradients directly, and ``rules`` says in words what it does.
+
+Conventions at kinks (stated, tested, drawn): max/min give the whole gradient to
+the first input on a tie; relu, abs and hardtanh have derivative 0 at their kinks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .numbers import Value, fmt
+
+Args = tuple[Value, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """A gate kind. ``symbol`` is drawn in the gate, ``formula`` writes the forward rule."""
+
+    name: str
+    symbol: str
+    arity: int
+    forward: Callable[..., Value]
+    local: Callable[[Args, Value], Args] | None = None
+    vjp: Callable[[Value, Args, Value], Args] | None = None
+    formula: str = ""  # "{0} + {1}": how the forward rule reads with inputs filled in
+    rules: tuple[str, ...] = ()  # local derivative per input, in words: ("1", "1")
+    lecture: str | None = None  # the decks' name for the gate's backward pattern
+    domain: str | None = None  # what makes the forward result inf/nan
+    composite: bool = False  # one gate standing for several (the sigmoid as one gate)
+
+    def describe(self, args: list[str]) -> str:
+        """The forward rule with ``args`` (names or numbers) filled in."""
+        wrapped = []
+        for i, a in enumerate(args):
+            bare = f"({{{i}}})" in self.formula or f"({{{i}}}," in self.formula or f", {{{i}}})" in self.formula
+            wrapped.append(f"({a})" if a.startswith("-") and not bare else a)
+        return self.formula.format(*wrapped)
+
+
+def _unbroadcast(grad: Value, like: Value) -> Value:
+    """Sum a broadcast gradient back down to the shape of the input it belongs to."""
+    if isinstance(like, float):
+        return float(np.sum(grad)) if isinstance(grad, np.ndarray) else grad
+    if not isinstance(grad, np.ndarray):
+        return np.full(like.shape, grad)
+    while grad.ndim > like.ndim:
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(like.shape):
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
+def _scalar(x: Value) -> Value:
+    """numpy 0-d results back to plain floats, so scalars stay plain floats."""
+    return float(x) if isinstance(x, np.floating | np.ndarray) and np.ndim(x) == 0 else x
+
+
+def _np(fn: Callable[..., Value]) -> Callable[..., Value]:
+    def call(*args: Value) -> Value:
+        with np.errstate(all="ignore"):
+            return _scalar(fn(*args))
+
+    return call
+
+
+def _exp(a: Value) -> Value:
+    if isinstance(a, float):
+        try:
+            return math.exp(a)
+        except OverflowError:
+            return math.inf
+    with np.errstate(all="ignore"):
+        return np.exp(a)
+
+
+def _sigmoid(a: Value) -> Value:
+    if isinstance(a, float):
+        if a >= 0:
+            return 1.0 / (1.0 + math.exp(-a))
+        e = _exp(a)
+        return e / (1.0 + e)
+    with np.errstate(all="ignore"):
+        return np.where(a >= 0, 1.0 / (1.0 + np.exp(-np.abs(a))), np.exp(-np.abs(a)) / (1.0 + np.exp(-np.abs(a))))
+
+
+def _step(cond: Value) -> Value:
+    """1.0 where cond holds, else 0.0, for floats and arrays alike."""
+    return (1.0 if cond else 0.0) if isinstance(cond, bool | np.bool_) else np.asarray(cond, dtype=float)
+
+
+def _div(a: Value, b: Value) -> Value:
+    if isinstance(a, float) and isinstance(b, float) and b != 0.0:
+        return a / b
+    with np.errstate(all="ignore"):
+        return _scalar(np.divide(a, b))
+
+
+def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
+    a, b = np.asarray(args[0]), np.asarray(args[1])
+    g = np.asarray(g)
+    if a.ndim == 1 and b.ndim == 1:
+        return g * b, g * a
+    if b.ndim == 1:  # matrix @ vector
+        return np.outer(g, b), a.T @ g
+    if a.ndim == 1:  # vector @ matrix
+        return b @ g, np.outer(a, g)
+    return g @ b.T, a.T @ g
+
+
+# -- the fixed set of gates ---------------------------------------------------------------
+
+ADD = Op("add", "+", 2, lambda a, b: a + b, lambda x, o: (1.0, 1.0), formula="{0} + {1}",
+         rules=("1", "1"), lecture="gradient distributor")
+SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda x, o: (1.0, -1.0), formula="{0} − {1}",
+         rules=("1", "-1"))
+MUL = Op("mul", "*", 2, lambda a, b: a * b, lambda x, o: (x[1], x[0]), formula="{0} · {1}",
+         rules=("{1}", "{0}"), lecture="gradient switcher")
+DIV = Op("div", "/", 2, _div, lambda x, o: (_div(1.0, x[1]), _div(-x[0], x[1] * x[1])),
+         formula="{0} / {1}", rules=("1/{1}", "-{0}/{1}²"), domain="division by 0")
+NEG = Op("neg", "*-1", 1, lambda a: -a, lambda x, o: (-1.0,), formula="-1 · {0}", rules=("-1",))
+EXP = Op("exp", "exp", 1, _exp, lambda x, o: (o,), formula="exp({0})", rules=("exp({0})",),
+         domain="exp overflows above about 709")
+LOG = Op("log", "log", 1, _np(np.log), lambda x, o: (_div(1.0, x[0]),), formula="log({0})",
+         rules=("1/{0}",), domain="log needs a positive input")
+SQRT = Op("sqrt", "√", 1, _np(np.sqrt), lambda x, o: (_div(0.5, o),), formula="sqrt({0})",
+          rules=("1/(2 sqrt({0}))",), domain="sqrt needs a non-negative input")
+ABS = Op("abs", "|x|", 1, lambda a: abs(a) if isinstance(a, float) else np.abs(a),
+         lambda x, o: (_np(np.sign)(x[0]),), formula="|{0}|", rules=("sign({0})",))
+RECIP = Op("recip", "1/x", 1, lambda a: _div(1.0, a), lambda x, o: (_div(-1.0, x[0] * x[0]),),
+           formula="1/{0}", rules=("-1/{0}²",), domain="division by 0")
+POW = Op("pow", "^", 2, _np(np.power),
+         lambda x, o: (_np(lambda a, b: b * np.power(a, b - 1))(*x), _np(lambda a, b: o * np.log(a))(*x)),
+         formula="{0}^{1}", rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
+         domain="a power of a negative or zero base")
+MAX = Op("max", "max", 2, lambda a, b: max(a, b) if isinstance(a, float) and isinstance(b, float) else np.maximum(a, b),
+         lambda x, o: (_step(x[0] >= x[1]), _step(x[0] < x[1])), formula="max({0}, {1})",
+         rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"), lecture="gradient router")
+MIN = Op("min", "min", 2, lambda a, b: min(a, b) if isinstance(a, float) and isinstance(b, float) else np.minimum(a, b),
+         lambda x, o: (_step(x[0] <= x[1]), _step(x[0] > x[1])), formula="min({0}, {1})",
+         rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"), lecture="gradient router")
+SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})",
+             rules=("(1 − σ)σ",), composite=True)
+TANH = Op("tanh", "tanh", 1, lambda a: math.tanh(a) if isinstance(a, float) else np.tanh(a),
+          lambda x, o: (1.0 - o * o,), formula="tanh({0})", rules=("1 − tanh²",))
+RELU = Op("relu", "ReLU", 1, lambda a: (a if a > 0 else 0.0) if isinstance(a, float) else np.maximum(a, 0.0),
+          lambda x, o: (_step(x[0] > 0),), formula="ReLU({0})", rules=("1 if {0} > 0 else 0",),
+          lecture="gradient gate (passes where the input is positive)")
+HARDTANH = Op("hardtanh", "hardtanh", 1,
+              lambda a: min(1.0, max(-1.0, a)) if isinstance(a, float) else np.clip(a, -1.0, 1.0),
+              lambda x, o: (_step((x[0] > -1) & (x[0] < 1)) if not isinstance(x[0], float)
+                            else _step(-1 < x[0] < 1),),
+              formula="hardtanh({0})", rules=("1 if -1 < {0} < 1 else 0",))
+SOFTSIGN = Op("softsign", "softsign", 1, lambda a: a / (1.0 + abs(a)) if isinstance(a, float) else a / (1 + np.abs(a)),
+              lambda x, o: (_div(1.0, (1.0 + abs(x[0])) * (1.0 + abs(x[0]))) if isinstance(x[0], float)
+                            else 1 / (1 + np.abs(x[0])) ** 2,),
+              formula="softsign({0})", rules=("1/(1 + |{0}|)²",))
+MATMUL = Op("matmul", "@", 2, lambda a, b: _scalar(np.matmul(a, b)), vjp=_matmul_vjp, formula="{0} @ {1}",
+            rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"))
+SUM = Op("sum", "Σ", 1, lambda a: _scalar(np.sum(a)), vjp=lambda g, x, o: (np.ones_like(x[0]) * g,),
+         formula="sum({0})", rules=("1 for every element",))
+SUMSQ = Op("sumsq", "Σx²", 1, lambda a: _scalar(np.sum(np.square(a))),
+           vjp=lambda g, x, o: (2.0 * np.asarray(x[0]) * g,), formula="sum({0}²)", rules=("2·{0}",))
+
+FUNCTIONS: dict[str, Op] = {op.name: op for op in (
+    EXP, LOG, SQRT, ABS, RECIP, POW, MAX, MIN, SIGMOID, TANH, RELU, HARDTANH, SOFTSIGN, SUM, SUMSQ)}
+FUNCTIONS.update({"maximum": MAX, "minimum": MIN})
+
+
+# -- gates with a constant folded in, drawn the lectures' way: "+1", "*-1", "1/x" ----------
+
+@lru_cache(maxsize=1024)
+def add_const(c: float) -> Op:
+    sym = f"+{fmt(c)}" if c >= 0 else f"−{fmt(-c)}"
+    return Op("add_const", sym, 1, lambda a: a + c, lambda x, o: (1.0,), formula=f"{{0}} {sym[0]} {fmt(abs(c))}",
+              rules=("1",), lecture="gradient distributor")
+
+
+@lru_cache(maxsize=1024)
+def mul_const(c: float) -> Op:
+    return Op("mul_const", f"*{fmt(c)}", 1, lambda a: a * c, lambda x, o: (c,), formula=f"{fmt(c)} · {{0}}",
+              rules=(fmt(c),), lecture="gradient scaler")
+
+
+@lru_cache(maxsize=1024)
+def div_const(c: float) -> Op:
+    return Op("div_const", f"/{fmt(c)}", 1, lambda a: _div(a, c), lambda x, o: (_div(1.0, c),),
+              formula=f"{{0}} / {fmt(c)}", rules=(f"1/{fmt(c)}",), domain="division by 0")
+
+
+@lru_cache(maxsize=1024)
+def const_sub(c: float) -> Op:
+    return Op("const_sub", f"{fmt(c)}−x", 1, lambda a: c - a, lambda x, o: (-1.0,), formula=f"{fmt(c)} − {{0}}",
+              rules=("-1",))
+
+
+@lru_cache(maxsize=1024)
+def const_div(c: float) -> Op:
+    if c == 1.0:
+        return RECIP
+    return Op("const_div", f"{fmt(c)}/x", 1, lambda a: _div(c, a), lambda x, o: (_div(-c, x[0] * x[0]),),
+              formula=f"{fmt(c)} / {{0}}", rules=(f"-{fmt(c)}/{{0}}²",), domain="division by 0")
+
+
+@lru_cache(maxsize=1024)
+def pow_const(c: float) -> Op:
+    def local(x: Args, o: Value) -> Args:
+        if c == 0:
+            return (0.0 if isinstance(x[0], float) else np.zeros_like(x[0]),)
+        return (_np(lambda a: c * np.power(a, c - 1))(x[0]),)
+
+    return Op("pow_const", f"^{fmt(c)}", 1, _np(lambda a: np.power(a, c)), local, formula=f"{{0}}^{fmt(c)}",
+              rules=(f"{fmt(c)}·{{0}}^{fmt(c - 1)}",), domain="a power of a negative or zero base")
+
+
+@lru_cache(maxsize=1024)
+def const_pow(c: float) -> Op:
+    return Op("const_pow", f"{fmt(c)}^x", 1, _np(lambda a: np.power(c, a)),
+              lambda x, o: (_np(lambda out: out * np.log(c))(o),), formula=f"{fmt(c)}^{{0}}",
+              rules=(f"{fmt(c)}^{{0}}·log({fmt(c)})",), domain="a power of a negative or zero base")
+
+
+# The sigmoid expanded into the four gates the decks draw: *-1, exp, +1, 1/x.
+SIGMOID_EXPANSION: tuple[Op, ...] = (NEG, EXP, add_const(1.0), RECIP)
+
+
+def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | None, Args]:
+    """Local derivatives (None for vector gates) and the downstream gradient of each input.
+
+    Call inside ``np.errstate(all="ignore")``: a domain problem gives inf/nan, not a warning.
+    """
+    if op.vjp is not None:
+        return None, tuple(_scalar(d) for d in op.vjp(upstream, args, out))
+    locals_ = op.local(args, out)
+    if type(upstream) is float and all(type(v) is float for v in locals_):
+        return locals_, tuple(upstream * v for v in locals_)
+    locals_ = tuple(_scalar(v) for v in locals_)
+    downs = tuple(_unbroadcast(np.multiply(upstream, v), a) for v, a in zip(locals_, args, strict=True))
+    return locals_, tuple(_scalar(d) for d in downs)

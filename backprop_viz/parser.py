@@ -1,0 +1,270 @@
+"""Expression strings, as students type them, to graphs: parsed with ``ast``, never evaluated.
+
+    expr("(x + y) * z", x=-2, y=5, z=-4)
+    expr("q = x + y; f = q * z", x=-2, y=5, z=-4)    # names the intermediate q
+
+Only numbers, names, ``+ - * / ** @``, unary minus and calls of the functions in
+:data:`backprop_viz.ops.FUNCTIONS` are accepted; everything else (attributes,
+subscripts, lambdas, comprehensions, keywords, underscores, non-ASCII look-alikes)
+is refused with an :class:`ExpressionError` that points at the place.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+
+from . import ops
+from .errors import ExpressionError
+from .graph import Graph, trace
+from .numbers import as_value, fmt, is_finite
+from .var import Var, apply
+
+MAX_SOURCE = 10_000  # characters; a lecture expression is a few dozen
+MAX_NODES = 5_000  # syntax-tree nodes
+
+CONSTANTS = {"pi": math.pi, "e": math.e}
+
+_BINARY: dict[type, tuple[str, Callable]] = {
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+    ast.Pow: ("**", operator.pow),
+    ast.MatMult: ("@", operator.matmul),
+}
+_CONSTANT_FOLD = {ast.Add: ops.ADD, ast.Sub: ops.SUB, ast.Mult: ops.MUL, ast.Div: ops.DIV, ast.Pow: ops.POW}
+
+_REFUSED = {
+    ast.Attribute: "attribute access (a '.') is not allowed",
+    ast.Subscript: "subscripts like a[0] are not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "generator expressions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.NamedExpr: "the walrus operator := is not allowed",
+    ast.Starred: "starred arguments (*args) are not allowed",
+    ast.Compare: "comparisons are not supported; use max(a, b) or min(a, b)",
+    ast.BoolOp: "'and' / 'or' are not supported",
+    ast.IfExp: "'... if ... else ...' is not supported; use max, min or relu",
+    ast.keyword: "keyword arguments are not allowed; pass arguments by position",
+    ast.AugAssign: "augmented assignment like '+=' is not allowed; write 'q = q + x'",
+}
+
+
+def expr(source: str, /, inputs: Mapping[str, object] | None = None, *, expand: bool = False,
+         output: str = "f", **kw_inputs: object) -> Graph:
+    """Parse ``source`` into a Graph, evaluated forward and backward.
+
+    Input values come as keywords (``x=-2``) or, for names that clash with the
+    options, in the ``inputs`` mapping. ``expand=True`` draws each sigmoid as its
+    four gates. ``output`` names the output when the last line is not an assignment.
+    """
+    values = {**(inputs or {}), **kw_inputs}
+    out = build(source, values, expand=expand)
+    return trace(out, output_label=output)
+
+
+def build(source: str, values: Mapping[str, object], *, expand: bool = False) -> Var:
+    """Parse ``source`` and build its Vars; the last statement's result is returned."""
+    tree = _parse(source)
+    return _Builder(source, values, expand).run(tree)
+
+
+def _parse(source: str) -> ast.Module:
+    if not isinstance(source, str):
+        raise ExpressionError(f"an expression must be a string, not {type(source).__name__}")
+    if len(source) > MAX_SOURCE:
+        raise ExpressionError(f"the expression is too long ({len(source):,} characters; the limit is "
+                              f"{MAX_SOURCE:,})")
+    for i, ch in enumerate(source):
+        if not (ch.isascii() and (ch.isprintable() or ch in "\n\t\r")):
+            line = source.count("\n", 0, i) + 1
+            column = i - (source.rfind("\n", 0, i) + 1) + 1
+            what = f"the character {ch!r} (U+{ord(ch):04X})"
+            raise ExpressionError(f"{what} is not allowed: use ASCII letters, digits and + - * / ** @ ( )",
+                                  source, line, column)
+    if not source.strip():
+        raise ExpressionError("the expression is empty")
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as e:
+        raise ExpressionError(f"syntax error: {e.msg}", source, e.lineno, e.offset) from None
+    except (RecursionError, MemoryError, ValueError) as e:
+        raise ExpressionError(f"the expression cannot be parsed: nested too deeply ({type(e).__name__})") \
+            from None
+    _check(tree, source)
+    return tree
+
+
+def _check(tree: ast.Module, source: str) -> None:
+    """Refuse, before anything is built, every construct outside the fixed set."""
+    allowed = (ast.Module, ast.Assign, ast.Expr, ast.Name, ast.Load, ast.Store, ast.Constant, ast.BinOp,
+               ast.UnaryOp, ast.Call, ast.USub, ast.UAdd, *_BINARY)
+    count = 0
+    for node in ast.walk(tree):
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"the expression is too large (more than {MAX_NODES:,} parts)")
+        where = (source, getattr(node, "lineno", None), _column(node))
+        if type(node) in _REFUSED:
+            raise ExpressionError(_REFUSED[type(node)], *where)
+        if not isinstance(node, allowed):
+            what = type(node).__name__
+            raise ExpressionError(f"{what} is not allowed: use numbers, names, + - * / ** @ and the functions "
+                                  f"{', '.join(sorted(ops.FUNCTIONS))}", *where)
+        if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or
+                                               not isinstance(node.value, int | float)):
+            raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}", *where)
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise ExpressionError(f"names starting with '_' are not allowed ({node.id!r})", *where)
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                raise ExpressionError("only the built-in functions can be called, by name", *where)
+            name = node.func.id
+            if name not in ops.FUNCTIONS:
+                raise ExpressionError(f"unknown function {name!r}; known functions: "
+                                      f"{', '.join(sorted(ops.FUNCTIONS))}", *where)
+            if node.keywords:
+                raise ExpressionError(_REFUSED[ast.keyword], *where)
+            arity = ops.FUNCTIONS[name].arity
+            if len(node.args) != arity:
+                raise ExpressionError(f"{name} takes {arity} argument{'s' * (arity > 1)}, "
+                                      f"got {len(node.args)}", *where)
+        if isinstance(node, ast.Assign) and (len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name)):
+            raise ExpressionError("assign to one plain name, like 'q = x + y'", *where)
+
+
+def _column(node: ast.AST) -> int | None:
+    offset = getattr(node, "col_offset", None)
+    return None if offset is None else offset + 1
+
+
+class _Builder:
+    """Builds Vars from a checked syntax tree, iteratively (no recursion on deep input)."""
+
+    def __init__(self, source: str, values: Mapping[str, object], expand: bool) -> None:
+        self.source, self.values, self.expand = source, dict(values), expand
+        self.env: dict[str, Var | float] = {}  # assigned names
+        self.inputs: dict[str, Var] = {}
+
+    def error(self, message: str, node: ast.AST) -> ExpressionError:
+        return ExpressionError(message, self.source, getattr(node, "lineno", None), _column(node))
+
+    def run(self, tree: ast.Module) -> Var:
+        result: Var | float | None = None
+        for k, stmt in enumerate(tree.body):
+            last = k == len(tree.body) - 1
+            if isinstance(stmt, ast.Expr):
+                if not last:
+                    raise self.error("this line computes a value that is never used; assign it, "
+                                     "like 'q = ...'", stmt)
+                result = self.evaluate(stmt.value)
+            else:
+                name = stmt.targets[0].id
+                if name in self.env or name in self.inputs:
+                    raise self.error(f"{name!r} already has a value; each name is assigned once", stmt)
+                if name in ops.FUNCTIONS or name in CONSTANTS:
+                    raise self.error(f"{name!r} is a built-in name and cannot be assigned", stmt)
+                value = self.evaluate(stmt.value)
+                if isinstance(value, Var) and value.name is None:
+                    value.named(name)
+                self.env[name] = value
+                result = value
+        unused = sorted(set(self.values) - set(self.inputs))
+        if unused:
+            raise ExpressionError(f"value given for {', '.join(map(repr, unused))}, which the expression "
+                                  f"does not use; its inputs are {', '.join(self.inputs) or 'none'}")
+        if not isinstance(result, Var):
+            return Var(result, const=True)
+        return result
+
+    def evaluate(self, root: ast.expr) -> Var | float:
+        done: dict[int, Var | float] = {}
+        stack: list[tuple[ast.expr, bool]] = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            children = _children(node)
+            if not ready:
+                stack.append((node, True))
+                stack.extend((c, False) for c in reversed(children))
+                continue
+            args = [done.pop(id(c)) for c in children]
+            done[id(node)] = self.combine(node, args)
+        return done[id(root)]
+
+    def combine(self, node: ast.expr, args: list[Var | float]) -> Var | float:
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return self.lookup(node)
+        if isinstance(node, ast.UnaryOp):
+            (a,) = args
+            return a if isinstance(node.op, ast.UAdd) else -a
+        if isinstance(node, ast.BinOp):
+            a, b = args
+            symbol, fn = _BINARY[type(node.op)]
+            if isinstance(a, float) and isinstance(b, float):
+                if type(node.op) not in _CONSTANT_FOLD:
+                    raise self.error(f"{symbol} needs arrays, not numbers", node)
+                return self.folded(_CONSTANT_FOLD[type(node.op)].forward(a, b), node)
+            try:
+                return fn(a, b)
+            except ValueError as e:  # numpy shape mismatch
+                raise self.error(f"{symbol} cannot combine these values: {e}", node) from None
+        if isinstance(node, ast.Call):
+            op = ops.FUNCTIONS[node.func.id]
+            if all(isinstance(a, float) for a in args):
+                return self.folded(op.forward(*args), node)
+            if op is ops.SIGMOID and self.expand:
+                return _as_var(args[0]).sigmoid(expand=True)
+            try:
+                return apply(op, *args)
+            except ValueError as e:
+                raise self.error(f"{node.func.id} cannot take these values: {e}", node) from None
+        raise self.error(f"{type(node).__name__} is not allowed", node)  # unreachable after _check
+
+    def folded(self, value: object, node: ast.expr) -> float:
+        value = float(value)
+        if not is_finite(value):
+            raise self.error(f"this constant part evaluates to {fmt(value)}", node)
+        return value
+
+    def lookup(self, node: ast.Name) -> Var | float:
+        name = node.id
+        if name in self.env:
+            return self.env[name]
+        if name in self.inputs:
+            return self.inputs[name]
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in ops.FUNCTIONS:
+            raise self.error(f"{name!r} is a function; call it, like {name}(x)", node)
+        if name not in self.values:
+            known = sorted({*self.values, *self.env, *CONSTANTS})
+            raise self.error(f"no value for {name!r}; known names: {', '.join(known) or 'none'} "
+                             f"(give it as expr(..., {name}=...))", node)
+        try:
+            var = Var(as_value(self.values[name], f"input {name!r}"), name=name)
+        except TypeError as e:
+            raise self.error(str(e), node) from None
+        self.inputs[name] = var
+        return var
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _as_var(x: Var | float) -> Var:
+    return x if isinstance(x, Var) else Var(x, const=True)

@@ -10,6 +10,7 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 ``steps`` (the recorded steps and their explanations).
 """
 
+from .deck import compare
 from .errors import ExpressionError
 from .graph import Graph, GradientCheck, Node, trace
 from .numbers import fmt
@@ -20,5 +21,5 @@ from .var import Group, Var, maximum, minimum, variables
 
 __all__ = [
     "BackwardStep", "Contribution", "ExpressionError", "FUNCTIONS", "ForwardStep", "GradientCheck", "Graph",
-    "Group", "Node", "Op", "Step", "Var", "expr", "fmt", "maximum", "minimum", "trace", "variables",
+    "Group", "Node", "Op", "Step", "Var", "compare", "expr", "fmt", "maximum", "minimum", "trace", "variables",
 ]

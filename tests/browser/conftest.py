@@ -461,3 +461,91 @@ def export_notebook(widget_js, tmp_path):
         return Export(executed, html, state)
 
     return export
+
+
+# --------------------------------------------------------------------------- step latency
+
+# Installed in the page: on each arrow keydown (capture phase, so before any widget
+# handles it) note performance.now(), then poll once per animation frame until the
+# visible frame's key (``frameKey(root)``) differs. ``frame`` is the time to the first
+# animation frame that renders the new step; ``dom`` the time to the DOM change
+# (MutationObserver).
+LATENCY_JS = """([rootSelector, frameKeySource]) => {
+    const root = document.querySelector(rootSelector);
+    const frameKey = new Function('root', 'return (' + frameKeySource + ')(root);');
+    const state = window.__bvLatency = {frame: [], dom: [], misses: 0};
+    document.addEventListener('keydown', (event) => {
+        if (!['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'].includes(event.key)) return;
+        const t0 = performance.now();
+        const before = frameKey(root);
+        let domAt = null;
+        const observer = new MutationObserver(() => {
+            if (domAt === null && frameKey(root) !== before) domAt = performance.now();
+        });
+        observer.observe(root, {childList: true, subtree: true, attributes: true, characterData: true});
+        const poll = () => {
+            const now = performance.now();
+            if (frameKey(root) !== before) {
+                observer.disconnect();
+                state.frame.push(now - t0);
+                state.dom.push((domAt ?? now) - t0);
+            } else if (now - t0 > 5000) {
+                observer.disconnect();
+                state.misses += 1;
+                state.frame.push(null);
+                state.dom.push(null);
+            } else {
+                requestAnimationFrame(poll);
+            }
+        };
+        requestAnimationFrame(poll);
+    }, true);
+    return frameKey(root);
+}"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, steps: int,
+                         samples: int = 30) -> dict:
+    """Press arrow keys on the focused step slider ``samples`` times; time each new frame.
+
+    ``focus()`` focuses the slider; ``steps`` is the number of frames, so the walk
+    turns round at either end (a key press at an end would change nothing).
+    """
+    page.evaluate(LATENCY_JS, [root_selector, frame_key_js])
+    focus()
+    position, direction = 0, 1
+    for i in range(samples):
+        if not 0 <= position + direction < steps:
+            direction = -direction
+        page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
+        position += direction
+        page.wait_for_function("n => window.__bvLatency.frame.length >= n", arg=i + 1, timeout=10_000)
+    state = page.evaluate("window.__bvLatency")
+    frame = [v for v in state["frame"] if v is not None]
+    dom = [v for v in state["dom"] if v is not None]
+    assert frame, "no step key press changed the frame"
+
+    def summary(values):
+        return {
+            "median": round(percentile(values, 50), 2),
+            "p90": round(percentile(values, 90), 2),
+            "min": round(min(values), 2),
+            "max": round(max(values), 2),
+        }
+
+    return {
+        "samples": len(frame),
+        "misses": state["misses"],
+        "key_to_frame_ms": summary(frame),
+        "key_to_dom_ms": summary(dom),
+        "raw_key_to_frame_ms": [round(v, 2) for v in frame],
+    }

@@ -7,19 +7,25 @@
 
 Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 ``parser`` (expression strings), ``graph`` (the graph and its passes),
-``steps`` (the recorded steps and their explanations).
+``steps`` (the recorded steps and their explanations), ``layout`` (where nodes go, once),
+``frames`` (what each frame shows), ``draw`` (Graphviz diagrams and SVG frames), ``stepper``
+(the widget), ``export`` (GIF, PDF, standalone HTML), ``quiz`` (exercises), ``deck`` (deck tables).
 """
 
 from .deck import compare
+from .draw import render
 from .errors import ExpressionError
-from .graph import Graph, GradientCheck, Node, trace
+from .graph import GradientCheck, Graph, Node, trace
 from .numbers import fmt
 from .ops import FUNCTIONS, Op
 from .parser import expr
+from .quiz import Quiz, quiz
+from .stepper import Stepper
 from .steps import BackwardStep, Contribution, ForwardStep, Step
 from .var import Group, Var, maximum, minimum, variables
 
 __all__ = [
     "BackwardStep", "Contribution", "ExpressionError", "FUNCTIONS", "ForwardStep", "GradientCheck", "Graph",
-    "Group", "Node", "Op", "Step", "Var", "compare", "expr", "fmt", "maximum", "minimum", "trace", "variables",
+    "GraphvizMissing", "Group", "Node", "Op", "Quiz", "Step", "Stepper", "Var", "compare", "expr", "fmt", "maximum",
+    "minimum", "quiz", "render", "trace", "variables",
 ]

@@ -293,13 +293,8 @@ class Graph:
             flat = np.atleast_1d(np.asarray(base, dtype=float)).ravel()
             grad = np.atleast_1d(np.asarray(node.grad, dtype=float)).ravel()
             for k in range(flat.size):
-                def shifted(delta: float, k: int = k) -> Value:
-                    x = flat.copy()
-                    x[k] += delta
-                    return float(x[0]) if isinstance(base, float) else x.reshape(np.shape(base))
-
-                numerical = (self.evaluate(**{node.name: shifted(h)})
-                             - self.evaluate(**{node.name: shifted(-h)})) / (2 * h)
+                numerical = (self.evaluate(**{node.name: _shifted(base, flat, k, h)})
+                             - self.evaluate(**{node.name: _shifted(base, flat, k, -h)})) / (2 * h)
                 analytic = float(grad[k])
                 error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)
                 label = node.name if flat.size == 1 else f"{node.name}[{k}]"
@@ -320,6 +315,13 @@ class Graph:
             raise ExpressionError(
                 f"input {name!r} must have shape {np.shape(node.value)}, got {np.shape(v)}")
         return v
+
+
+def _shifted(base: Value, flat: np.ndarray, k: int, delta: float) -> Value:
+    """``base`` with its ``k``-th element moved by ``delta``."""
+    x = flat.copy()
+    x[k] += delta
+    return float(x[0]) if isinstance(base, float) else x.reshape(np.shape(base))
 
 
 def _domain_warning(op: Op, args: list[Value], value: Value) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .numbers import Value, fmt, fmt_paren
+from .numbers import Value, fmt
 
 if TYPE_CHECKING:
     from .graph import Node

@@ -1,0 +1,322 @@
+"""Drawing a graph at a step, CS231n style: wires left to right, the value above each wire, its gradient below.
+
+``render(g, step)`` gives a ``graphviz.Digraph`` (it displays inline in Jupyter
+and saves to SVG, PNG, PDF). Every drawing of a graph uses one layout (see
+``layout.py``), so nothing moves between steps or when inputs change.
+
+For the stepper, ``FramePainter`` turns the same drawing into an SVG template
+once (one Graphviz call, with tokens in place of texts and colours) and then
+fills it in for each frame with plain string joins: no Graphviz call per frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import graphviz
+
+from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, frames_of
+from .graph import Graph
+from .layout import FONT, Layout, dot_program, layout_of, node_text
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of a diagram. Values and gradients differ by position and prefix (∂), not only by hue."""
+
+    name: str
+    text: str
+    muted: str
+    wire: str
+    future: str
+    active: str
+    value: str
+    grad: str
+    gate_fill: str
+    current_fill: str
+    cluster: str
+    warning: str
+    warning_fill: str
+
+
+# Okabe-Ito colours: distinguishable with every common colour vision deficiency.
+LIGHT = Theme("light", text="#000000", muted="#b0b0b0", wire="#404040", future="#c8c8c8", active="#e69f00",
+              value="#0072b2", grad="#d55e00", gate_fill="#ffffff", current_fill="#f0e442", cluster="#999999",
+              warning="#cc0000", warning_fill="#ffd6d6")
+DARK = Theme("dark", text="#eeeeee", muted="#5a5a5a", wire="#c0c0c0", future="#505050", active="#f0e442",
+             value="#56b4e9", grad="#ff9a5c", gate_fill="#2b2b2b", current_fill="#7a6a00", cluster="#777777",
+             warning="#ff6b6b", warning_fill="#5a1a1a")
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def theme_of(theme: str | Theme) -> Theme:
+    if isinstance(theme, Theme):
+        return theme
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}: use 'light' or 'dark'")
+    return THEMES[theme]
+
+
+# What each drawn thing's colour is, by its state (FUTURE, KNOWN, CURRENT, WARNING).
+def _colours(t: Theme) -> dict[str, tuple[str, str, str, str]]:
+    return {
+        "node_text": (t.muted, t.text, t.text, t.warning),
+        "gate_line": (t.future, t.wire, t.text, t.warning),
+        "gate_fill": (t.gate_fill, t.gate_fill, t.current_fill, t.warning_fill),
+        "wire": (t.future, t.wire, t.active, t.wire),
+        "value": (t.value, t.value, t.value, t.value),
+        "grad": (t.grad, t.grad, t.grad, t.grad),
+        "static_text": (t.text, t.text, t.text, t.text),
+        "cluster": (t.cluster, t.cluster, t.cluster, t.cluster),
+    }
+
+
+STATE_CLASS = {FUTURE: "bv-future", KNOWN: "bv-known", CURRENT: "bv-current", WARNING: "bv-warning"}
+
+# Line widths and dashes by state, for the SVG frames (Graphviz attributes do it in render()).
+FRAME_CSS = (
+    ".bv-current>ellipse{stroke-width:3px}.bv-edge.bv-current>path{stroke-width:2.5px}"
+    ".bv-edge.bv-future>path{stroke-dasharray:5 3}.bv-warning>ellipse{stroke-width:2.5px;stroke-dasharray:4 2}"
+)
+
+Paint = Callable[[str, str, int], str]  # (kind, element key, state) -> attribute text
+
+
+def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint, text: Paint,
+            css_class: Paint | None = None) -> graphviz.Digraph:
+    """The diagram of ``frame`` at the fixed positions of ``layout`` (drawn by ``neato -n2``).
+
+    ``colour`` and ``text`` give each attribute; render() passes real colours and
+    words, the frame template passes tokens it fills in later.
+    """
+    d = Diagram(name="backprop", engine="neato")
+    d.attr("graph", bb=layout.bb, bgcolor="transparent", fontname=FONT, fontcolor=colour("static_text", "g", 1),
+           splines="true")
+    d.attr("node", fontname=FONT, fontsize="16")
+    d.attr("edge", fontname=FONT, fontsize="13", arrowsize="0.7")
+    css = css_class or (lambda kind, key, state: "")
+    clusters: dict[int, list[int]] = {}
+    for node in g.nodes:
+        if node.group is not None:
+            clusters.setdefault(node.group, []).append(node.index)
+
+    def add_node(target: graphviz.Digraph, i: int) -> None:
+        node, state = g.nodes[i], frame.node_state[i]
+        key = node.id
+        width, height = layout.node_size[i]
+        attrs = {"pos": layout.node_pos[i], "width": width, "height": height, "fixedsize": "true",
+                 "label": node_text(node), "id": key, "fontcolor": colour("node_text", key, state),
+                 "class": f"bv-{key} {css('node', key, state)}".strip()}
+        if node.kind == "op":
+            attrs |= {"shape": "circle", "style": "filled", "fillcolor": colour("gate_fill", key, state),
+                      "color": colour("gate_line", key, state)}
+            if state in (CURRENT, WARNING) and css_class is None:
+                attrs["penwidth"] = "3" if state == CURRENT else "2.5"
+                attrs["style"] = "filled" if state == CURRENT else "filled,dashed"
+        else:
+            attrs |= {"shape": "plaintext"}
+        if i in layout.node_xlp:
+            attrs |= {"xlabel": text("node_note", key, i), "xlp": layout.node_xlp[i]}
+        target.node(key, **attrs)
+
+    for node in g.nodes:
+        if node.group is None:
+            add_node(d, node.index)
+    for k, members in clusters.items():
+        with d.subgraph(name=f"cluster_{k}") as c:
+            c.attr(bb=layout.cluster_bb.get(k, ""), label=g.groups[k], style="rounded,dashed",
+                   color=colour("cluster", f"c{k}", 1), fontcolor=colour("cluster", f"c{k}", 1), fontsize="14")
+            for i in members:
+                add_node(c, i)
+    d.node("sink", label=g.output_label, shape="plaintext", pos=layout.sink_pos, width=layout.sink_size[0],
+           height=layout.sink_size[1], fontsize="18", fontcolor=colour("static_text", "sink", 1))
+    for k, wire in enumerate(layout.edges):
+        state = frame.edge_state[k]
+        key = wire.key
+        x, y = map(float, layout.edge_lp[key].split(","))
+        attrs = {
+            "pos": layout.edge_pos[key], "id": key,
+            "class": f"bv-edge {css('edge', key, state)}".strip(),
+            "color": colour("wire", key, state),
+            "label": text("value", key, k), "lp": f"{x:.2f},{y + 10:.2f}", "fontcolor": colour("value", key, state),
+            "headlabel": text("grad", key, k), "head_lp": f"{x:.2f},{y - 17:.2f}",
+            "labelfontcolor": colour("grad", key, state),
+        }
+        if css_class is None:
+            if state == CURRENT:
+                attrs["penwidth"] = "2.5"
+            elif state == FUTURE:
+                attrs["style"] = "dashed"
+        dst = "sink" if wire.dst is None else g.nodes[wire.dst].id
+        d.edge(g.nodes[wire.src].id, dst, **attrs)
+    return d
+
+
+class Diagram(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose positions are fixed: always drawn with ``neato -n2``, quietly."""
+
+    def pipe(self, *args, **kwargs):  # noqa: D102 - graphviz.Digraph.pipe with fixed positions
+        dot_program()
+        kwargs.setdefault("neato_no_op", 2)
+        kwargs.setdefault("quiet", True)
+        return super().pipe(*args, **kwargs)
+
+    def render(self, *args, **kwargs):  # noqa: D102 - graphviz.Digraph.render with fixed positions
+        dot_program()
+        kwargs.setdefault("neato_no_op", 2)
+        kwargs.setdefault("quiet", True)
+        return super().render(*args, **kwargs)
+
+
+def _real(theme: Theme, frame: Frame) -> tuple[Paint, Paint]:
+    table = _colours(theme)
+
+    def colour(kind: str, key: str, state: int) -> str:
+        return table[kind][state]
+
+    def text(kind: str, key: str, index: int) -> str:
+        if kind == "node_note":
+            return "\n".join(line or " " for line in frame.node_note[index].split("\n"))
+        if kind == "value":
+            return frame.edge_value[index] or " "
+        return f"{frame.edge_grad[index] or ' '}\n{frame.edge_note[index] or ' '}"
+
+    return colour, text
+
+
+def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str | Theme = "light") -> Diagram:
+    """The diagram of ``g`` after ``step`` steps (default: all of them), as a ``graphviz.Digraph``.
+
+    Step 0 shows only the inputs; step ``k`` highlights what ``g.steps[k - 1]`` did.
+    ``scale`` enlarges everything (projectors); ``theme`` is "light" or "dark".
+    """
+    dot_program()
+    frames = frames_of(g)
+    k = len(frames) - 1 if step is None else step
+    if not 0 <= k < len(frames):
+        raise IndexError(f"step {k} is out of range: this graph has steps 0 to {len(frames) - 1}")
+    t = theme_of(theme)
+    colour, text = _real(t, frames[k])
+    d = digraph(g, layout_of(g), frames[k], t, colour, text)
+    d.attr("graph", dpi=f"{96 * scale:g}")
+    return d
+
+
+# -- the fast path: one template, filled in per frame ------------------------------------------
+
+_TOKEN = re.compile(r"@(\d+)@|#fe([0-9a-f]{4})")
+
+
+class FramePainter:
+    """SVG frames of one graph, from a template drawn once by Graphviz.
+
+    Texts are tokens ``@k@`` and colours tokens ``#feKKKK`` in the template; a
+    frame is the template with each token replaced, by a list lookup and a join.
+    """
+
+    def __init__(self, g: Graph, theme: str | Theme = "light", scale: float = 1.0) -> None:
+        self.graph, self.theme, self.scale = g, theme_of(theme), scale
+        self.layout = layout_of(g)
+        self._colour_specs: list[tuple[str, int]] = []  # (kind, element index)
+        self._text_specs: list[tuple[str, int, int]] = []  # (kind, index, line)
+        self._element: dict[str, int] = {}
+        self._parts: list[str] = []
+        self._slots: list[tuple[bool, int]] = []
+        self._build()
+
+    def _element_index(self, key: str) -> int:
+        return self._element.setdefault(key, len(self._element))
+
+    def _build(self) -> None:
+        g = self.graph
+        placeholder = frames_of_structure(g)
+
+        def colour(kind: str, key: str, state: int) -> str:
+            self._colour_specs.append((kind, self._element_index(key)))
+            return f"#fe{len(self._colour_specs) - 1:04x}"
+
+        def token(kind: str, index: int, line: int = 0) -> str:
+            self._text_specs.append((kind, index, line))
+            return f"@{len(self._text_specs) - 1}@"
+
+        def text(kind: str, key: str, index: int) -> str:
+            if kind == "node_note":
+                lines = placeholder.node_note[index].count("\n") + 1
+                return "\n".join(token(kind, index, k) for k in range(lines))
+            if kind == "grad":
+                return token("grad", index) + "\n" + token("note", index)
+            return token(kind, index)
+
+        def css_class(kind: str, key: str, state: int) -> str:
+            return token("class", self._element_index(key))
+
+        svg = digraph(g, self.layout, placeholder, self.theme, colour, text, css_class).pipe(
+            format="svg", encoding="utf-8")
+        svg = svg[svg.index("<svg"):]
+        svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+        svg = re.sub(r"<title>.*?</title>\n?", "", svg)
+        svg = svg.replace("<svg ", f'<svg class="bv-diagram bv-{self.theme.name}" ', 1)
+        svg = _scaled(svg, self.scale)
+        svg = svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
+        if len(self._colour_specs) > 0xFFFF:
+            raise ValueError("graph too large to draw")
+        pieces = _TOKEN.split(svg)
+        self._parts = pieces[0::3]
+        self._slots = [(t is not None, int(t) if t is not None else int(c, 16))
+                       for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
+
+    def svg(self, frame: Frame) -> str:
+        """The SVG text of one frame."""
+        table = _colours(self.theme)
+        # The state of each element this frame (nodes by id, wires by key).
+        state: dict[int, int] = {}
+        for node in self.graph.nodes:
+            state[self._element.get(node.id, -1)] = frame.node_state[node.index]
+        for k, wire in enumerate(self.layout.edges):
+            state[self._element.get(wire.key, -1)] = frame.edge_state[k]
+        colours = [table[kind][state.get(el, KNOWN)] for kind, el in self._colour_specs]
+        texts = [_frame_text(frame, kind, i, line, state) for kind, i, line in self._text_specs]
+        out = [self._parts[0]]
+        for (is_text, k), part in zip(self._slots, self._parts[1:], strict=True):
+            out.append(_xml(texts[k]) if is_text else colours[k])
+            out.append(part)
+        return "".join(out)
+
+    def all_svg(self) -> list[str]:
+        """The SVG of every frame of the graph as it is now."""
+        return [self.svg(f) for f in frames_of(self.graph)]
+
+
+def _frame_text(frame: Frame, kind: str, i: int, line: int, state: dict[int, int]) -> str:
+    if kind == "value":
+        return frame.edge_value[i]
+    if kind == "grad":
+        return frame.edge_grad[i]
+    if kind == "note":
+        return frame.edge_note[i]
+    if kind == "node_note":
+        return frame.node_note[i].split("\n")[line]
+    if kind == "class":
+        return STATE_CLASS[state.get(i, KNOWN)]
+    return ""
+
+
+def frames_of_structure(g: Graph) -> Frame:
+    """Frame 0 with every state KNOWN: what the template is drawn from (its notes give the line counts)."""
+    first = frames_of(g)[0]
+    n, m = len(first.node_state), len(first.edge_state)
+    return Frame(0, None, (KNOWN,) * n, (KNOWN,) * m, ("",) * m, ("",) * m, ("",) * m, first.node_note,
+                 ("",) * n, ("",) * n)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _scaled(svg: str, scale: float) -> str:
+    def grow(m: re.Match) -> str:
+        return f'{m.group(1)}="{float(m.group(2)) * scale:.0f}pt"'
+
+    return re.sub(r'(width|height)="([\d.]+)pt"', grow, svg, count=2)

@@ -1,0 +1,92 @@
+"""One frame as HTML: the phase and step title, the diagram, the explanation and the table of nodes.
+
+Shared by the stepper widget (explanations as LaTeX, typeset by the notebook)
+and the self-contained HTML export (plain text explanations, no MathJax).
+"""
+
+from __future__ import annotations
+
+import html
+
+from .frames import Frame
+from .graph import Graph
+
+STYLE = """
+.bv-frame{font-family:"DejaVu Sans",system-ui,sans-serif;color:inherit}
+.bv-head{display:flex;gap:.6em;align-items:center;margin:.2em 0 .4em 0;font-size:1.05em}
+.bv-phase{font-weight:bold;border-radius:.3em;padding:.05em .5em;font-size:.85em;letter-spacing:.05em}
+.bv-phase-start{background:#dddddd;color:#000}
+.bv-phase-forward{background:#0072b2;color:#fff}
+.bv-phase-backward{background:#d55e00;color:#fff}
+.bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
+.bv-diagram{max-width:100%;height:auto}
+.bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.6}
+.bv-warning-text{color:#cc0000;font-weight:bold}
+.bv-table{border-collapse:collapse;font-size:.9em}
+.bv-table td,.bv-table th{padding:.1em .6em;text-align:right;border-bottom:1px solid rgba(128,128,128,.3)}
+.bv-table td:first-child,.bv-table th:first-child{text-align:left}
+.bv-table tr.bv-row-current{background:rgba(240,228,66,.45);font-weight:bold}
+.bv-legend{font-size:.85em;opacity:.8}
+"""
+
+LEGEND = ('<div class="bv-legend"><span style="color:#0072b2">value above each wire</span> · '
+          '<span style="color:#d55e00">∂ gradient of {f} below</span> · highlighted: this step</div>')
+
+
+def frame_title(frame: Frame, count: int) -> str:
+    if frame.step is None:
+        return f"Step 0 of {count - 1}: the inputs"
+    return f"Step {frame.index} of {count - 1}: {frame.step.title}"
+
+
+def explanation(g: Graph, frame: Frame, tex: bool) -> str:
+    """The words under the diagram: what this step computed, with the numbers."""
+    step = frame.step
+    if step is None:
+        inputs = ", ".join(f"{n.name} = {n.value if not isinstance(n.value, float) else _num(n.value)}"
+                           for n in g.inputs if n.name)
+        text = f"The inputs: {inputs}. Step forward to compute each gate, then backward to get the gradients."
+        return html.escape(text)
+    if tex:
+        lines = step.latex.split(r" \\ ")
+        body = "<br>".join(f"${line}$" for line in lines)
+    else:
+        body = "<br>".join(html.escape(line) for line in step.lines)
+    if step.warning:
+        body += f'<br><span class="bv-warning-text">⚠ {html.escape(step.warning)}</span>'
+    return body
+
+
+def _num(v: float) -> str:
+    from .numbers import fmt
+
+    return fmt(v)
+
+
+def table(g: Graph, frame: Frame) -> str:
+    """Node, value and gradient as known at this frame; the current node's row highlighted."""
+    f = html.escape(g.output_label)
+    rows = [f"<tr><th>node</th><th>value</th><th>∂{f}/∂node</th></tr>"]
+    current = frame.node.index if frame.node is not None else -1
+    for n in g.nodes:
+        if n.kind == "const":
+            continue
+        label = n.label
+        css = ' class="bv-row-current"' if n.index == current else ""
+        warn = " ⚠" if n.warning and frame.node_value[n.index] else ""
+        rows.append(f"<tr{css}><td>{html.escape(label)}{warn}</td><td>{html.escape(frame.node_value[n.index])}</td>"
+                    f"<td>{html.escape(frame.node_grad[n.index])}</td></tr>")
+    return f'<table class="bv-table">{"".join(rows)}</table>'
+
+
+def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, tex: bool, with_table: bool) -> str:
+    """The HTML of one frame (without the page's style sheet)."""
+    phase = frame.phase
+    node = frame.node.id if frame.node is not None else ""
+    head = (f'<div class="bv-head"><span class="bv-phase bv-phase-{phase}">{phase.upper()}</span>'
+            f'<span class="bv-title">{html.escape(frame_title(frame, count))}</span></div>')
+    side = table(g, frame) if with_table else ""
+    return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}">{head}'
+            f'<div class="bv-body"><div>{svg}</div>{side}</div>'
+            f'<div class="bv-explanation">{explanation(g, frame, tex)}</div>'
+            f'{LEGEND.format(f=html.escape(g.output_label))}</div>')

@@ -1,0 +1,249 @@
+"""Where every node and wire of a graph goes: laid out once by Graphviz's ``dot``.
+
+The layout depends only on the graph's structure (its gates, wiring, names and
+value shapes), never on the values: the labels it reserves room for are
+placeholders of a fixed width. So a diagram does not move between steps or when
+an input changes, and a graph of the same structure reuses its layout.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .graph import Graph, Node
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed to draw diagrams but was not found on PATH. "
+    "Install Graphviz: on Debian/Ubuntu 'sudo apt-get install graphviz' (or run 'make setup'), "
+    "with conda 'conda install -c conda-forge graphviz', on macOS 'brew install graphviz'. "
+    "Values, gradients, steps and tables work without it."
+)
+
+FONT = "DejaVu Sans"
+SCALAR_WIDTH = 10  # characters reserved for a number on a wire: -0.0001234
+
+
+class GraphvizMissing(RuntimeError):
+    """Graphviz's ``dot`` program is not installed: nothing can be drawn (the engine still works)."""
+
+    def __init__(self) -> None:
+        super().__init__(INSTALL_HINT)
+
+
+def dot_program() -> str:
+    """The path of ``dot``, or GraphvizMissing with install instructions."""
+    path = shutil.which("dot")
+    if path is None:
+        raise GraphvizMissing()
+    return path
+
+
+def run_dot(source: str, fmt: str, *args: str) -> bytes:
+    """Run ``dot`` on ``source`` and return its output in format ``fmt``."""
+    try:
+        done = subprocess.run([dot_program(), f"-T{fmt}", *args], input=source.encode(), capture_output=True,
+                              check=False, timeout=60)
+    except FileNotFoundError as err:  # removed between which() and run()
+        raise GraphvizMissing() from err
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A wire from node ``src`` into input ``position`` of gate ``dst`` (``dst`` None: the output wire)."""
+
+    src: int
+    dst: int | None
+    position: int
+
+    @property
+    def key(self) -> str:
+        return f"e{self.src}_{'out' if self.dst is None else self.dst}_{self.position}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Graphviz positions (points, y up) of every node and wire, ready for ``neato -n2``."""
+
+    bb: str
+    node_pos: dict[int, str]
+    node_size: dict[int, tuple[str, str]]
+    node_xlp: dict[int, str]
+    sink_pos: str
+    sink_size: tuple[str, str]
+    edges: tuple[Edge, ...]
+    edge_pos: dict[str, str]
+    edge_lp: dict[str, str]
+    cluster_bb: dict[int, str]
+
+    @property
+    def width(self) -> float:
+        return float(self.bb.split(",")[2])
+
+    @property
+    def height(self) -> float:
+        return float(self.bb.split(",")[3])
+
+
+def edges_of(g: Graph) -> tuple[Edge, ...]:
+    """Every wire of ``g`` in a fixed order, the output wire last."""
+    wires = [Edge(i.index, n.index, k) for n in g.nodes for k, i in enumerate(n.inputs)]
+    return (*wires, Edge(g.output.index, None, 0))
+
+
+def fan_out(g: Graph) -> list[int]:
+    """How many wires leave each node."""
+    count = [0] * len(g.nodes)
+    for e in edges_of(g):
+        count[e.src] += 1
+    return count
+
+
+def value_width(node: Node) -> int:
+    """Characters reserved for this node's value on a wire (depends on its shape only)."""
+    size = int(np.prod(node.shape)) if node.shape else 1
+    named = len(node.name) + 3 if (node.kind == "op" and node.name and not node.is_output) else 0
+    if node.shape == ():
+        return SCALAR_WIDTH + named
+    return (min(8 * size + 2, 40) if size <= 4 else 16) + named
+
+
+def node_text(node: Node) -> str:
+    """The fixed text inside a node: an input's name, a constant's number, a gate's symbol."""
+    from .numbers import fmt
+
+    if node.kind == "input":
+        return node.name or node.id
+    if node.kind == "const":
+        return fmt(node.value)
+    return node.op.symbol
+
+
+def structure_key(g: Graph) -> tuple:
+    """Everything the layout depends on, and nothing else (values do not count, shapes do)."""
+    return tuple((n.kind, node_text(n), n.name, n.shape, n.group, tuple(i.index for i in n.inputs))
+                 for n in g.nodes) + (g.output_label,)
+
+
+def xlabel_lines(g: Graph, node: Node, fans: list[int]) -> int:
+    """How many lines a node's outside label has: one for the running total gradient of a branching node."""
+    return int(fans[node.index] > 1)
+
+
+def dot_source(g: Graph) -> str:
+    """The DOT text that dot lays out, with fixed-width placeholder labels."""
+    fans = fan_out(g)
+    lines = [
+        "digraph G {",
+        f'  graph [rankdir=LR, nodesep=0.35, ranksep=0.55, fontname="{FONT}", forcelabels=true];',
+        f'  node [fontname="{FONT}", fontsize=16];',
+        f'  edge [fontname="{FONT}", fontsize=13, arrowsize=0.7];',
+    ]
+    clusters: dict[int, list[Node]] = {}
+    for node in g.nodes:
+        if node.group is not None:
+            clusters.setdefault(node.group, []).append(node)
+    for node in g.nodes:
+        if node.group is None:
+            lines.append("  " + _node_statement(g, node, fans))
+    for k, members in clusters.items():
+        lines.append(f'  subgraph cluster_{k} {{ label="{_esc(g.groups[k])}"; fontsize=14; style=rounded;')
+        lines += ["    " + _node_statement(g, n, fans) for n in members]
+        lines.append("  }")
+    lines.append(f'  sink [shape=plaintext, label="{_esc(g.output_label)}", fontsize=18];')
+    for e in edges_of(g):
+        src = g.nodes[e.src]
+        width = value_width(src)
+        label = "\\n".join(["8" * width, " ", "8" * width, "8" * SCALAR_WIDTH])
+        dst = "sink" if e.dst is None else f"n{e.dst}"
+        lines.append(f'  n{e.src} -> {dst} [id="{e.key}", label="{label}"];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _node_statement(g: Graph, node: Node, fans: list[int]) -> str:
+    text = _esc(node_text(node))
+    xl = xlabel_lines(g, node, fans)
+    placeholder = "\\n".join(["8" * SCALAR_WIDTH] * xl)
+    xlabel = f', xlabel="{placeholder}"' if xl else ""
+    if node.kind == "op":
+        width = max(0.5, 0.14 * len(node_text(node)) + 0.2)
+        return f'n{node.index} [shape=circle, fixedsize=true, width={width:.2f}, label="{text}"{xlabel}];'
+    return f'n{node.index} [shape=plaintext, label="{text}"{xlabel}];'
+
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def compute_layout(g: Graph) -> Layout:
+    """Ask ``dot`` once where everything goes."""
+    data = json.loads(run_dot(dot_source(g), "json"))
+    node_pos, node_size, node_xlp, cluster_bb = {}, {}, {}, {}
+    sink_pos, sink_size = "0,0", ("0.5", "0.5")
+    for obj in data.get("objects", []):
+        name = obj.get("name", "")
+        if name.startswith("cluster_"):
+            cluster_bb[int(name.removeprefix("cluster_"))] = obj["bb"]
+        elif name == "sink":
+            sink_pos, sink_size = obj["pos"], (obj["width"], obj["height"])
+        elif name.startswith("n") and "pos" in obj:
+            i = int(name[1:])
+            node_pos[i], node_size[i] = obj["pos"], (obj["width"], obj["height"])
+            if "xlp" in obj:
+                node_xlp[i] = obj["xlp"]
+    edge_pos = {obj["id"]: obj["pos"] for obj in data.get("edges", [])}
+    edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", [])}
+    wires = edges_of(g)
+    return Layout(data["bb"], node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp,
+                  cluster_bb)
+
+
+def _label_on_wire(pos: str, lp: str | None) -> str:
+    """Where a wire's words go: on the wire at the column dot kept free for its label."""
+    points = [tuple(map(float, p.split(","))) for p in pos.split() if not p.startswith(("e,", "s,"))]
+    if lp is None or len(points) < 4:
+        x, y = points[len(points) // 2]
+        return f"{x:.2f},{y:.2f}"
+    x_label = float(lp.split(",")[0])
+    for k in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[k:k + 4]
+        if min(p0[0], p3[0]) <= x_label <= max(p0[0], p3[0]):
+            lo, hi = 0.0, 1.0  # bisection for the t where the curve reaches x_label
+            for _ in range(30):
+                t = (lo + hi) / 2
+                x = _bezier(p0[0], p1[0], p2[0], p3[0], t)
+                lo, hi = (t, hi) if (x < x_label) == (p0[0] < p3[0]) else (lo, t)
+            t = (lo + hi) / 2
+            return f"{_bezier(p0[0], p1[0], p2[0], p3[0], t):.2f},{_bezier(p0[1], p1[1], p2[1], p3[1], t):.2f}"
+    x, y = points[len(points) // 2]
+    return f"{x:.2f},{y:.2f}"
+
+
+def _bezier(a: float, b: float, c: float, d: float, t: float) -> float:
+    u = 1 - t
+    return u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d
+
+
+_CACHE: OrderedDict[tuple, Layout] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def layout_of(g: Graph) -> Layout:
+    """The layout of ``g``'s structure, computed once and reused."""
+    key = structure_key(g)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    layout = _CACHE[key] = compute_layout(g)
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return layout

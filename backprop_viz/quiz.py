@@ -1,0 +1,102 @@
+"""Exercises with immediate feedback: type the gradient you expect, see at once if it is right."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as w
+
+from .graph import Graph
+from .numbers import fmt
+from .steps import BackwardStep
+
+
+def parse_number(text: str) -> float:
+    """A number a student typed: '-0.39', '−0.39', '3/4', '1e-3'. Never evaluated as code."""
+    cleaned = text.strip().replace("−", "-").replace(",", ".").replace(" ", "")
+    if not cleaned:
+        raise ValueError("type a number")
+    if cleaned.count("/") == 1:
+        top, bottom = cleaned.split("/")
+        return float(top) / float(bottom)
+    return float(cleaned)
+
+
+def is_right(answer: float, exact: float) -> bool:
+    """Right within the rounding a student would do: 2 % or 0.005."""
+    return math.isclose(answer, exact, rel_tol=0.02, abs_tol=0.005)
+
+
+def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
+    """The backward steps that add to ``name``'s gradient."""
+    node = g.node(name)
+    return [s for s in g.backward_steps if any(c.input is node for c in s.contributions)]
+
+
+class Quiz:
+    """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation."""
+
+    def __init__(self, g: Graph, ask: list[str], *, title: str | None = None) -> None:
+        for name in ask:
+            g.node(name)  # a clear error for an unknown name
+        self.graph, self.ask = g, list(ask)
+        f = g.output_label
+        self._rows: dict[str, tuple[w.Text, w.HTML, w.ToggleButton, w.HTML]] = {}
+        rows = []
+        for name in ask:
+            box = w.Text(placeholder="your answer", description=f"∂{f}/∂{name} =", continuous_update=False,
+                         style={"description_width": "initial"}, layout=w.Layout(width="260px"))
+            verdict = w.HTML("")
+            reveal = w.ToggleButton(description="show the step", layout=w.Layout(width="130px"))
+            hint = w.HTML("")
+            box.observe(lambda change, n=name: self._check(n), names="value")
+            reveal.observe(lambda change, n=name: self._reveal(n), names="value")
+            self._rows[name] = (box, verdict, reveal, hint)
+            rows.append(w.VBox([w.HBox([box, verdict, reveal]), hint]))
+        heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
+        self.widget = w.VBox([w.HTML(f"<b>{html.escape(heading)}</b> (type a number and press Enter)"), *rows])
+        self.widget.add_class("bv-quiz")
+
+    def check(self, name: str, answer: str) -> bool:
+        """Answer from code, as if typed: returns whether it is right and shows the verdict."""
+        self._rows[name][0].value = answer
+        return self._check(name)
+
+    def _check(self, name: str) -> bool:
+        box, verdict, _, _ = self._rows[name]
+        exact = self.graph.grad(name)
+        try:
+            answer = parse_number(box.value)
+        except ValueError:
+            verdict.value = "<span style='color:#cc0000'>✗ that is not a number</span>" if box.value else ""
+            return False
+        if not isinstance(exact, float):
+            verdict.value = "this gradient is an array: compare with the table"
+            return False
+        right = is_right(answer, exact)
+        verdict.value = (f"<span style='color:#007a3d'>✓ right: {fmt(exact)}</span>" if right else
+                         f"<span style='color:#cc0000'>✗ not quite ({html.escape(fmt(answer))}); try again, "
+                         "or show the step</span>")
+        return right
+
+    def _reveal(self, name: str) -> None:
+        _, _, reveal, hint = self._rows[name]
+        if not reveal.value:
+            hint.value = ""
+            return
+        lines = [line for s in explaining_steps(self.graph, name) for line in s.lines]
+        hint.value = "<div style='margin-left:1em'>" + "<br>".join(html.escape(x) for x in lines) + "</div>"
+
+    def __repr__(self) -> str:
+        return f"Quiz({', '.join(self.ask)})"
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def quiz(g: Graph, ask: list[str], *, title: str | None = None) -> Quiz:
+    """An exercise on ``g``: the student types the gradient of each node in ``ask``."""
+    return Quiz(g, ask, title=title)

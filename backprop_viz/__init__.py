@@ -16,6 +16,7 @@ from .deck import compare
 from .draw import render
 from .errors import ExpressionError
 from .graph import GradientCheck, Graph, Node, trace
+from .layout import GraphvizMissing
 from .numbers import fmt
 from .ops import FUNCTIONS, Op
 from .parser import expr

@@ -33,7 +33,7 @@ def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str)
     diagram = Image.open(io.BytesIO(render(g, frame.index, scale=scale, theme=theme).pipe(format="png")))
     dark = theme == "dark"
     background, ink = ((30, 30, 30), (235, 235, 235)) if dark else ((255, 255, 255), (0, 0, 0))
-    size = max(14, int(15 * scale))
+    size = max(16, int(18 * scale))
     font = _font(size)
     lines = [frame_title(frame, count)]
     lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]

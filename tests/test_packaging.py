@@ -1,0 +1,56 @@
+"""The set-up files agree: pyproject.toml, environment.yml and binder/ list the same packages,
+and CI runs exactly the README's test command."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# conda-forge names where they differ from PyPI's
+CONDA_NAMES = {"graphviz": "python-graphviz"}
+
+
+def names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~ \[]", r.strip(), maxsplit=1)[0].lower() for r in requirements if r.strip()}
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def conda_packages() -> set[str]:
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    deps = [li.strip()[2:] for li in lines if re.match(r"^  - [a-z]", li)]
+    return names(deps) - {"pip", "python"}
+
+
+def test_environment_yml_has_every_dependency_and_extra() -> None:
+    project = pyproject()["project"]
+    wanted = names(project["dependencies"]) | names(sum(project["optional-dependencies"].values(), []))
+    conda = conda_packages()
+    assert {CONDA_NAMES.get(n, n) for n in wanted} <= conda
+    assert "graphviz" in conda  # the dot program itself
+    assert "-e ." in (ROOT / "environment.yml").read_text()
+
+
+def test_binder_installs_the_runtime_and_lab() -> None:
+    project = pyproject()["project"]
+    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+    binder = names([li for li in lines if not li.startswith("#")])
+    assert names(project["dependencies"]) | names(project["optional-dependencies"]["lab"]) == binder
+    assert "graphviz" in (ROOT / "binder" / "apt.txt").read_text().split()
+    assert "pip install" in (ROOT / "binder" / "postBuild").read_text()
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make lab" in readme
+    commands = [li for li in ci.splitlines() if li and not li.startswith(("#", "set ", "cd ", "export "))]
+    assert commands == ["make test"]
+
+
+def test_binder_badge_opens_the_first_notebook() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "mybinder.org/v2/" in readme and "urlpath=lab/tree/notebooks/00-start-here.ipynb" in readme

@@ -19,7 +19,7 @@ STYLE = """
 .bv-phase-forward{background:#0072b2;color:#fff}
 .bv-phase-backward{background:#d55e00;color:#fff}
 .bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
-.bv-diagram{max-width:100%;height:auto}
+.bv-scroll{max-width:100%;overflow-x:auto}
 .bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.6}
 .bv-warning-text{color:#cc0000;font-weight:bold}
 .bv-table{border-collapse:collapse;font-size:.9em}
@@ -63,13 +63,16 @@ def _num(v: float) -> str:
     return fmt(v)
 
 
+SMALL_GRAPH = 20  # nodes: up to this, the table lists every gate; beyond, the named nodes and the current one
+
+
 def table(g: Graph, frame: Frame) -> str:
     """Node, value and gradient as known at this frame; the current node's row highlighted."""
     f = html.escape(g.output_label)
     rows = [f"<tr><th>node</th><th>value</th><th>∂{f}/∂node</th></tr>"]
     current = frame.node.index if frame.node is not None else -1
     for n in g.nodes:
-        if n.kind == "const":
+        if n.kind == "const" or (len(g.nodes) > SMALL_GRAPH and not n.name and n.index != current):
             continue
         label = n.label
         css = ' class="bv-row-current"' if n.index == current else ""
@@ -87,6 +90,6 @@ def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, tex: bool, with_
             f'<span class="bv-title">{html.escape(frame_title(frame, count))}</span></div>')
     side = table(g, frame) if with_table else ""
     return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}">{head}'
-            f'<div class="bv-body"><div>{svg}</div>{side}</div>'
+            f'<div class="bv-body"><div class="bv-scroll">{svg}</div>{side}</div>'
             f'<div class="bv-explanation">{explanation(g, frame, tex)}</div>'
             f'{LEGEND.format(f=html.escape(g.output_label))}</div>')

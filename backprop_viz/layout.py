@@ -172,7 +172,7 @@ def dot_source(g: Graph) -> str:
 def _node_statement(g: Graph, node: Node, fans: list[int]) -> str:
     text = _esc(node_text(node))
     xl = xlabel_lines(g, node, fans)
-    placeholder = "\\n".join(["8" * SCALAR_WIDTH] * xl)
+    placeholder = "\\n".join(["8" * (SCALAR_WIDTH + 3)] * xl)  # "Σ∂ " and a number
     xlabel = f', xlabel="{placeholder}"' if xl else ""
     if node.kind == "op":
         width = max(0.5, 0.14 * len(node_text(node)) + 0.2)

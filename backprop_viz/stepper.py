@@ -72,7 +72,7 @@ class Stepper:
         self.graph = graph
         self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
         self.interval = interval
-        self.title = title or source or f"{graph.output_label} = {graph.output.label}"
+        self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
         self._painter = FramePainter(graph, self.theme, scale)
         self._closed = False
         self._frames = self._shown(frames_of(graph))

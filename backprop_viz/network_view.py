@@ -1,0 +1,422 @@
+"""A neuron-level picture of a small network: forward layer by layer, then the deltas backward layer by layer.
+
+    view = NetworkView(net)      # net from backprop_viz.networks.network(...)
+    view                         # displays: play, step slider, the network drawn by Graphviz, the explanation
+
+One circle per neuron, labelled with its value once the forward pass reaches it
+and with its delta, δ = ∂E/∂z (the error signal at its weighted sum z), once the
+backward pass reaches it. Each edge carries its weight; once the delta at its
+head is known it also carries ∂E/∂w = δ · (the value at its tail). Edge thickness
+grows with |w|; positive weights are blue and solid, negative ones orange and
+dashed (colour-blind safe, and the sign is readable without colour). Biases are
+edges from a "+1" node.
+
+Frames: 0 the inputs; then one per layer forward; then the error E; then one per
+layer backward, output layer first. Every number comes from the network's graph.
+Graphviz lays the picture out once (``dot``, with fixed-size circles and
+placeholder texts wide enough for every frame); the frames are that SVG with the
+texts and colours filled in, so nothing moves from frame to frame and no frame
+needs Graphviz again. In a notebook the step slider and the play button are
+linked to the frames in the browser: stepping never waits for the kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import ipywidgets as w
+
+from .frame_html import STYLE
+from .layout import FONT, dot_program, run_dot
+from .networks import Network
+from .numbers import fmt, fmt_paren
+
+FUTURE, KNOWN, CURRENT = 0, 1, 2
+
+POSITIVE, NEGATIVE = "#0072b2", "#e69f00"  # Okabe-Ito blue and orange; negative edges are also dashed
+PALE = {POSITIVE: "#b3d4e8", NEGATIVE: "#f6dca0"}  # the same hues, faded: edges not used in this frame
+TEXT, MUTED, GRAD = "#000000", "#a0a0a0", "#d55e00"  # gradients and deltas in vermillion, as in the stepper
+FILL = {FUTURE: "#f4f4f4", KNOWN: "#ffffff", CURRENT: "#f0e442"}
+LINE = {FUTURE: "#b0b0b0", KNOWN: "#404040", CURRENT: "#000000"}
+FRAME_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
+
+_TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
+
+
+@dataclass(frozen=True)
+class NetworkFrame:
+    """What one frame shows. Texts are keyed by node (neuron name, "E", "bias1") and by edge (weight name)."""
+
+    index: int
+    phase: str  # "start", "forward" or "backward"
+    title: str
+    lines: tuple[str, ...]  # the explanation, one line per neuron or weight of this step
+    node_value: dict[str, str]  # "" while unknown
+    node_delta: dict[str, str]
+    edge_weight: dict[str, str]
+    edge_grad: dict[str, str]
+    node_state: dict[str, int]
+    edge_state: dict[str, int]
+
+
+class NetworkView:
+    """Step through a network neuron by neuron: values forward, deltas backward (see the module docstring)."""
+
+    def __init__(
+        self, net: Network, *, scale: float = 1.0, step: int = 0, title: str | None = None, interval: int = 1200
+    ) -> None:
+        dot_program()  # a clear message now if Graphviz is missing
+        self.net, self.scale = net, scale
+        self.title = title or f"{'-'.join(map(str, net.sizes))} network, E = {fmt(net.error)}"
+        self.frames = network_frames(net)
+        self._template = _Template(net, self.frames, scale)
+        self._svg = [self._template.fill(f) for f in self.frames]
+        last = len(self.frames) - 1
+        start = min(max(step, 0), last)
+        self._stack = w.Stack([w.HTML(value=self.html(k)) for k in range(len(self.frames))], selected_index=start)
+        self._slider = w.IntSlider(value=start, min=0, max=last, description="step", layout=w.Layout(width="420px"))
+        self._play = w.Play(value=start, min=0, max=last, interval=interval, description="play", show_repeat=False)
+        self._links = [
+            w.jslink((self._play, "value"), (self._slider, "value")),
+            w.jslink((self._slider, "value"), (self._stack, "selected_index")),
+        ]
+        heading = w.HTML(f"<style>{STYLE}</style><b class='bv-heading'>{html.escape(self.title)}</b>")
+        self.widget = w.VBox([heading, w.HBox([self._play, self._slider]), self._stack])
+        self.widget.add_class("bv-network-view")
+
+    def svg(self, k: int) -> str:
+        """The SVG text of frame ``k``."""
+        return self._svg[k]
+
+    def html(self, k: int) -> str:
+        """Frame ``k`` as HTML: phase, title, the picture and the explanation."""
+        f = self.frames[k]
+        lines = "<br>".join(html.escape(line) for line in f.lines)
+        return (
+            f'<div class="bv-frame" data-step="{k}" data-phase="{f.phase}">'
+            f'<div class="bv-head"><span class="bv-phase bv-phase-{f.phase}">{f.phase.upper()}</span>'
+            f'<span class="bv-title">{html.escape(f"Frame {k} of {len(self.frames) - 1}: {f.title}")}</span>'
+            f'</div><div>{self._svg[k]}</div><div class="bv-explanation">{lines}</div>{LEGEND}</div>'
+        )
+
+    @property
+    def step(self) -> int:
+        return self._slider.value
+
+    @step.setter
+    def step(self, k: int) -> None:
+        if not 0 <= k < len(self.frames):
+            raise IndexError(f"step {k} is out of range: 0 to {len(self.frames) - 1}")
+        self._slider.value = self._play.value = self._stack.selected_index = k
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def __repr__(self) -> str:
+        return f"NetworkView({'-'.join(map(str, self.net.sizes))} network: {len(self.frames)} frames)"
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+
+LEGEND = (
+    f'<div class="bv-legend"><span style="color:{POSITIVE}">━ positive weight</span> · '
+    f'<span style="color:{NEGATIVE}">╍ negative weight</span> (thicker: larger |w|) · '
+    f'<span style="color:{GRAD}">δ = ∂E/∂z, ∂E/∂w in vermillion</span> · highlighted: this step</div>'
+)
+
+
+# -- what each frame says -------------------------------------------------------------------------
+
+
+def _bias_node(layer: int) -> str:
+    return f"bias{layer}"
+
+
+def _edges(net: Network) -> list[tuple[str, str, str, int]]:
+    """Every weighted edge: (weight or bias name, tail node, head neuron, layer of the head)."""
+    edges = []
+    for depth in range(1, len(net.layers)):
+        layer, below = net.layers[depth], net.layers[depth - 1]
+        for j, row in enumerate(layer.weights):
+            edges += [(name, below.neurons[i], layer.neurons[j], depth) for i, name in enumerate(row)]
+        edges += [(b, _bias_node(depth), layer.neurons[j], depth) for j, b in enumerate(layer.biases)]
+    return edges
+
+
+def network_frames(net: Network) -> list[NetworkFrame]:
+    """Frame 0 (the inputs), one frame per layer forward, the error, one frame per layer backward."""
+    g, layers, depth = net.graph, net.layers, len(net.layers) - 1
+    edges = _edges(net)
+    value = {n: "" for layer in layers for n in layer.neurons} | {"E": ""}
+    delta = dict.fromkeys(value, "")
+    weight_text = {name: f"{name} = {fmt(g.node(name).value)}" for name, *_ in edges}
+    grad_text = dict.fromkeys(weight_text, "")
+    known = {n: FUTURE for n in value}
+    for n in layers[0].neurons:
+        value[n], known[n] = fmt(g.node(n).value), KNOWN
+
+    frames: list[NetworkFrame] = []
+
+    def snapshot(phase: str, title: str, lines: list[str], current: list[str], active: set[str]) -> None:
+        state = dict(known) | {n: CURRENT for n in current}
+        state |= {_bias_node(d): KNOWN for d in range(1, len(layers)) if layers[d].biases}
+        edge_state = {name: CURRENT if name in active else KNOWN for name, *_ in edges}
+        frames.append(
+            NetworkFrame(
+                len(frames),
+                phase,
+                title,
+                tuple(lines),
+                dict(value),
+                dict(delta),
+                dict(weight_text),
+                dict(grad_text),
+                state,
+                edge_state,
+            )
+        )
+
+    inputs = ", ".join(f"{n} = {fmt(g.node(n).value)}" for n in layers[0].neurons)
+    targets = ", ".join(f"{t} = {fmt(g.node(t).value)}" for t in net.targets)
+    snapshot(
+        "start",
+        "the inputs",
+        [f"Inputs {inputs}; targets {targets}.", "Step forward layer by layer, then backward to get every delta."],
+        layers[0].neurons,
+        set(),
+    )
+
+    for d in range(1, depth + 1):
+        layer, below = layers[d], layers[d - 1]
+        lines = []
+        for j, (n, z) in enumerate(zip(layer.neurons, layer.sums, strict=True)):
+            names = [f"{below.neurons[i]}·{wn}" for i, wn in enumerate(layer.weights[j])]
+            nums = [
+                f"{fmt_paren(g.node(below.neurons[i]).value)}·{fmt_paren(g.node(wn).value)}"
+                for i, wn in enumerate(layer.weights[j])
+            ]
+            if layer.biases:
+                names.append(layer.biases[j])
+                nums.append(fmt_paren(g.node(layer.biases[j]).value))
+            lines.append(
+                f"{z} = {' + '.join(names)} = {' + '.join(nums)} = {fmt(g.node(z).value)};  "
+                f"{n} = σ({z}) = σ({fmt(g.node(z).value)}) = {fmt(g.node(n).value)}"
+            )
+            value[n], known[n] = fmt(g.node(n).value), KNOWN
+        active = {name for name, _, _, at in edges if at == d}
+        snapshot("forward", f"forward, {_layer_name(d, depth)}", lines, layer.neurons, active)
+
+    outputs = layers[-1].neurons
+    value["E"], known["E"] = fmt(g.value), KNOWN
+    terms = " + ".join(f"({t} − {y})²" for t, y in zip(net.targets, outputs, strict=True))
+    nums = " + ".join(
+        f"({fmt(g.node(t).value)} − {fmt(g.node(y).value)})²" for t, y in zip(net.targets, outputs, strict=True)
+    )
+    snapshot("forward", "the error", [f"E = ½ [{terms}] = ½ [{nums}] = {fmt(g.value)}"], ["E"], set())
+
+    for d in range(depth, 0, -1):
+        layer, below = layers[d], layers[d - 1]
+        lines = []
+        for j, (n, z) in enumerate(zip(layer.neurons, layer.sums, strict=True)):
+            h = g.node(n).value
+            slope = f"{n}(1 − {n})"
+            slope_num = f"{fmt_paren(h)}(1 − {fmt_paren(h)})"
+            if d == depth:
+                t = net.targets[j]
+                why = f"({n} − {t}) · {slope} = ({fmt(h)} − {fmt(g.node(t).value)}) · {slope_num}"
+            else:
+                above = layers[d + 1]
+                terms = [(above.weights[k][j], above.sums[k]) for k in range(len(above.neurons))]
+                sym = " + ".join(f"{wn}·δ_{s[2:]}" for wn, s in terms)
+                num = " + ".join(f"{fmt_paren(g.node(wn).value)}·{fmt_paren(g.grad(s))}" for wn, s in terms)
+                why = f"({sym}) · {slope} = ({num}) · {slope_num}"
+            lines.append(f"δ_{z[2:]} = ∂E/∂{z} = {why} = {fmt(g.grad(z))}")
+            delta[n] = f"δ {fmt(g.grad(z))}"
+            known[n] = KNOWN
+        for name, tail, head, at in edges:
+            if at != d:
+                continue
+            z = layer.sums[layer.neurons.index(head)]
+            tail_value = 1.0 if tail.startswith("bias") else g.node(tail).value
+            by = "1" if tail.startswith("bias") else tail
+            grad_text[name] = f"∂E/∂{name} = {fmt(g.grad(name))}"
+            lines.append(
+                f"∂E/∂{name} = δ_{z[2:]} · {by} = {fmt_paren(g.grad(z))}·{fmt_paren(tail_value)} = {fmt(g.grad(name))}"
+            )
+        # The deltas of layer d travel back along the edges into layer d + 1, with the same weights as forward.
+        active = {name for name, _, _, at in edges if at == d + 1} if d < depth else set()
+        snapshot("backward", f"backward, the deltas of the {_layer_name(d, depth)}", lines, layer.neurons, active)
+    return frames
+
+
+def _layer_name(d: int, depth: int) -> str:
+    if d == depth:
+        return "output layer"
+    return "hidden layer" if depth == 2 else f"hidden layer {d}"
+
+
+# -- the picture: one Graphviz layout, filled in per frame ---------------------------------------------
+
+
+class _Template:
+    """The SVG drawn once by ``dot`` with tokens for texts (``@k@``) and colours (``#feKKKK``)."""
+
+    def __init__(self, net: Network, frames: list[NetworkFrame], scale: float) -> None:
+        self.slots: list[tuple[str, str]] = []  # (kind, key)
+        self.edges = _edges(net)
+        max_abs = max((abs(net.graph.node(name).value) for name, *_ in self.edges), default=1.0) or 1.0
+        width: dict[tuple[str, str], int] = {}
+        for f in frames:
+            for kind, texts in (("weight", f.edge_weight), ("grad", f.edge_grad)):
+                for key, text in texts.items():
+                    width[kind, key] = max(width.get((kind, key), 0), len(text))
+
+        def token(kind: str, key: str, pad: int = 0) -> str:
+            self.slots.append((kind, key))
+            text = f"@{len(self.slots) - 1}@"
+            return text + "0" * max(0, pad - len(text))
+
+        def colour(kind: str, key: str) -> str:
+            self.slots.append((kind, key))
+            return f"#fe{len(self.slots) - 1:04x}"
+
+        lines = [
+            "digraph network {",
+            f'  graph [rankdir=LR, nodesep=0.25, ranksep=1.1, fontname="{FONT}", bgcolor="transparent"];',
+            f'  node [fontname="{FONT}", fontsize=14];',
+            f'  edge [fontname="{FONT}", fontsize=12, arrowsize=0.6];',
+        ]
+        for d, layer in enumerate(net.layers):
+            names = list(layer.neurons) + (
+                [_bias_node(d + 1)] if d + 1 < len(net.layers) and net.layers[d + 1].biases else []
+            )
+            lines.append("  { rank=same; " + " ".join(f'"{n}";' for n in names) + " }")
+            for n in layer.neurons:
+                label = (
+                    f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{_subscripted(n)}</td></tr>'
+                    f'<tr><td><font color="{colour("text", n)}">{token("value", n)}</font></td></tr>'
+                    f'<tr><td><font color="{GRAD}">{token("delta", n)}</font></td></tr></table>>'
+                )
+                lines.append(
+                    f'  "{n}" [shape=circle, fixedsize=true, width=1.45, style=filled, id="{n}", '
+                    f'class="bv-neuron {token("class", n)}", fillcolor="{colour("fill", n)}", '
+                    f'color="{colour("line", n)}", label={label}];'
+                )
+            if names[-1].startswith("bias"):
+                b = names[-1]
+                lines.append(
+                    f'  "{b}" [shape=circle, fixedsize=true, width=0.5, label="+1", id="{b}", '
+                    f'class="bv-bias", color="{LINE[KNOWN]}"];'
+                )
+        lines.append(
+            '  "E" [shape=box, style="rounded,filled", fixedsize=true, width=1.3, height=0.8, id="E", '
+            f'class="bv-error {token("class", "E")}", fillcolor="{colour("fill", "E")}", '
+            f'color="{colour("line", "E")}", label=<<b>E</b><br/><font color="{colour("text", "E")}">'
+            f"{token('value', 'E')}</font>>];"
+        )
+        for name, tail, head, _ in self.edges:
+            v = net.graph.node(name).value
+            pen = 0.8 + 4.2 * abs(v) / max_abs
+            label = (
+                f'<{token("weight", name, width["weight", name])}<br/><font color="{GRAD}">'
+                f"{token('grad', name, width['grad', name])}</font>>"
+            )
+            lines.append(
+                f'  "{tail}" -> "{head}" [id="{name}", class="bv-weight {token("class", name)}", '
+                f'color="{colour("edge", name)}", penwidth={pen:.2f}, style={"dashed" if v < 0 else "solid"}, '
+                f"decorate=true, label={label}];"
+            )
+        for y, t in zip(net.layers[-1].neurons, net.targets, strict=True):
+            lines.append(
+                f'  "{y}" -> "E" [id="to_E_{y}", color="{LINE[KNOWN]}", label="{t} = {fmt(net.graph.node(t).value)}"];'
+            )
+        lines.append("}")
+        self.source = "\n".join(lines)
+        self._value_hue = {name: (NEGATIVE if net.graph.node(name).value < 0 else POSITIVE) for name, *_ in self.edges}
+        svg = run_dot(self.source, "svg").decode("utf-8")
+        svg = svg[svg.index("<svg") :]
+        svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+        svg = re.sub(r"<title>.*?</title>\n?", "", svg)
+        svg = svg.replace("<svg ", '<svg class="bv-diagram bv-network" ', 1)
+        svg = re.sub(r'(width|height)="([\d.]+)pt"', lambda m: f'{m[1]}="{float(m[2]) * scale:.0f}pt"', svg, count=2)
+        svg = svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
+        svg = _centred_node_texts(svg).replace(
+            '<polyline fill="none" stroke="black"', f'<polyline fill="none" stroke="{MUTED}"'
+        )
+        pieces = _TOKEN.split(svg)
+        self.parts = pieces[0::3]
+        self.order = [int(t) if t is not None else int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
+
+    def fill(self, frame: NetworkFrame) -> str:
+        """The SVG of ``frame``."""
+        out = [self.parts[0]]
+        for k, part in zip(self.order, self.parts[1:], strict=True):
+            out.append(self._slot(frame, *self.slots[k]))
+            out.append(part)
+        return "".join(out)
+
+    def _slot(self, f: NetworkFrame, kind: str, key: str) -> str:
+        if kind in ("value", "delta"):
+            text = (f.node_value if kind == "value" else f.node_delta)[key]
+            return _xml(text or ("?" if kind == "value" else " "))
+        if kind in ("weight", "grad"):
+            return _xml((f.edge_weight if kind == "weight" else f.edge_grad)[key] or " ")
+        if kind == "class":
+            state = f.node_state.get(key, f.edge_state.get(key, KNOWN))
+            return {FUTURE: "bv-future", KNOWN: "bv-known", CURRENT: "bv-current"}[state]
+        if kind == "edge":
+            hue = self._value_hue[key]
+            return (
+                hue
+                if f.edge_state[key] == CURRENT or not any(s == CURRENT for s in f.edge_state.values())
+                else PALE[hue]
+            )
+        state = f.node_state[key]
+        return {"fill": FILL, "line": LINE, "text": {FUTURE: MUTED, KNOWN: TEXT, CURRENT: TEXT}}[kind][state]
+
+
+def _centred_node_texts(svg: str) -> str:
+    """Centre each line of a node's label on the node (Graphviz starts HTML-label lines at the placeholder's left)."""
+
+    def centre(m: re.Match) -> str:
+        group = m[0]
+        if (c := re.search(r'<ellipse[^>]* cx="([-\d.]+)"', group)) is not None:
+            x = float(c[1])
+        elif (p := re.search(r'<(?:polygon|path)[^>]* (?:points|d)="([^"]+)"', group)) is not None:
+            xs = [float(x) for x in re.findall(r"([-\d.]+),[-\d.]+", p[1])]
+            x = (min(xs) + max(xs)) / 2
+        else:
+            return group
+        return _centre_tokens(group, x)
+
+    def centre_on_underline(m: re.Match) -> str:
+        group = m[0]
+        line = re.search(r'<polyline[^>]* points="([-\d.]+),[-\d.]+ ([-\d.]+),', group)
+        if line is None:
+            return group
+        return _centre_tokens(group, (float(line[1]) + float(line[2])) / 2)
+
+    svg = re.sub(r'<g id="[^"]*" class="node[^"]*">.*?</g>', centre, svg, flags=re.S)
+    return re.sub(r'<g id="[^"]*" class="edge[^"]*">.*?</g>', centre_on_underline, svg, flags=re.S)
+
+
+def _centre_tokens(group: str, x: float) -> str:
+    """Lines whose text is a token (filled in per frame) are centred at ``x``; fixed lines stay as drawn."""
+    return re.sub(
+        r'<text text-anchor="start" x="[-\d.]+"([^>]*>@)', rf'<text text-anchor="middle" x="{x:.2f}"\1', group
+    )
+
+
+def _subscripted(name: str) -> str:
+    """h_a -> h<sub>a</sub>, x1 -> x<sub>1</sub> (Graphviz HTML label)."""
+    m = re.fullmatch(r"([A-Za-z]+)_?(\w*)", name)
+    return f"{m[1]}<sub>{m[2]}</sub>" if m and m[2] else html.escape(name)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

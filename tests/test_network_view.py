@@ -1,0 +1,137 @@
+"""The neuron-level network view (backprop_viz/network_view.py): frames, texts, fixed positions, widget."""
+
+import re
+import time
+
+import pytest
+
+import backprop_viz as bv
+from backprop_viz import layout
+from backprop_viz.network_view import CURRENT, NetworkView, network_frames
+from backprop_viz.networks import network
+from backprop_viz.numbers import fmt
+
+
+def c2():
+    return network([2, 2, 1], weights=[0.1, 0.5, 0.4, 0.3, 0.2, 0.6], inputs=[0.23, 0.82], targets=[1.0])
+
+
+def c3():
+    return network(
+        [3, 2, 2],
+        weights=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1],
+        biases=[0.5] * 4,
+        inputs=[1, 4, 5],
+        targets=[0.1, 0.05],
+    )
+
+
+def test_frames_go_forward_layer_by_layer_then_back() -> None:
+    frames = network_frames(c3())
+    assert [f.title for f in frames] == [
+        "the inputs",
+        "forward, hidden layer",
+        "forward, output layer",
+        "the error",
+        "backward, the deltas of the output layer",
+        "backward, the deltas of the hidden layer",
+    ]
+    assert [f.phase for f in frames] == ["start", "forward", "forward", "forward", "backward", "backward"]
+    deep = network_frames(network([2, 3, 2, 1], seed=3, inputs=[0.5, -1], targets=[1.0]))
+    assert len(deep) == 2 * 3 + 2 and deep[1].title == "forward, hidden layer 1"
+    assert deep[-1].title == "backward, the deltas of the hidden layer 1"
+
+
+def test_values_appear_forward_and_deltas_backward() -> None:
+    net = c3()
+    g, frames = net.graph, network_frames(net)
+    hidden, outputs = ["h_a", "h_b"], ["y1", "y2"]
+    assert frames[0].node_value == {"x1": "1", "x2": "4", "x3": "5", "h_a": "", "h_b": "", "y1": "", "y2": "", "E": ""}
+    assert all(frames[1].node_value[n] == fmt(g.node(n).value) for n in hidden)
+    assert all(frames[1].node_value[n] == "" for n in outputs)
+    assert frames[2].node_value["y1"] == "0.8896" and frames[3].node_value["E"] == "0.5932"
+    assert all(d == "" for f in frames[:4] for d in f.node_delta.values())
+    for n, z in (("y1", "z_c"), ("y2", "z_d")):
+        assert frames[4].node_delta[n] == f"δ {fmt(g.grad(z))}"
+    assert frames[4].node_delta["h_a"] == ""
+    assert frames[5].node_delta["h_a"] == f"δ {fmt(g.grad('z_a'))}" == "δ 0.001984"
+    assert {n for n, s in frames[5].node_state.items() if s == CURRENT} == set(hidden)
+
+
+def test_edges_carry_weights_and_then_their_gradients() -> None:
+    net = c3()
+    frames = network_frames(net)
+    names = [f"w{i}" for i in range(1, 11)] + ["b1", "b2", "b3", "b4"]
+    for f in frames:
+        assert sorted(f.edge_weight) == sorted(names)
+        assert f.edge_weight["w7"] == "w7 = 0.7" and f.edge_weight["b2"] == "b2 = 0.5"
+    assert all(text == "" for f in frames[:4] for text in f.edge_grad.values())
+    assert frames[4].edge_grad["w7"] == f"∂E/∂w7 = {fmt(net.graph.grad('w7'))}" == "∂E/∂w7 = 0.07654"
+    assert frames[4].edge_grad["w1"] == "" and frames[5].edge_grad["w1"] == "∂E/∂w1 = 0.001984"
+    assert frames[5].edge_grad["b4"] == "∂E/∂b4 = 0.1199"
+    # The lines under the picture say the same, with the deck's formula.
+    assert "δ_a = ∂E/∂z_a = (w7·δ_c + w8·δ_d) · h_a(1 − h_a)" in frames[5].lines[0]
+    assert frames[2].lines[0].startswith("z_c = h_a·w7 + h_b·w9 + b3 = 0.9866·0.7 + 0.995·0.9 + 0.5 = 2.086")
+
+
+def _geometry(svg: str) -> list[str]:
+    return re.findall(r'\b(?:cx|cy|rx|ry|points|d|x|y)="[^"]*"', svg)
+
+
+def _texts(svg: str) -> list[str]:
+    return re.findall(r">([^<>]+)</text>", svg)
+
+
+def test_svg_frames_show_the_texts_at_fixed_positions() -> None:
+    view = NetworkView(c3())
+    assert len(view) == 6
+    first = _geometry(view.svg(0))
+    for k, f in enumerate(view.frames):
+        svg = view.svg(k)
+        assert "@" not in svg and "#fe0" not in svg  # every token filled in
+        assert _geometry(svg) == first  # nothing moves from frame to frame
+        texts = _texts(svg)
+        for name in f.edge_weight:
+            assert f.edge_weight[name] in texts
+            assert f'id="{name}"' in svg
+            if f.edge_grad[name]:
+                assert f.edge_grad[name] in texts
+        for n in ("x1", "h_a", "y2", "E"):
+            assert f'id="{n}"' in svg
+            assert (f.node_value[n] or "?") in texts
+    assert "δ 0.1199" in _texts(view.svg(4)) and "δ 0.1199" not in _texts(view.svg(3))
+    current = re.findall(r'<g id="([^"]+)" class="node[^"]*bv-current', view.svg(5))
+    assert sorted(current) == ["h_a", "h_b"]
+
+
+def test_weights_drawn_by_size_and_sign() -> None:
+    net = network([2, 1], weights=[0.5, -1.0], inputs=[1, 1], targets=[0])
+    svg = NetworkView(net).svg(0)
+    w1 = re.search(r'<g id="w1".*?</g>', svg, re.S)[0]
+    w2 = re.search(r'<g id="w2".*?</g>', svg, re.S)[0]
+    width = [float(re.search(r'stroke-width="([\d.]+)"', e)[1]) for e in (w1, w2)]
+    assert width[1] > width[0]  # |w2| > |w1|
+    assert "stroke-dasharray" in w2 and "stroke-dasharray" not in w1  # negative: dashed, not only another colour
+    assert "#0072b2" in w1 and "#e69f00" in w2
+
+
+def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
+    start = time.perf_counter()
+    view = NetworkView(c3())
+    assert time.perf_counter() - start < 0.5
+    assert repr(view) == "NetworkView(3-2-2 network: 6 frames)"
+    bundle = view._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(view) and "application/vnd.jupyter.widget-view+json" in bundle
+    linked = {(link.source[1], link.target[1]) for link in view._links}
+    assert linked == {("value", "value"), ("value", "selected_index")}  # play -> slider -> frames, in the page
+    view.step = 3
+    assert view._stack.selected_index == 3 and view.step == 3
+    with pytest.raises(IndexError):
+        view.step = 6
+    assert 'data-step="4"' in view.html(4) and "BACKWARD" in view.html(4)
+
+
+def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout.shutil, "which", lambda name: None)
+    with pytest.raises(bv.GraphvizMissing, match="install"):
+        NetworkView(c2())

@@ -28,8 +28,9 @@ Show = str  # "both" | "forward" | "backward"
 _NAV = """<span class="bv-nav">
 <button class="bv-prev jupyter-button" title="previous step" onclick="{js}('ArrowLeft')">◀</button>
 <button class="bv-next jupyter-button" title="next step" onclick="{js}('ArrowRight')">▶</button></span>"""
-_PRESS = ("(function(b){{return function(key){{var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
-          ".noUi-handle');if(h){{h.dispatchEvent(new KeyboardEvent('keydown',{{key:key,bubbles:true}}));}}}}}})(this)")
+# _PRESS is a format() argument, not part of the template: its braces stay single.
+_PRESS = ("(function(b){return function(key){var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
+          ".noUi-handle');if(h){h.dispatchEvent(new KeyboardEvent('keydown',{key:key,bubbles:true}));}}})(this)")
 
 
 def slider_range(value: float) -> tuple[float, float, float]:
@@ -227,6 +228,8 @@ class Stepper:
         self._check_open()
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
+        # A still picture of the current step where widgets cannot run (a notebook viewed on GitHub).
+        bundle["image/svg+xml"] = self._painter.svg(self._frames[self.step])
         return bundle
 
 

@@ -28,6 +28,7 @@ def test_frames_steps_and_repr() -> None:
     bundle = s._repr_mimebundle_()
     assert bundle["text/plain"] == repr(s)
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/svg+xml"].startswith("<svg")  # a still picture where widgets cannot run
     s.step = 3
     assert s.step == 3 and s._stack.selected_index == 3
     assert 'data-step="3"' in visible_html(s) and 'data-phase="backward"' in visible_html(s)

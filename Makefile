@@ -45,7 +45,7 @@ lab: setup
 test: setup
 	$(BIN)/ruff check .
 	CI=$${CI:-true} $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval.cfg \
-		--nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
+		--nbval-current-env --timeout=900 -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

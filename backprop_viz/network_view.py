@@ -119,6 +119,7 @@ class NetworkView:
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["image/svg+xml"] = self._svg[self.step]  # what a page without widgets (a static render) shows
         bundle["text/plain"] = repr(self)
         return bundle
 

@@ -122,6 +122,7 @@ def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
     assert repr(view) == "NetworkView(3-2-2 network: 6 frames)"
     bundle = view._repr_mimebundle_()
     assert bundle["text/plain"] == repr(view) and "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/svg+xml"] == view.svg(0)
     linked = {(link.source[1], link.target[1]) for link in view._links}
     assert linked == {("value", "value"), ("value", "selected_index")}  # play -> slider -> frames, in the page
     view.step = 3

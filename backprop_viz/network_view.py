@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import ipywidgets as w
 
@@ -65,7 +66,7 @@ class NetworkView:
     """Step through a network neuron by neuron: values forward, deltas backward (see the module docstring)."""
 
     def __init__(
-        self, net: Network, *, scale: float = 1.0, step: int = 0, title: str | None = None, interval: int = 1200
+        self, net: Network, *, scale: float = 0.75, step: int = 0, title: str | None = None, interval: int = 1200
     ) -> None:
         dot_program()  # a clear message now if Graphviz is missing
         self.net, self.scale = net, scale
@@ -98,7 +99,7 @@ class NetworkView:
             f'<div class="bv-frame" data-step="{k}" data-phase="{f.phase}">'
             f'<div class="bv-head"><span class="bv-phase bv-phase-{f.phase}">{f.phase.upper()}</span>'
             f'<span class="bv-title">{html.escape(f"Frame {k} of {len(self.frames) - 1}: {f.title}")}</span>'
-            f'</div><div>{self._svg[k]}</div><div class="bv-explanation">{lines}</div>{LEGEND}</div>'
+            f'</div><div class="bv-scroll">{self._svg[k]}</div><div class="bv-explanation">{lines}</div>{LEGEND}</div>'
         )
 
     @property
@@ -288,7 +289,7 @@ class _Template:
 
         lines = [
             "digraph network {",
-            f'  graph [rankdir=LR, nodesep=0.25, ranksep=1.1, fontname="{FONT}", bgcolor="transparent"];',
+            f'  graph [rankdir=LR, nodesep=0.2, ranksep=0.5, fontname="{FONT}", bgcolor="transparent"];',
             f'  node [fontname="{FONT}", fontsize=14];',
             f'  edge [fontname="{FONT}", fontsize=12, arrowsize=0.6];',
         ]
@@ -297,6 +298,8 @@ class _Template:
                 [_bias_node(d + 1)] if d + 1 < len(net.layers) and net.layers[d + 1].biases else []
             )
             lines.append("  { rank=same; " + " ".join(f'"{n}";' for n in names) + " }")
+            # Keep the neurons of a layer in order, top to bottom (flat invisible edges).
+            lines += [f'  "{a}" -> "{b}" [style=invis];' for a, b in pairwise(names)]
             for n in layer.neurons:
                 label = (
                     f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{_subscripted(n)}</td></tr>'

@@ -20,6 +20,10 @@ STYLE = """
 .bv-phase-backward{background:#d55e00;color:#fff}
 .bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
 .bv-scroll{max-width:100%;overflow-x:auto}
+:is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>:is(.widget-html,.widget-htmlmath),
+:is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>*>:is(.widget-html-content,.widget-htmlmath-content){min-width:0}
+svg.bv-diagram.bv-light{background:#ffffff}
+svg.bv-diagram.bv-dark{background:#1e1e1e}
 .bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.6}
 .bv-warning-text{color:#cc0000;font-weight:bold}
 .bv-table{border-collapse:collapse;font-size:.9em}

@@ -206,6 +206,8 @@ class Graph:
                 if op is None:
                     continue
                 locals_, downs = backward(op, node.grad, [i.value for i in node.inputs], node.value)
+                if node.warning is None and locals_ is not None:
+                    node.warning = _derivative_warning(node, locals_)
                 for inp, down in zip(node.inputs, downs):  # noqa: B905 (same length by construction)
                     before = inp.grad
                     inp.grad = down if before is None else before + down
@@ -224,7 +226,8 @@ class Graph:
         for node in self.nodes:
             if node.op is not None:
                 args = tuple(i.value for i in node.inputs)
-                steps.append(ForwardStep(len(steps), node, args, node.value, node.warning))
+                warning = None if is_finite(node.value) else node.warning  # not the backward pass's warning
+                steps.append(ForwardStep(len(steps), node, args, node.value, warning))
         if not self._records and self.output.op is not None:
             return steps  # forward only so far
         out = self.output
@@ -235,14 +238,13 @@ class Graph:
             if node.index not in self._records:
                 continue
             upstream, locals_, downs = self._records[node.index]
-            contributions, warning = [], None
+            contributions = []
             for k, (inp, down) in enumerate(zip(node.inputs, downs, strict=True)):
                 before = running.get(inp.index)
                 total = running[inp.index] = down if before is None else before + down
                 local = None if locals_ is None else locals_[k]
-                if local is not None and not is_finite(local) and is_finite(node.value):
-                    warning = f"the local derivative into {inp.label} is {fmt(local)}"
                 contributions.append(Contribution(node, inp, k, local, down, before, total))
+            warning = None if locals_ is None else _derivative_warning(node, locals_)
             steps.append(BackwardStep(len(steps), node, upstream, tuple(contributions), self.output_label,
                                       warning or node.warning))
         return steps
@@ -309,7 +311,7 @@ class Graph:
             raise ExpressionError(f"{name!r} is not an input of this graph; inputs: {known}")
         try:
             v = as_value(value, f"input {name!r}")
-        except TypeError as e:
+        except (TypeError, ValueError) as e:
             raise ExpressionError(str(e)) from None
         if np.shape(v) != np.shape(node.value):
             raise ExpressionError(
@@ -327,9 +329,38 @@ def _shifted(base: Value, flat: np.ndarray, k: int, delta: float) -> Value:
 def _domain_warning(op: Op, args: list[Value], value: Value) -> str:
     """Why a gate's result is inf or nan, in words, for the step and the drawing."""
     if all(is_finite(a) for a in args):
-        why = f" ({op.domain})" if op.domain else ""
+        why = " (too large for a float: overflow)" if _overflowed(op, args, value) else \
+            f" ({op.domain})" if op.domain else ""
         return f"{op.symbol} of {', '.join(fmt(a) for a in args)} is {fmt(value)}{why}"
     return f"an input is already {', '.join(fmt(a) for a in args if not is_finite(a))}"
+
+
+def _overflowed(op: Op, args: list[Value], value: Value) -> bool:
+    """Whether an inf from finite inputs is an overflow (the true result is just too large), not a zero
+    divisor or a zero or negative base. Constants folded into a gate are found by evaluating it at 1."""
+    if np.any(np.isnan(value)) or (op.domain and "overflow" in op.domain):
+        return False
+    if op.domain is None:  # +, -, *, sums, ...: only overflow makes inf from finite numbers
+        return True
+    nonzero = lambda v: bool(np.all(np.asarray(v) != 0))  # noqa: E731
+    if op.name in ("div", "recip", "const_div"):
+        return nonzero(args[-1])
+    if op.name == "div_const":
+        return is_finite(op.forward(1.0))
+    if op.name in ("pow", "pow_const"):
+        return bool(np.all(np.asarray(args[0]) > 0))
+    if op.name == "const_pow":
+        return op.forward(1.0) > 0
+    return False
+
+
+def _derivative_warning(node: Node, locals_: tuple) -> str | None:
+    """Why a gate with a finite value sends inf or nan back: each local derivative that is not finite."""
+    if all(type(v) is float and v - v == 0 for v in locals_) or not is_finite(node.value):
+        return None
+    bad = [f"the local derivative into {inp.label} is {fmt(local)}"
+           for inp, local in zip(node.inputs, locals_, strict=True) if not is_finite(local)]
+    return "; ".join(bad) or None
 
 
 def _topological_order(output: Var) -> list[Var]:

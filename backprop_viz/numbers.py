@@ -12,13 +12,35 @@ PRECISION = 4  # significant digits shown in explanations and labels
 
 
 def as_value(v: object, what: str = "value") -> Value:
-    """Coerce a user-supplied number or array to a float or a float ndarray."""
-    if isinstance(v, bool):
+    """Coerce a user-supplied number or array to a float or a float ndarray.
+
+    TypeError for what is not a number or an array; ValueError for a number too large for
+    a float or an array that is ragged or holds something other than real numbers.
+    """
+    if isinstance(v, bool | np.bool_):
         raise TypeError(f"{what} must be a number, not a bool ({v!r})")
     if isinstance(v, int | float | np.integer | np.floating):
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:
+            raise ValueError(f"{what} is too large for a float ({len(str(abs(v))):,} digits; a float goes up "
+                             "to about 1.8e308)") from None
     if isinstance(v, np.ndarray | list | tuple):
-        arr = np.asarray(v, dtype=float)
+        try:
+            arr = np.asarray(v)
+        except ValueError:
+            raise ValueError(f"{what} must be a rectangular array of numbers (its rows differ in length)") from None
+        if arr.dtype.kind not in "iufO":
+            kind = {"b": "bool", "c": "complex", "U": "text", "S": "bytes"}.get(arr.dtype.kind, str(arr.dtype))
+            raise ValueError(f"{what} must hold numbers, not {kind}")
+        numbers = arr.dtype.kind != "O" or all(
+            isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool) for x in arr.flat)
+        try:
+            arr = arr.astype(float) if numbers else None
+        except OverflowError:
+            arr = None
+        if arr is None:
+            raise ValueError(f"{what} must hold numbers only, each small enough for a float")
         return float(arr) if arr.ndim == 0 else arr
     raise TypeError(f"{what} must be a number or an array, not {type(v).__name__}")
 

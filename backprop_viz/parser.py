@@ -14,7 +14,10 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
+
+import numpy as np
 
 from . import ops
 from .errors import ExpressionError
@@ -55,6 +58,9 @@ _REFUSED = {
     ast.AugAssign: "augmented assignment like '+=' is not allowed; write 'q = q + x'",
 }
 
+_OPERATORS = {ast.BitXor: "^", ast.BitOr: "|", ast.BitAnd: "&", ast.FloorDiv: "//", ast.Mod: "%", ast.LShift: "<<",
+              ast.RShift: ">>", ast.Not: "not", ast.Invert: "~"}
+
 
 def expr(source: str, /, inputs: Mapping[str, object] | None = None, *, expand: bool = False,
          output: str = "f", **kw_inputs: object) -> Graph:
@@ -72,7 +78,8 @@ def expr(source: str, /, inputs: Mapping[str, object] | None = None, *, expand: 
 def build(source: str, values: Mapping[str, object], *, expand: bool = False) -> Var:
     """Parse ``source`` and build its Vars; the last statement's result is returned."""
     tree = _parse(source)
-    return _Builder(source, values, expand).run(tree)
+    with np.errstate(all="ignore"):  # inf and nan become node warnings, not numpy warnings
+        return _Builder(source, values, expand).run(tree)
 
 
 def _parse(source: str) -> ast.Module:
@@ -87,18 +94,35 @@ def _parse(source: str) -> ast.Module:
             column = i - (source.rfind("\n", 0, i) + 1) + 1
             what = f"the character {ch!r} (U+{ord(ch):04X})"
             raise ExpressionError(f"{what} is not allowed: use ASCII letters, digits and + - * / ** @ ( )",
-                                  source, line, column)
+                                  _shown(source), line, column)
     if not source.strip():
         raise ExpressionError("the expression is empty")
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
-        raise ExpressionError(f"syntax error: {e.msg}", source, e.lineno, e.offset) from None
+        digits = re.search(r"\d{4301,}", source) if "integer string conversion" in str(e.msg) else None
+        if digits:  # Python's own message here suggests changing an interpreter limit
+            line = source.count("\n", 0, digits.start()) + 1
+            column = digits.start() - (source.rfind("\n", 0, digits.start()) + 1) + 1
+            raise ExpressionError(f"this number has too many digits ({len(digits.group()):,}); a float goes up "
+                                  "to about 1.8e308", _shown(source), line, column) from None
+        raise ExpressionError(f"syntax error: {e.msg}", _shown(source), e.lineno, e.offset or None) from None
     except (RecursionError, MemoryError, ValueError) as e:
         raise ExpressionError(f"the expression cannot be parsed: nested too deeply ({type(e).__name__})") \
             from None
-    _check(tree, source)
+    if not tree.body:
+        raise ExpressionError("the expression is empty (it has only comments)")
+    _check(tree, _shown(source))
     return tree
+
+
+def _shown(source: str) -> str:
+    """The source as an error message shows it: characters that would not print plainly become '?'.
+
+    One character for one, so the caret stays under the place (a tab becomes a space).
+    """
+    return "".join(" " if ch == "\t" else ch if ch in "\n\r" or (ch.isascii() and ch.isprintable()) else "?"
+                   for ch in source)
 
 
 def _check(tree: ast.Module, source: str) -> None:
@@ -113,6 +137,9 @@ def _check(tree: ast.Module, source: str) -> None:
         where = (source, getattr(node, "lineno", None), _column(node))
         if type(node) in _REFUSED:
             raise ExpressionError(_REFUSED[type(node)], *where)
+        if isinstance(node, ast.BinOp | ast.UnaryOp) and type(node.op) in _OPERATORS:
+            raise ExpressionError(f"the operator {_OPERATORS[type(node.op)]} is not allowed: use + - * / ** @ "
+                                  "and unary minus", *where)
         if not isinstance(node, allowed):
             what = type(node).__name__
             raise ExpressionError(f"{what} is not allowed: use numbers, names, + - * / ** @ and the functions "
@@ -148,7 +175,7 @@ class _Builder:
     """Builds Vars from a checked syntax tree, iteratively (no recursion on deep input)."""
 
     def __init__(self, source: str, values: Mapping[str, object], expand: bool) -> None:
-        self.source, self.values, self.expand = source, dict(values), expand
+        self.source, self.values, self.expand = _shown(source), dict(values), expand
         self.env: dict[str, Var | float] = {}  # assigned names
         self.inputs: dict[str, Var] = {}
 
@@ -199,7 +226,7 @@ class _Builder:
 
     def combine(self, node: ast.expr, args: list[Var | float]) -> Var | float:
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return self.number(node)
         if isinstance(node, ast.Name):
             return self.lookup(node)
         if isinstance(node, ast.UnaryOp):
@@ -228,6 +255,19 @@ class _Builder:
                 raise self.error(f"{node.func.id} cannot take these values: {e}", node) from None
         raise self.error(f"{type(node).__name__} is not allowed", node)  # unreachable after _check
 
+    def number(self, node: ast.Constant) -> float:
+        """A number literal as a float; refused when it is too large for one (1e309, 400 digits)."""
+        try:
+            value = float(node.value)
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            text = ast.get_source_segment(self.source, node) or str(node.value)
+            if len(text) > 24:
+                text = f"{text[:12]}... ({len(text):,} characters)"
+            raise self.error(f"the number {text} is too large: a float goes up to about 1.8e308", node)
+        return value
+
     def folded(self, value: object, node: ast.expr) -> float:
         value = float(value)
         if not is_finite(value):
@@ -250,7 +290,7 @@ class _Builder:
                              f"(give it as expr(..., {name}=...))", node)
         try:
             var = Var(as_value(self.values[name], f"input {name!r}"), name=name)
-        except TypeError as e:
+        except (TypeError, ValueError) as e:
             raise self.error(str(e), node) from None
         self.inputs[name] = var
         return var

@@ -92,8 +92,8 @@ def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint,
     words, the frame template passes tokens it fills in later.
     """
     d = Diagram(name="backprop", engine="neato")
-    d.attr("graph", bb=layout.bb, bgcolor="transparent", pad="0.35", fontname=FONT, fontcolor=colour("static_text", "g", 1),
-           splines="true")
+    d.attr("graph", bb=layout.bb, bgcolor="transparent", pad="0.35", fontname=FONT,
+           fontcolor=colour("static_text", "g", 1), splines="true")
     d.attr("node", fontname=FONT, fontsize="16")
     d.attr("edge", fontname=FONT, fontsize="13", arrowsize="0.7")
     css = css_class or (lambda kind, key, state: "")

@@ -46,7 +46,7 @@ def wire_text(v: Value, width: int) -> str:
     """A value as short as it must be to fit on a wire: numbers, small vectors, else the shape."""
     text = fmt(v).replace("\n", "")
     if isinstance(v, np.ndarray) and (v.size > 4 or len(text) > width):
-        return "×".join(map(str, v.shape)) + " array"
+        return f"{v.shape[0]}-vector" if v.ndim == 1 else "×".join(map(str, v.shape)) + " matrix"
     return text
 
 
@@ -105,14 +105,14 @@ def frames_of(g: Graph) -> list[Frame]:
             active = set(into.get(node.index, [])) | set(out_of.get(node.index, []))
         elif step.is_seed:
             (k,) = into[None]
-            edge_grad[k] = "∂ " + wire_text(step.upstream, 12)
+            edge_grad[k] = "∂ " + wire_text(step.upstream, value_width(node))
             running[node.index] = step.upstream
             active = {k}
         else:
             active = set(out_of.get(node.index, []))
             for c in step.contributions:
                 k = next(k for k in into[node.index] if wires[k].position == c.position)
-                edge_grad[k] = "∂ " + wire_text(c.downstream, 12)
+                edge_grad[k] = "∂ " + wire_text(c.downstream, value_width(c.input))
                 local[k] = "local " + (wire_text(c.local, 12) if c.local is not None else c.rule)
                 running[c.input.index] = c.total
                 active.add(k)

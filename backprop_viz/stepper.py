@@ -54,7 +54,8 @@ class Stepper:
 
     ``show`` is "both", "forward" or "backward"; ``sliders`` None (one per scalar
     input), False (none) or {name: (min, max, step)} to choose ranges;
-    ``scale`` enlarges the diagram (projectors); ``theme`` is "light" or "dark".
+    ``scale`` enlarges the diagram (projectors); ``theme`` is "light" or "dark";
+    ``step`` is the frame it opens at (-1: the last).
     """
 
     def __init__(self, graph: Graph | str, *, sliders: dict | bool | None = None, show: Show = "both",
@@ -79,7 +80,7 @@ class Stepper:
         self._frames = self._shown(frames_of(graph))
         self._html = [self._frame_html(f) for f in self._frames]
         last = len(self._frames) - 1
-        start = min(max(step, 0), last)
+        start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
         self._stack = w.Stack([w.HTMLMath(value=h) for h in self._html], selected_index=start)
         self._slider = w.IntSlider(value=start, min=0, max=last, description="step", continuous_update=True,
                                    layout=w.Layout(width="420px"))
@@ -152,7 +153,7 @@ class Stepper:
         except Exception as err:  # a student's slider must never break the notebook
             self._status.value = f"<span style='color:#cc0000'>⚠ {_escape(str(err))}</span>"
 
-    def set(self, **values: float) -> Stepper:
+    def set(self, **values: float) -> None:
         """New input values: re-run forward and backward and refresh every frame, keeping the step."""
         self._check_open()
         self.graph.set(**values)
@@ -167,7 +168,6 @@ class Stepper:
             self._updating = False
         self._refresh()
         self._status.value = ""
-        return self
 
     # -- stepping --------------------------------------------------------------------------------
     @property

@@ -126,7 +126,7 @@ def test_vectors_show_short_values_or_shapes() -> None:
     g = bv.trace((W @ x).sumsq().named("f"))
     svg = FramePainter(g).svg(frames_of(g)[-1])
     joined = " ".join(texts(svg))
-    assert "2×2 array" in joined or "[[" in joined
+    assert "2×2 matrix" in joined or "[[" in joined
     assert "[0.2, 0.4]" in joined
 
 

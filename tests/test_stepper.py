@@ -144,3 +144,9 @@ def test_quiz_numbers() -> None:
         parse_number("x")
     with pytest.raises(KeyError, match="named nodes: x, y, q, z, f"):
         bv.quiz(bv.expr(A1, x=1, y=2, z=3), ask=["nope"])
+
+
+def test_open_at_the_last_step() -> None:
+    s = stepper(step=-1)
+    assert s.step == len(s) - 1
+    assert s.set(x=0) is None  # nothing to display again when it is a cell's last line

@@ -175,3 +175,27 @@ def test_seeded_weights_are_reproducible_and_sizes_are_checked() -> None:
         network([2, 2, 1], weights=C2_WEIGHTS, inputs=[1.0])
     with pytest.raises(ValueError, match="layers"):
         network([2])
+
+
+def test_c1_four_pixel_numbers() -> None:
+    """Deck 002's opening numbers (notebook 11): the weighted sums and the error table."""
+    import backprop_viz as bv
+
+    source = "s = p1*v1 + p2*v2 + p3*v3 + p4*v4; y = sigmoid(s)"
+    grey = dict(p1=0.50, p2=0.0, p3=-0.75, p4=0.75)
+    assert agrees(".50", bv.expr(source, **grey, v1=1.0, v2=1.0, v3=1.0, v4=1.0).node("s").value)
+    assert agrees("-1.1", bv.expr(source, **grey, v1=-0.2, v2=0.6, v3=0.84, v4=-0.5).node("s").value)
+    errors = np.abs(np.array([0, 0, 0, 1.0]) - np.array([0.5, 0.75, -0.25, -0.75]))
+    assert [agrees(p, e) for p, e in zip([".5", ".75", ".25", "1.75"], errors, strict=True)] == [True] * 4
+    assert agrees("3.25", errors.sum())
+
+
+def test_c3_the_decks_slip_and_its_rounded_second_pass() -> None:
+    """Notebook 13's claims: the deck's own factors give 0.00198, not its 0.0012; its z_b = 5.2989 uses cut weights."""
+    net = c3()
+    own_factors = 0.7895 * 0.0982 * 0.7 * 0.0132 * 1.0 + 0.7502 * 0.1598 * 0.8 * 0.0132 * 1.0
+    assert agrees("0.0020", own_factors) and agrees("0.0020", net.grads()["w1"]) and not agrees("0.0012", own_factors)
+    net.sgd_step(0.01)
+    assert not agrees("5.2989", net.graph.node("z_b").value)
+    assert agrees("5.2989", 1 * 0.1999 + 4 * 0.3999 + 5 * 0.5999 + 0.4999)
+    assert agrees("0.5924", net.error) and net.error == pytest.approx(0.59264, abs=5e-6)

@@ -17,6 +17,8 @@ from .draw import render
 from .errors import ExpressionError
 from .graph import GradientCheck, Graph, Node, trace
 from .layout import GraphvizMissing
+from .network_view import NetworkView
+from .networks import Network, network
 from .numbers import fmt
 from .ops import FUNCTIONS, Op
 from .parser import expr
@@ -27,6 +29,6 @@ from .var import Group, Var, maximum, minimum, variables
 
 __all__ = [
     "BackwardStep", "Contribution", "ExpressionError", "FUNCTIONS", "ForwardStep", "GradientCheck", "Graph",
-    "GraphvizMissing", "Group", "Node", "Op", "Quiz", "Step", "Stepper", "Var", "compare", "expr", "fmt", "maximum",
-    "minimum", "quiz", "render", "trace", "variables",
+    "GraphvizMissing", "Group", "Network", "NetworkView", "Node", "Op", "Quiz", "Step", "Stepper", "Var", "compare", "expr", "fmt", "maximum",
+    "minimum", "network", "quiz", "render", "trace", "variables",
 ]

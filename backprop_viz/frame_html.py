@@ -31,10 +31,12 @@ svg.bv-diagram.bv-dark{background:#1e1e1e}
 .bv-table td:first-child,.bv-table th:first-child{text-align:left}
 .bv-table tr.bv-row-current{background:rgba(240,228,66,.45);font-weight:bold}
 .bv-legend{font-size:.85em;opacity:.8}
+.bv-legend-value{color:#0072b2}.bv-legend-grad{color:#d55e00}
+.bv-frame:has(svg.bv-dark) .bv-legend-value{color:#56b4e9}.bv-frame:has(svg.bv-dark) .bv-legend-grad{color:#ff9a5c}
 """
 
-LEGEND = ('<div class="bv-legend"><span style="color:#0072b2">value above each wire</span> · '
-          '<span style="color:#d55e00">∂ gradient of {f} below</span> · highlighted: this step</div>')
+LEGEND = ('<div class="bv-legend"><span class="bv-legend-value">value above each wire</span> · '
+          '<span class="bv-legend-grad">∂ gradient of {f} below</span> · highlighted: this step</div>')
 
 
 def frame_title(frame: Frame, count: int) -> str:

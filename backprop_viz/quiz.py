@@ -19,6 +19,8 @@ def parse_number(text: str) -> float:
         raise ValueError("type a number")
     if cleaned.count("/") == 1:
         top, bottom = cleaned.split("/")
+        if float(bottom) == 0:
+            raise ValueError("division by zero")
         return float(top) / float(bottom)
     return float(cleaned)
 

@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 import ipywidgets as w
+import numpy as np
 
 from .draw import FramePainter, theme_of
 from .export import save_frames, standalone_html
@@ -31,6 +32,9 @@ _NAV = """<span class="bv-nav">
 # _PRESS is a format() argument, not part of the template: its braces stay single.
 _PRESS = ("(function(b){return function(key){var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
           ".noUi-handle');if(h){h.dispatchEvent(new KeyboardEvent('keydown',{key:key,bubbles:true}));}}})(this)")
+
+
+MAX_SLIDER = 1e12  # beyond this, an input gets no slider
 
 
 def slider_range(value: float) -> tuple[float, float, float]:
@@ -136,6 +140,8 @@ class Stepper:
         for node in self.graph.inputs:
             if not node.name or not isinstance(node.value, float):
                 continue  # vectors and matrices have no slider
+            if not (math.isfinite(node.value) and abs(node.value) <= MAX_SLIDER):
+                continue  # inf, nan or astronomically large: nothing sensible to slide
             low, high, step = chosen.get(node.name, slider_range(node.value))
             slider = w.FloatSlider(value=node.value, min=low, max=high, step=step, description=node.name,
                                    continuous_update=small, readout_format=".4g",
@@ -161,7 +167,10 @@ class Stepper:
         try:
             for name, value in values.items():
                 slider = self._inputs.get(name)
-                if slider is not None and isinstance(value, int | float):
+                if slider is None or not isinstance(value, int | float | np.integer | np.floating):
+                    continue
+                value = float(value)
+                if math.isfinite(value) and abs(value) <= MAX_SLIDER:
                     slider.min, slider.max = min(slider.min, value), max(slider.max, value)
                     slider.value = value
         finally:
@@ -225,7 +234,8 @@ class Stepper:
         return f"Stepper({self.title}: {len(self._frames) - 1} steps, show={self.show})"
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        self._check_open()
+        if self._closed:
+            return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
         # A still picture of the current step where widgets cannot run (a notebook viewed on GitHub).
@@ -234,8 +244,13 @@ class Stepper:
 
 
 def _close_tree(widget: w.Widget) -> None:
+    """Close a widget, its children, and the layout and style widgets each of them owns."""
     for child in getattr(widget, "children", ()):
         _close_tree(child)
+    for part in ("layout", "style"):
+        owned = getattr(widget, part, None)
+        if isinstance(owned, w.Widget):
+            owned.close()
     widget.close()
 
 

@@ -443,7 +443,6 @@ def test_fuzz_only_expression_errors_or_graphs(source: str, values: dict) -> Non
 # -- a defect outside the parser, recorded here ----------------------------------------------
 
 
-@pytest.mark.xfail(reason="quiz.parse_number lets ZeroDivisionError through for '1/0' (a known defect in quiz.py)")
 def test_a_quiz_answer_of_one_over_zero_is_just_wrong() -> None:
     q = bv.quiz(bv.expr("x * y", x=2, y=3), ask=["x"])
     assert q.check("x", "1/0") is False

@@ -116,12 +116,12 @@ def test_closing_closes_the_widgets_and_later_use_says_so(tmp_path: Path) -> Non
         lambda: s.set(x=1.0),
         lambda: s.save(tmp_path / "a.svg"),
         lambda: s.to_html(tmp_path / "a.html"),
-        lambda: s._repr_mimebundle_(),
     ):
         with pytest.raises(RuntimeError, match=r"this stepper was closed; make a new one with bv.Stepper\(\.\.\.\)"):
             use()
     assert repr(s).startswith("Stepper(q = x + y; f = q * z")  # its text still prints
-    assert shown(s) == {"text/plain": repr(s)} or WIDGET_VIEW not in shown(s)  # no dead widget is displayed
+    assert WIDGET_VIEW not in s._repr_mimebundle_()  # no dead widget is displayed: a line of text instead
+    assert "closed" in s._repr_mimebundle_()["text/plain"]
     assert s.graph.grads() == {"x": -4.0, "y": -4.0, "q": -4.0, "z": 3.0, "f": 1.0}  # the graph lives on
     s.close()  # closing twice is harmless
 
@@ -192,9 +192,6 @@ def test_a_refused_input_leaves_the_stepper_as_it_was() -> None:
     s.close()
 
 
-@pytest.mark.xfail(
-    reason="Stepper.close closes the widgets but not their Layout and Style widgets (a known defect in stepper.py)"
-)
 def test_closing_frees_every_widget_the_stepper_made() -> None:
     before = active_widgets()
     s = bv.Stepper(A1, x=-2, y=5, z=-4)
@@ -202,9 +199,6 @@ def test_closing_frees_every_widget_the_stepper_made() -> None:
     assert active_widgets() - before == set()
 
 
-@pytest.mark.xfail(
-    reason="stepper.slider_range raises OverflowError for |x| above about 9e307 or inf (a known defect in stepper.py)"
-)
 @pytest.mark.parametrize("x", [1e308, math.inf, -math.inf])
 def test_a_stepper_on_a_huge_or_infinite_input(x: float) -> None:
     s = bv.Stepper("f = x * 2", x=x)
@@ -212,9 +206,6 @@ def test_a_stepper_on_a_huge_or_infinite_input(x: float) -> None:
     s.close()
 
 
-@pytest.mark.xfail(
-    reason="Stepper.set moves a slider only for int/float values, not numpy scalars (a known defect in stepper.py)"
-)
 def test_setting_a_numpy_scalar_moves_the_slider_too() -> None:
     s = bv.Stepper(A1, x=-2, y=5, z=-4)
     s.set(x=np.float32(1.5))

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .numbers import Value, fmt
+from .numbers import Value, fmt, fmt_paren
 
 Args = tuple[Value, ...]
 
@@ -226,9 +226,10 @@ def pow_const(c: float) -> Op:
 
 @lru_cache(maxsize=1024)
 def const_pow(c: float) -> Op:
-    return Op("const_pow", f"{fmt(c)}^x", 1, _np(lambda a: np.power(c, a)),
-              lambda x, o: (_np(lambda out: out * np.log(c))(o),), formula=f"{fmt(c)}^{{0}}",
-              rules=(f"{fmt(c)}^{{0}}·log({fmt(c)})",), domain="a power of a negative or zero base")
+    base = fmt_paren(c)  # (-2)^x, not -2^x which reads as -(2^x)
+    return Op("const_pow", f"{base}^x", 1, _np(lambda a: np.power(c, a)),
+              lambda x, o: (_np(lambda out: out * np.log(c))(o),), formula=f"{base}^{{0}}",
+              rules=(f"{base}^{{0}}·log({base})",), domain="a power of a negative or zero base")
 
 
 # The sigmoid expanded into the four gates the decks draw: *-1, exp, +1, 1/x.

@@ -54,3 +54,16 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_binder_badge_opens_the_first_notebook() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "mybinder.org/v2/" in readme and "urlpath=lab/tree/notebooks/00-start-here.ipynb" in readme
+
+
+def test_readme_lists_every_notebook_with_its_examples() -> None:
+    import json
+
+    readme = (ROOT / "README.md").read_text()
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([\w-]+)` \|.*\| ([^|]*) \|$", readme, flags=re.M)}
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(rows) == [p.stem for p in notebooks]
+    for path in notebooks:
+        covers = json.loads(path.read_text())["metadata"].get("backprop_viz", {}).get("covers", [])
+        listed = re.findall(r"[A-E]\d", rows[path.stem])
+        assert sorted(listed) == sorted(covers), path.name

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 import graphviz
 
-from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, frames_of
+from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, frames_of, iter_frames
 from .graph import Graph
 from .layout import FONT, Layout, dot_program, layout_of, node_text
 
@@ -74,6 +75,7 @@ def _colours(t: Theme) -> dict[str, tuple[str, str, str, str]]:
 
 
 STATE_CLASS = {FUTURE: "bv-future", KNOWN: "bv-known", CURRENT: "bv-current", WARNING: "bv-warning"}
+_STATE_NAMES = tuple(STATE_CLASS[s] for s in range(len(STATE_CLASS)))  # by state number
 
 # Line widths and dashes by state, for the SVG frames (Graphviz attributes do it in render()).
 FRAME_CSS = (
@@ -193,13 +195,14 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     ``scale`` enlarges everything (projectors); ``theme`` is "light" or "dark".
     """
     dot_program()
-    frames = frames_of(g)
-    k = len(frames) - 1 if step is None else step
-    if not 0 <= k < len(frames):
-        raise IndexError(f"step {k} is out of range: this graph has steps 0 to {len(frames) - 1}")
+    count = len(g.steps) + 1
+    k = count - 1 if step is None else step
+    if not 0 <= k < count:
+        raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")
     t = theme_of(theme)
-    colour, text = _real(t, frames[k])
-    d = digraph(g, layout_of(g), frames[k], t, colour, text)
+    frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
+    colour, text = _real(t, frame)
+    d = digraph(g, layout_of(g), frame, t, colour, text)
     d.attr("graph", dpi=f"{96 * scale:g}")
     return d
 
@@ -222,8 +225,8 @@ class FramePainter:
         self._colour_specs: list[tuple[str, int]] = []  # (kind, element index)
         self._text_specs: list[tuple[str, int, int]] = []  # (kind, index, line)
         self._element: dict[str, int] = {}
-        self._parts: list[str] = []
-        self._slots: list[tuple[bool, int]] = []
+        self._out: list[str] = []  # the template's fixed pieces at even positions; tokens go between
+        self._slot_index: list[int] = []  # for each token: its text (k) or colour (len(texts) + k)
         self._build()
 
     def _element_index(self, key: str) -> int:
@@ -263,25 +266,47 @@ class FramePainter:
         if len(self._colour_specs) > 0xFFFF:
             raise ValueError("graph too large to draw")
         pieces = _TOKEN.split(svg)
-        self._parts = pieces[0::3]
-        self._slots = [(t is not None, int(t) if t is not None else int(c, 16))
-                       for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
+        fixed = pieces[0::3]
+        self._out = [""] * (2 * len(fixed) - 1)
+        self._out[0::2] = fixed
+        n_texts = len(self._text_specs)
+        self._slot_index = [int(t) if t is not None else n_texts + int(c, 16)
+                            for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
+        # What svg() looks up for each frame, by position: element states, colour tables, text sources.
+        self._node_elements = [(self._element[n.id], n.index) for n in g.nodes if n.id in self._element]
+        self._edge_elements = [(self._element[w.key], k) for k, w in enumerate(self.layout.edges)
+                               if w.key in self._element]
+        table = _colours(self.theme)
+        self._colour_refs = [(table[kind], el) for kind, el in self._colour_specs]
+        self._note_specs: list[tuple[int, int]] = []  # (node, line) of each outside label line
+        self._text_refs: list[tuple[int, int]] = []  # (source, index): see the sources in svg()
+        source = {"value": 0, "grad": 1, "note": 2, "class": 4}
+        for kind, i, line in self._text_specs:
+            if kind == "node_note":
+                self._text_refs.append((3, len(self._note_specs)))
+                self._note_specs.append((i, line))
+            else:
+                self._text_refs.append((source[kind], i) if kind in source else (5, 0))
 
     def svg(self, frame: Frame) -> str:
         """The SVG text of one frame."""
-        table = _colours(self.theme)
-        # The state of each element this frame (nodes by id, wires by key).
-        state: dict[int, int] = {}
-        for node in self.graph.nodes:
-            state[self._element.get(node.id, -1)] = frame.node_state[node.index]
-        for k, wire in enumerate(self.layout.edges):
-            state[self._element.get(wire.key, -1)] = frame.edge_state[k]
-        colours = [table[kind][state.get(el, KNOWN)] for kind, el in self._colour_specs]
-        texts = [_frame_text(frame, kind, i, line, state) for kind, i, line in self._text_specs]
-        out = [self._parts[0]]
-        for (is_text, k), part in zip(self._slots, self._parts[1:], strict=True):
-            out.append(_xml(texts[k]) if is_text else colours[k])
-            out.append(part)
+        # The state of each element this frame (nodes by id, wires by key; anything else KNOWN).
+        state = [KNOWN] * len(self._element)
+        node_state, edge_state = frame.node_state, frame.edge_state
+        for el, i in self._node_elements:
+            state[el] = node_state[i]
+        for el, k in self._edge_elements:
+            state[el] = edge_state[k]
+        note_lines = [frame.node_note[i].split("\n")[line] for i, line in self._note_specs]
+        sources = (frame.edge_value, frame.edge_grad, frame.edge_note, note_lines,
+                   [_STATE_NAMES[s] for s in state], ("",))
+        texts = [sources[a][b] for a, b in self._text_refs]
+        blob = "\0".join(texts)
+        if "&" in blob or "<" in blob or ">" in blob:
+            texts = _xml(blob).split("\0") if blob.count("\0") == len(texts) - 1 else [_xml(t) for t in texts]
+        values = texts + [table[state[el]] for table, el in self._colour_refs]
+        out = self._out.copy()
+        out[1::2] = [values[j] for j in self._slot_index]
         return "".join(out)
 
     def all_svg(self) -> list[str]:
@@ -289,23 +314,9 @@ class FramePainter:
         return [self.svg(f) for f in frames_of(self.graph)]
 
 
-def _frame_text(frame: Frame, kind: str, i: int, line: int, state: dict[int, int]) -> str:
-    if kind == "value":
-        return frame.edge_value[i]
-    if kind == "grad":
-        return frame.edge_grad[i]
-    if kind == "note":
-        return frame.edge_note[i]
-    if kind == "node_note":
-        return frame.node_note[i].split("\n")[line]
-    if kind == "class":
-        return STATE_CLASS[state.get(i, KNOWN)]
-    return ""
-
-
 def frames_of_structure(g: Graph) -> Frame:
     """Frame 0 with every state KNOWN: what the template is drawn from (its notes give the line counts)."""
-    first = frames_of(g)[0]
+    first = next(iter_frames(g))
     n, m = len(first.node_state), len(first.edge_state)
     return Frame(0, None, (KNOWN,) * n, (KNOWN,) * m, ("",) * m, ("",) * m, ("",) * m, first.node_note,
                  ("",) * n, ("",) * n)

@@ -7,6 +7,7 @@ all frames in one pass, so stepping costs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,15 @@ def wire_text(v: Value, width: int) -> str:
 
 def frames_of(g: Graph) -> list[Frame]:
     """Every frame of ``g``: frame 0 before any step, then one per step."""
+    return list(iter_frames(g))
+
+
+def iter_frames(g: Graph) -> Iterator[Frame]:
+    """The frames of ``g`` one by one (``next(iter_frames(g))`` is frame 0 alone).
+
+    Each step changes a few nodes and wires, so the texts and states are kept up to
+    date step by step, and each frame copies them: no number is formatted twice.
+    """
     wires = edges_of(g)
     fans = fan_out(g)
     out_of: dict[int, list[int]] = {}
@@ -64,49 +74,55 @@ def frames_of(g: Graph) -> list[Frame]:
         if n.kind == "op" and n.name and not n.is_output:
             value_text[n.index] = f"{n.name} = {value_text[n.index]}"
 
-    node_state = [KNOWN if n.op is None else FUTURE for n in g.nodes]
-    value_known = [n.op is None for n in g.nodes]
-    edge_grad = [""] * len(wires)
-    running: dict[int, Value] = {}
+    def known(i: int) -> int:
+        return WARNING if g.nodes[i].warning else KNOWN
 
-    def base_notes() -> list[str]:
-        notes = []
-        for n in g.nodes:
-            lines = []
-            if fans[n.index] > 1:
-                total = running.get(n.index)
-                lines.append("" if total is None else f"Σ∂ {wire_text(total, 12)}")
-            notes.append("\n".join(lines))
-        return notes
+    # The state as it is after the steps so far; a frame is a copy with the current step marked.
+    node_state = [known(n.index) if n.op is None else FUTURE for n in g.nodes]
+    node_value = [fmt(n.value) if n.op is None else "" for n in g.nodes]
+    node_grad = [""] * len(g.nodes)
+    node_note = [""] * len(g.nodes)  # a branching node's running total gradient
+    edge_state = [KNOWN if g.nodes[w.src].op is None else FUTURE for w in wires]
+    edge_value = [value_text[w.src] if g.nodes[w.src].op is None else "" for w in wires]
+    edge_grad = [""] * len(wires)
+    no_notes = ("",) * len(wires)
+
+    def add_to_total(i: int, total: Value) -> None:
+        node_grad[i] = fmt(total)
+        if fans[i] > 1:
+            node_note[i] = f"Σ∂ {wire_text(total, 12)}"
 
     def snapshot(index: int, step, current: int | None, active: set[int], local: dict[int, str]) -> Frame:
-        states = [WARNING if (s == KNOWN and g.nodes[i].warning) else s for i, s in enumerate(node_state)]
+        states = list(node_state)
         if current is not None:
             states[current] = CURRENT
-        edge_state = tuple(
-            CURRENT if k in active else KNOWN if value_known[w.src] else FUTURE for k, w in enumerate(wires))
-        return Frame(
-            index, step, tuple(states), edge_state,
-            tuple(value_text[w.src] if value_known[w.src] else "" for w in wires),
-            tuple(edge_grad),
-            tuple(local.get(k, "") for k in range(len(wires))),
-            tuple(base_notes()),
-            tuple(fmt(n.value) if value_known[n.index] else "" for n in g.nodes),
-            tuple(fmt(running[n.index]) if n.index in running else "" for n in g.nodes),
-        )
+        wire_states = list(edge_state)
+        for k in active:
+            wire_states[k] = CURRENT
+        notes = no_notes
+        if local:
+            notes = list(no_notes)
+            for k, text in local.items():
+                notes[k] = text
+            notes = tuple(notes)
+        return Frame(index, step, tuple(states), tuple(wire_states), tuple(edge_value), tuple(edge_grad), notes,
+                     tuple(node_note), tuple(node_value), tuple(node_grad))
 
-    frames = [snapshot(0, None, None, set(), {})]
+    yield snapshot(0, None, None, set(), {})
     for i, step in enumerate(g.steps, start=1):
         node = step.node
         local: dict[int, str] = {}
         if step.phase == "forward":
-            value_known[node.index] = True
-            node_state[node.index] = KNOWN
+            node_state[node.index] = known(node.index)
+            node_value[node.index] = fmt(node.value)
+            for k in out_of.get(node.index, []):
+                edge_state[k] = KNOWN
+                edge_value[k] = value_text[node.index]
             active = set(into.get(node.index, [])) | set(out_of.get(node.index, []))
         elif step.is_seed:
             (k,) = into[None]
             edge_grad[k] = "∂ " + wire_text(step.upstream, value_width(node))
-            running[node.index] = step.upstream
+            add_to_total(node.index, step.upstream)
             active = {k}
         else:
             active = set(out_of.get(node.index, []))
@@ -114,8 +130,6 @@ def frames_of(g: Graph) -> list[Frame]:
                 k = next(k for k in into[node.index] if wires[k].position == c.position)
                 edge_grad[k] = "∂ " + wire_text(c.downstream, value_width(c.input))
                 local[k] = "local " + (wire_text(c.local, 12) if c.local is not None else c.rule)
-                running[c.input.index] = c.total
+                add_to_total(c.input.index, c.total)
                 active.add(k)
-        frames.append(snapshot(i, step, node.index, active, local))
-    return frames
-
+        yield snapshot(i, step, node.index, active, local)

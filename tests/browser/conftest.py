@@ -67,9 +67,7 @@ ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.st
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "browser: end-to-end test in headless Chromium (JupyterLab, exported HTML)"
-    )
+    config.addinivalue_line("markers", "browser: end-to-end test in headless Chromium (JupyterLab, exported HTML)")
 
 
 def unavailable(reason: str):
@@ -118,20 +116,41 @@ def chromium_browser():
             browser.close()
 
 
-@pytest.fixture
-def browser_page(chromium_browser):
-    """A fresh page; console errors and uncaught page errors are collected in ``page.bv_errors``."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+def new_page(browser):
+    """A page in a fresh context; console errors and uncaught page errors are collected in ``page.bv_errors``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
     context.set_default_timeout(30_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
     page.bv_errors = errors
+    return page
+
+
+def page_errors(page) -> list[str]:
+    """The uncaught exceptions a page raised so far (console errors are only logged)."""
+    return [e for e in page.bv_errors if e.startswith("pageerror")]
+
+
+@pytest.fixture
+def browser_page(chromium_browser):
+    """A fresh page for one test."""
+    page = new_page(chromium_browser)
     try:
         yield page
     finally:
-        context.close()
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def module_page(chromium_browser):
+    """One page shared by the tests of a module (a notebook opened and run once)."""
+    page = new_page(chromium_browser)
+    try:
+        yield page
+    finally:
+        page.context.close()
 
 
 # --------------------------------------------------------------------------- JupyterLab
@@ -212,7 +231,9 @@ def lab_server(tmp_path_factory):
     for _attempt in range(3):  # a port taken between free_port() and the bind: try another
         port = free_port()
         cmd = [
-            sys.executable, "-m", "jupyterlab",
+            sys.executable,
+            "-m",
+            "jupyterlab",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}",
@@ -227,7 +248,12 @@ def lab_server(tmp_path_factory):
             cmd.append("--allow-root")
         log_file = open(log, "w")  # noqa: SIM115 - closed after the server stops
         process = subprocess.Popen(
-            cmd, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+            cmd,
+            cwd=root,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         server = LabServer(f"http://127.0.0.1:{port}", token, root, log, process)
         deadline = time.monotonic() + 90
@@ -266,7 +292,8 @@ class Lab:
         # the kernel has started when the toolbar's status says idle
         page.wait_for_selector(
             ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
-            state="attached", timeout=60_000,
+            state="attached",
+            timeout=60_000,
         )
         return self
 
@@ -276,7 +303,31 @@ class Lab:
             dialog.first.wait_for(state="visible", timeout=1_500)
         except PlaywrightTimeout:
             return
-        dialog.first.click()
+        self.accept_dialogs()
+
+    def accept_dialogs(self) -> list[str]:
+        """Accept any dialog in the way (kernel choice, ...); returns their texts."""
+        texts = []
+        dialog = self.page.locator(".jp-Dialog")
+        while dialog.count() and dialog.first.is_visible():
+            texts.append(dialog.first.inner_text())
+            dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+            self.page.wait_for_timeout(200)
+        return texts
+
+    def menu(self, *path: str) -> None:
+        """Click through the menu bar: ``menu("Run", "Run All Cells")``."""
+        page = self.page
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(path[0])}$")).click()
+        for label in path[1:]:
+            item = page.locator(".lm-Menu:visible .lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$"))
+            item.last.click()
+
+    def set_theme(self, name: str) -> None:
+        """Settings > Theme > ``name`` (e.g. "JupyterLab Dark"); waits until the page uses it."""
+        self.menu("Settings", "Theme", name)
+        self.page.wait_for_function("name => document.body.dataset.jpThemeName === name", arg=name, timeout=30_000)
+        self.page.wait_for_timeout(500)  # the theme's style sheet applies
 
     def code_prompts(self) -> list[str]:
         return self.page.eval_on_selector_all(
@@ -285,17 +336,27 @@ class Lab:
         )
 
     def run_all(self, timeout: float = 120) -> None:
-        """Run > Run All Cells, retried until every code cell shows an execution count.
+        """Edit > Clear Outputs of All Cells, then Run > Run All Cells, retried until the cells run.
 
-        On a fresh server the first Run All may be dropped while the kernel
-        connection settles: retry when nothing started.
+        The notebooks are saved with their outputs, so the outputs are cleared
+        first: every execution count seen afterwards comes from this run. On a
+        fresh server the first Run All may be dropped while the kernel connection
+        settles: retry when nothing started. A cell that fails stops the wait.
         """
         page = self.page
+        self.accept_dialogs()
+        self.menu("Edit", "Clear Outputs of All Cells")
+        page.wait_for_function(
+            """() => [...document.querySelectorAll(
+                    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+                .every(e => !/\\d/.test(e.textContent))""",
+            timeout=10_000,
+        )
         deadline = time.monotonic() + timeout
         started = False
         for _attempt in range(4):
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            self.accept_dialogs()
+            self.menu("Run", "Run All Cells")
             until = time.monotonic() + 10
             while time.monotonic() < until:
                 prompts = self.code_prompts()
@@ -310,6 +371,8 @@ class Lab:
             prompts = self.code_prompts()
             if prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts):
                 return
+            if "[*]:" not in prompts and (errors := self.error_outputs()):
+                raise AssertionError(f"a cell failed; prompts: {prompts}\n" + "\n".join(errors))
             page.wait_for_timeout(250)
         raise AssertionError(f"cells did not finish within {timeout} s; prompts: {self.code_prompts()}")
 
@@ -319,10 +382,33 @@ class Lab:
             "els => els.map(e => e.innerText.slice(0, 2000))",
         )
 
+    def write_notebook(self, name: str, *cells: str) -> str:
+        """A notebook of code cells in the server's root (a temporary directory); returns its name."""
+        write_notebook(self.server.root / name, *cells)
+        return name
+
+
+def write_notebook(path: Path, *cells: str) -> Path:
+    """Write a notebook of code cells for the Python 3 kernel, without outputs."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return path
+
 
 @pytest.fixture
 def lab(browser_page, lab_server):
     return Lab(browser_page, lab_server)
+
+
+@pytest.fixture(scope="module")
+def module_lab(module_page, lab_server):
+    """A ``Lab`` whose page lives as long as the test module."""
+    return Lab(module_page, lab_server)
 
 
 # --------------------------------------------------------------------------- exported HTML
@@ -407,7 +493,7 @@ def link_widget_fonts(page, under: Path) -> bool:
     for url in page.evaluate(FONT_FACE_URLS):
         if not url.startswith("file://"):
             continue
-        path = Path(urllib.request.url2pathname(url[len("file://"):].split("?")[0].split("#")[0]))
+        path = Path(urllib.request.url2pathname(url[len("file://") :].split("?")[0].split("#")[0]))
         source = dist / path.name
         if path.exists() or not source.is_file() or not path.is_relative_to(under):
             continue
@@ -441,18 +527,37 @@ def export_notebook(widget_js, tmp_path):
         def nbconvert(*args: str) -> None:
             done = subprocess.run(
                 [sys.executable, "-m", "nbconvert", *args],
-                cwd=out_dir, env=env, capture_output=True, text=True, timeout=timeout + 60, check=False,
+                cwd=out_dir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout + 60,
+                check=False,
             )
             assert done.returncode == 0, f"nbconvert {' '.join(args)} failed:\n{done.stderr[-4000:]}"
 
-        nbconvert("--to", "notebook", "--execute", f"--ExecutePreprocessor.timeout={timeout}",
-                  "--ExecutePreprocessor.store_widget_state=True", "--output", f"{stem}.executed", source.name)
+        nbconvert(
+            "--to",
+            "notebook",
+            "--execute",
+            f"--ExecutePreprocessor.timeout={timeout}",
+            "--ExecutePreprocessor.store_widget_state=True",
+            "--output",
+            f"{stem}.executed",
+            source.name,
+        )
         executed = out_dir / f"{stem}.executed.ipynb"
         nb = nbformat.read(executed, as_version=4)
         state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
         assert state and state.get("state"), "the executed notebook stores no widget state in metadata.widgets"
-        nbconvert("--to", "html", *(f"--HTMLExporter.{key}={url}" for key, url in widget_js.items()),
-                  "--output", stem, executed.name)
+        nbconvert(
+            "--to",
+            "html",
+            *(f"--HTMLExporter.{key}={url}" for key, url in widget_js.items()),
+            "--output",
+            stem,
+            executed.name,
+        )
         html = out_dir / f"{stem}.html"
         text = html.read_text()
         remote = re.findall(r"""<script[^>]+src=["'](https?:[^"']+)""", text)
@@ -467,9 +572,10 @@ def export_notebook(widget_js, tmp_path):
 
 # Installed in the page: on each arrow keydown (capture phase, so before any widget
 # handles it) note performance.now(), then poll once per animation frame until the
-# visible frame's key (``frameKey(root)``) differs. ``frame`` is the time to the first
-# animation frame that renders the new step; ``dom`` the time to the DOM change
-# (MutationObserver).
+# visible frame's key (``frameKey(root)``) differs. ``frame`` is the time until that
+# animation frame has been rendered: a message posted from its requestAnimationFrame
+# callback is delivered after the frame's style, layout and paint. ``dom`` is the time
+# to the DOM change (MutationObserver).
 LATENCY_JS = """([rootSelector, frameKeySource]) => {
     const root = document.querySelector(rootSelector);
     const frameKey = new Function('root', 'return (' + frameKeySource + ')(root);');
@@ -487,13 +593,17 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
             const now = performance.now();
             if (frameKey(root) !== before) {
                 observer.disconnect();
-                state.frame.push(now - t0);
-                state.dom.push((domAt ?? now) - t0);
+                const channel = new MessageChannel();
+                channel.port1.onmessage = () => {
+                    state.dom.push((domAt ?? now) - t0);
+                    state.frame.push(performance.now() - t0);
+                };
+                channel.port2.postMessage(0);
             } else if (now - t0 > 5000) {
                 observer.disconnect();
                 state.misses += 1;
-                state.frame.push(null);
                 state.dom.push(null);
+                state.frame.push(null);
             } else {
                 requestAnimationFrame(poll);
             }
@@ -513,22 +623,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, steps: int,
-                         samples: int = 30) -> dict:
+def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, steps: int, samples: int = 30) -> dict:
     """Press arrow keys on the focused step slider ``samples`` times; time each new frame.
 
-    ``focus()`` focuses the slider; ``steps`` is the number of frames, so the walk
-    turns round at either end (a key press at an end would change nothing).
+    ``frame_key_js`` gives the visible frame's step number; ``focus()`` focuses the
+    slider; ``steps`` is the number of frames, so the walk turns round at either
+    end (a key press at an end would change nothing). A press that changes nothing
+    within 5 s is a miss: its step and key are listed in ``missed``.
     """
     page.evaluate(LATENCY_JS, [root_selector, frame_key_js])
     focus()
-    position, direction = 0, 1
+    direction, missed = 1, []
     for i in range(samples):
+        position = int(page.eval_on_selector(root_selector, f"root => ({frame_key_js})(root)"))
         if not 0 <= position + direction < steps:
             direction = -direction
-        page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
-        position += direction
+        key = "ArrowRight" if direction > 0 else "ArrowLeft"
+        page.keyboard.press(key)
         page.wait_for_function("n => window.__bvLatency.frame.length >= n", arg=i + 1, timeout=10_000)
+        if page.evaluate(f"window.__bvLatency.frame[{i}] === null"):
+            active = page.evaluate("document.activeElement && document.activeElement.className")
+            missed.append({"step": position, "key": key, "focused": str(active)[:80]})
+            focus()
     state = page.evaluate("window.__bvLatency")
     frame = [v for v in state["frame"] if v is not None]
     dom = [v for v in state["dom"] if v is not None]
@@ -545,6 +661,7 @@ def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, ste
     return {
         "samples": len(frame),
         "misses": state["misses"],
+        "missed": missed,
         "key_to_frame_ms": summary(frame),
         "key_to_dom_ms": summary(dom),
         "raw_key_to_frame_ms": [round(v, 2) for v in frame],

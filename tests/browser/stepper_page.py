@@ -1,0 +1,149 @@
+"""Reading and driving a stepper in a browser page: the visible frame, the step controls.
+
+Shared by the JupyterLab tests and the exported-HTML tests. A stepper is the
+element with class ``bv-stepper``; its frames are ``div.bv-frame[data-step]``,
+exactly one of them visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # conftest.py reports the missing package
+    PlaywrightTimeout = TimeoutError
+
+import backprop_viz as bv
+from backprop_viz.frame_html import frame_title
+from backprop_viz.frames import frames_of
+
+# The visible frame of a stepper, as plain data.
+FRAME_STATE_JS = """(root) => {
+    const frames = [...root.querySelectorAll('.bv-frame')].filter(f => f.checkVisibility());
+    if (frames.length !== 1) return {visible: frames.length};
+    const f = frames[0];
+    const svg = f.querySelector('svg');
+    const nodeClass = g => [...g.classList].filter(c => /^bv-n\\d+$/.test(c));
+    return {
+        visible: 1,
+        step: Number(f.dataset.step),
+        node: f.dataset.node,
+        phase: f.dataset.phase,
+        title: (f.querySelector('.bv-title') || {}).textContent,
+        explanation: (f.querySelector('.bv-explanation') || {}).textContent || '',
+        svgClass: svg ? svg.getAttribute('class') : null,
+        nodes: svg ? [...svg.querySelectorAll('g.node')].flatMap(nodeClass) : [],
+        current: svg ? [...svg.querySelectorAll('g.node.bv-current')].flatMap(nodeClass) : [],
+        texts: svg ? [...svg.querySelectorAll('text')].map(t => t.textContent.trim()) : [],
+        table: [...f.querySelectorAll('.bv-table tr')].map(r => [...r.cells].map(c => c.textContent.trim())),
+    };
+}"""
+
+# The key of the visible frame, for the latency measurement (conftest.measure_step_latency).
+FRAME_KEY_JS = """(root) => {
+    const f = [...root.querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
+    return f ? f.dataset.step : null;
+}"""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What frame ``k`` of a stepper must show: its node id, title and wire texts."""
+
+    node: str
+    title: str
+    texts: frozenset[str]
+
+
+def expected_frames(source: str, **values: float) -> list[Expected]:
+    """Computed by the package in this process, never typed in."""
+    s = bv.Stepper(source, **values)
+    count = len(s.graph.steps) + 1
+    out = []
+    for f in frames_of(s.graph):
+        texts = frozenset(t for t in (*f.edge_value, *f.edge_grad, *f.edge_note) if t)
+        out.append(Expected(f.node.id if f.node is not None else "", frame_title(f, count), texts))
+    s.close()
+    return out
+
+
+def check_frame(state: dict, k: int, frames) -> None:
+    """The visible frame is frame ``k``: its node, title, highlighted node and wire texts."""
+    want = frames[k]
+    assert state["visible"] == 1 and state["step"] == k, state
+    assert state["node"] == want.node
+    assert state["title"] == want.title
+    assert state["current"] == ([f"bv-{want.node}"] if want.node else [])
+    missing = want.texts - set(state["texts"])
+    assert not missing, f"frame {k}: the diagram lacks {sorted(missing)}; it shows {state['texts']}"
+    assert state["explanation"].strip(), f"frame {k} has no explanation"
+
+
+class StepperView:
+    """One stepper in a page, found by a CSS selector for its root."""
+
+    def __init__(self, page, root: str = ".bv-stepper"):
+        self.page = page
+        self.root = root
+
+    def state(self) -> dict:
+        return self.page.eval_on_selector(self.root, FRAME_STATE_JS)
+
+    def wait_step(self, k: int, timeout: float = 10_000) -> dict:
+        """Wait until frame ``k`` is the one visible frame; returns its state."""
+        try:
+            self.page.wait_for_function(
+                f"""([sel, k]) => {{
+                    const root = document.querySelector(sel);
+                    const s = root && ({FRAME_STATE_JS})(root);
+                    return s && s.visible === 1 && s.step === k;
+                }}""",
+                arg=[self.root, k],
+                timeout=timeout,
+            )
+        except PlaywrightTimeout:
+            state = {key: v for key, v in self.state().items() if key in ("visible", "step", "node", "title")}
+            focused = self.page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 120)")
+            raise AssertionError(
+                f"frame {k} did not show within {timeout / 1000:g} s: {state}; focus on {focused}"
+            ) from None
+        return self.state()
+
+    def focus_slider(self, handle: str = ".noUi-handle") -> None:
+        """Focus the step slider's handle (the keyboard's target), and check it has the focus."""
+        locator = self.locator(handle)
+        locator.focus()
+        assert locator.evaluate("e => e === document.activeElement"), "the step slider's handle did not take focus"
+
+    def wait_text(self, text: str, timeout: float = 30_000) -> dict:
+        """Wait until the visible diagram shows ``text`` on some wire; returns the frame's state."""
+        self.page.wait_for_function(
+            f"""([sel, text]) => {{
+                const root = document.querySelector(sel);
+                const s = root && ({FRAME_STATE_JS})(root);
+                return s && s.visible === 1 && s.texts.includes(text);
+            }}""",
+            arg=[self.root, text],
+            timeout=timeout,
+        )
+        return self.state()
+
+    def wait_typeset(self, timeout: float = 20_000) -> None:
+        """Wait until the visible frame's explanation is typeset math (MathJax 3 in JupyterLab, 2 in exports)."""
+        self.page.wait_for_function(
+            """sel => {
+                const f = [...document.querySelector(sel).querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
+                return f && f.querySelector('.bv-explanation :is(mjx-container, .MathJax_CHTML, .MathJax)') !== null;
+            }""",
+            arg=self.root,
+            timeout=timeout,
+        )
+
+    def wait_play_stopped(self, timeout: float = 5_000) -> None:
+        """Wait until the Play widget shows its play icon again (it stops one interval after the last frame)."""
+        self.locator(".widget-play button i.fa-play").wait_for(state="attached", timeout=timeout)
+
+    def locator(self, selector: str = ""):
+        """The first element matching ``selector`` inside the stepper (the stepper itself when empty)."""
+        return self.page.locator(f"{self.root} {selector}".strip()).first

@@ -9,9 +9,11 @@ Every request that is not a local file is blocked, and the tests assert none was
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from conftest import NOTEBOOKS, artifact, open_exported, page_errors
-from stepper_page import StepperView, check_frame, expected_frames
+from conftest import NOTEBOOKS, artifact, measure_step_latency, open_exported, page_errors
+from stepper_page import FRAME_KEY_JS, StepperView, check_frame, expected_frames
 
 import backprop_viz as bv
 
@@ -107,6 +109,15 @@ def test_to_html_steps_with_its_own_controls(exported_page, frames, tmp_path):
     slider.fill("4")
     view.wait_step(4)
     page.screenshot(path=artifact("to_html-light.png"))
+
+    # For comparison with JupyterLab's figure: the same frames in a plain page.
+    slider.fill("0")
+    view.wait_step(0)
+    view.locator(".bv-prev").click()  # the focus off the slider: the page's own key handler steps
+    result = measure_step_latency(page, view.root, FRAME_KEY_JS, lambda: None, steps=len(frames), samples=30)
+    result = {"what": "ArrowRight/ArrowLeft to the new frame visible, in the to_html page", **result}
+    artifact("step_latency_to_html.json").write_text(json.dumps(result, indent=2) + "\n")
+    assert result["misses"] == 0 and result["key_to_frame_ms"]["median"] < 1000, result
 
 
 def test_to_html_dark(exported_page, frames, tmp_path):

@@ -8,6 +8,9 @@ are deterministic: a depth-first walk from the output, inputs in argument order.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -218,7 +221,8 @@ class Graph:
     def steps(self) -> list[Step]:
         """The forward steps in topological order, then the backward steps (seed first)."""
         if self._steps is None:
-            self._steps = self._make_steps()
+            with _gc_paused():
+                self._steps = self._make_steps()
         return self._steps
 
     def _make_steps(self) -> list[Step]:
@@ -387,4 +391,21 @@ def trace(output: Var, output_label: str = "f") -> Graph:
     """The Graph of everything ``output`` was computed from."""
     if not isinstance(output, Var):
         raise TypeError(f"trace needs a Var, got {type(output).__name__}")
-    return Graph(output, output_label)
+    with _gc_paused():
+        return Graph(output, output_label)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while a graph or its steps are made.
+
+    They make many objects and no reference cycles; with 100,000 nodes the collector,
+    walking every object again and again, took half the time of ``trace`` and ``steps``.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

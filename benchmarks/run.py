@@ -1,0 +1,777 @@
+"""Benchmarks of backprop_viz, each figure beside a baseline measured in the same run.
+
+    make bench                                  # or: .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py --figures 2,3 --output /tmp/bench.json
+    .venv/bin/python benchmarks/run.py --quick  # tiny sizes, a few seconds (what the smoke test runs)
+
+Figures (medians over repetitions, after warm-up runs):
+  1. step latency in the browser: key press to the next frame painted, read from
+     test-artifacts/step_latency.json (written by the browser tests); baseline: one frame
+     rendered by Graphviz in the kernel, what a stepper that draws each step on demand pays.
+  2. input change: ``Stepper.set(...)`` (forward, backward, every frame refreshed) for the
+     sigmoid neuron A3 and the 3-2-2 network C3; baseline: every frame drawn by Graphviz.
+  3. first display: expression string to a stepper ready to show, A3 and a 4-6-5-1 MLP;
+     baseline: parse, then every frame drawn by Graphviz.
+  4. engine scale: forward and backward with every step recorded, ~100,000 nodes;
+     baseline: a micrograd-style scalar autograd (benchmarks/reference_autograd.py).
+  5. notebook suite: every notebook executed in a fresh kernel; baseline: the floor
+     (a fresh kernel that only imports backprop_viz) times the number of notebooks.
+
+It prints a table and writes benchmarks/results/latest.json with the machine's description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import reference_autograd as ref  # noqa: E402
+
+import backprop_viz as bv  # noqa: E402
+from backprop_viz import layout as bv_layout  # noqa: E402
+from backprop_viz.networks import network  # noqa: E402
+
+A1 = "q = x + y; f = q * z"
+A1_VALUES = {"x": -2.0, "y": 5.0, "z": -4.0}
+TINY = "f = x * y"  # for --quick
+A3 = "f = sigmoid(w0*x0 + w1*x1 + w2)"
+A3_VALUES = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
+C3_WEIGHTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1]
+LATENCY_FILE = ROOT / "test-artifacts" / "step_latency.json"
+RESULTS = HERE / "results" / "latest.json"
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    """Wall times of repeated runs, in milliseconds."""
+
+    runs: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    def summary(self) -> dict:
+        return {
+            "median_ms": round(self.median, 3),
+            "min_ms": round(min(self.runs), 3),
+            "max_ms": round(max(self.runs), 3),
+            "repetitions": len(self.runs),
+        }
+
+
+def timed(fn: Callable[[], object], repeat: int, warmup: int = 1, setup: Callable[[], object] | None = None) -> Timing:
+    """Run ``fn`` ``warmup`` times untimed, then ``repeat`` times timed; ``setup`` runs untimed before each."""
+    runs = []
+    for k in range(warmup + repeat):
+        if setup is not None:
+            setup()
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        elapsed = (time.perf_counter() - start) * 1000
+        if k >= warmup:
+            runs.append(elapsed)
+    return Timing(runs)
+
+
+@dataclass
+class Row:
+    """One line of the table: a figure, its baseline, their ratio and the target."""
+
+    figure: str
+    case: str
+    value: float | None  # in ``unit``; None when not measured
+    unit: str
+    baseline: float | None
+    baseline_name: str
+    ratio: float | None  # see ratio_name
+    ratio_name: str
+    target: str
+    met: bool | None  # None: not measured
+    note: str = ""
+    detail: dict = field(default_factory=dict)
+
+
+def speedup(baseline: float | None, value: float | None) -> float | None:
+    return None if not baseline or not value else baseline / value
+
+
+# -- machine --------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    """CPU model, cores, memory, Python, Graphviz and package versions, load at the start."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    try:
+        done = subprocess.run([bv_layout.dot_program(), "-V"], capture_output=True, text=True, timeout=30)
+        graphviz = (done.stderr or done.stdout).strip()
+    except (bv.GraphvizMissing, OSError, subprocess.SubprocessError):
+        graphviz = "not installed"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no", "backprop_viz"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout.strip()
+        )
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "unknown", False
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "memory_gb": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "graphviz": graphviz,
+        "versions": _versions("numpy", "graphviz", "ipywidgets", "nbclient", "ipykernel"),
+        "commit": commit + ("+local changes" if dirty else ""),
+        "load_average_at_start": _load(),
+    }
+
+
+def _versions(*names: str) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _load() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+# -- the graphs -------------------------------------------------------------------------------------
+
+
+def c3_graph() -> bv.Graph:
+    """The 3-2-2 network of example C3 (deck 002), inputs 1, 4, 5, targets 0.1, 0.05, biases 0.5."""
+    return network([3, 2, 2], weights=C3_WEIGHTS, biases=[0.5] * 4, inputs=[1.0, 4.0, 5.0], targets=[0.1, 0.05]).graph
+
+
+def mlp_source(sizes: Sequence[int] = (4, 6, 5, 1), seed: int = 0) -> tuple[str, dict[str, float]]:
+    """An expression string for a sigmoid MLP with named weights ``w<layer>_<to>_<from>``, and its inputs."""
+    rng = random.Random(seed)
+    values: dict[str, float] = {}
+    below = []
+    for i in range(1, sizes[0] + 1):
+        below.append(f"x{i}")
+        values[f"x{i}"] = round(rng.uniform(-1, 1), 2)
+    lines = []
+    for layer, size in enumerate(sizes[1:], start=1):
+        names = []
+        for j in range(1, size + 1):
+            terms = []
+            for i, src in enumerate(below, start=1):
+                w = f"w{layer}_{j}_{i}"
+                values[w] = round(rng.gauss(0, 1 / math.sqrt(len(below))), 2)
+                terms.append(f"{w}*{src}")
+            bias = f"b{layer}_{j}"
+            values[bias] = 0.1
+            last = layer == len(sizes) - 1 and size == 1
+            name = "f" if last else f"h{layer}_{j}"
+            lines.append(f"{name} = sigmoid({' + '.join(terms)} + {bias})")
+            names.append(name)
+        below = names
+    return "\n".join(lines), values
+
+
+def chain(make: Callable[[float, str], object], nodes: int) -> tuple[object, list]:
+    """y <- tanh(y * a + b), repeated until the graph has about ``nodes`` nodes; the output and inputs."""
+    a, b, x = make(0.9, "a"), make(0.1, "b"), make(0.5, "x")
+    y = x
+    for _ in range(max(1, (nodes - 3) // 3)):
+        y = (y * a + b).tanh()
+    return y, [a, b, x]
+
+
+def mlp(make: Callable[[float, str], object], sizes: Sequence[int], seed: int = 1) -> tuple[object, list]:
+    """A scalar tanh MLP with one output, built from ``make(value, name)``; the output and its inputs."""
+    rng = random.Random(seed)
+    inputs = [make(rng.uniform(-1, 1), f"x{i}") for i in range(sizes[0])]
+    params = list(inputs)
+    below = inputs
+    for layer, size in enumerate(sizes[1:], start=1):
+        scale = 1 / math.sqrt(len(below))
+        out = []
+        for j in range(size):
+            z = None
+            for i, src in enumerate(below):
+                w = make(rng.gauss(0, scale), f"w{layer}_{j}_{i}")
+                params.append(w)
+                z = w * src if z is None else z + w * src
+            bias = make(0.0, f"b{layer}_{j}")
+            params.append(bias)
+            out.append((z + bias).tanh())
+        below = out
+    return below[0], params
+
+
+def mlp_nodes(sizes: Sequence[int]) -> int:
+    """Nodes of ``mlp(sizes)``: inputs, weights and biases, products, sums and activations."""
+    total = sizes[0]
+    for fan_in, size in zip(sizes, sizes[1:], strict=False):
+        total += size * (fan_in + 1 + fan_in + fan_in + 1)  # weights, bias, products, sums, tanh
+    return total
+
+
+def _engine_var(value: float, name: str) -> bv.Var:
+    return bv.Var(value, name=name)
+
+
+def _reference_value(value: float, name: str) -> ref.Value:
+    return ref.Value(value)
+
+
+# -- 1. step latency in the browser ----------------------------------------------------------------
+
+
+def figure_step_latency(path: Path = LATENCY_FILE, repeat: int | None = None, warmup: int = 1) -> list[Row]:
+    """Key press to the next frame painted (browser tests' file), beside a Graphviz render per step."""
+    target = "median < 30 ms"
+    if not path.exists():
+        return [
+            Row(
+                "1. step latency (browser)",
+                "A1 stepper, arrow keys",
+                None,
+                "ms",
+                None,
+                "Graphviz render per step (kernel side)",
+                None,
+                "× faster",
+                target,
+                None,
+                note="not measured: run make test first",
+            )
+        ]
+    data = json.loads(path.read_text())
+    measured = data["key_to_frame_ms"]["median"]
+    source = data.get("expression", A1)
+    g = bv.expr(source, **(A1_VALUES if source == A1 else {}))
+    count = len(g.steps) + 1
+    frames = list(range(count))
+
+    def one_step() -> None:
+        k = frames.pop(0)
+        frames.append(k)
+        bv.render(g, k).pipe(format="svg")
+
+    base = timed(one_step, repeat=repeat or 2 * count, warmup=warmup)
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+    return [
+        Row(
+            "1. step latency (browser)",
+            f"{source} ({data.get('frames', count)} frames)",
+            measured,
+            "ms",
+            base.median,
+            "Graphviz render per step (kernel side, no round trip)",
+            speedup(base.median, measured),
+            "× faster",
+            target,
+            measured < 30,
+            note=f"from {path.relative_to(ROOT)} ({stamp}): key to DOM {data['key_to_dom_ms']['median']} ms, "
+            f"p90 {data['key_to_frame_ms']['p90']} ms",
+            detail={"browser_file": data, "baseline": base.summary()},
+        )
+    ]
+
+
+# -- 2. input change ------------------------------------------------------------------------------
+
+
+def _input_change(
+    case: str,
+    make_stepper: Callable[[], bv.Stepper],
+    name: str,
+    values: tuple[float, float],
+    repeat: int,
+    baseline_repeat: int,
+    warmup: int,
+) -> Row:
+    s = make_stepper()
+    frames = len(s)
+    toggle = [0]
+
+    def move() -> None:
+        toggle[0] ^= 1
+        s.set(**{name: values[toggle[0]]})
+
+    t = timed(move, repeat=repeat, warmup=3 * warmup)
+    g = s.graph
+
+    def naive() -> None:
+        toggle[0] ^= 1
+        g.set(**{name: values[toggle[0]]})
+        for k in range(len(g.steps) + 1):
+            bv.render(g, k).pipe(format="svg")
+
+    base = timed(naive, repeat=baseline_repeat, warmup=warmup)
+    s.close()
+    ratio = speedup(base.median, t.median)
+    return Row(
+        "2. input change (kernel)",
+        f"{case} ({len(g.nodes)} nodes, {frames} frames)",
+        t.median,
+        "ms",
+        base.median,
+        "every frame drawn by Graphviz",
+        ratio,
+        "× faster",
+        "median < 50 ms and ≥ 20× faster",
+        t.median < 50 and ratio is not None and ratio >= 20,
+        detail={"stepper_set": t.summary(), "baseline": base.summary(), "input": name, "values": values},
+    )
+
+
+INPUT_CHANGE_CASES = {
+    "A3": ("A3 sigmoid neuron", lambda: bv.Stepper(A3, expand=True, **A3_VALUES), "w0", (2.5, 2.0)),
+    "C3": ("C3 3-2-2 network", lambda: bv.Stepper(c3_graph()), "x1", (1.5, 1.0)),
+    "tiny": ("f = x * y", lambda: bv.Stepper(TINY, x=2, y=3), "x", (1.5, 2.0)),
+}
+
+
+def figure_input_change(
+    repeat: int = 20, baseline_repeat: int = 3, warmup: int = 1, cases: Sequence[str] = ("A3", "C3")
+) -> list[Row]:
+    """Stepper.set(...) for A3 and C3, beside rendering every frame with Graphviz."""
+    return [_input_change(*INPUT_CHANGE_CASES[c], repeat, baseline_repeat, warmup) for c in cases]
+
+
+# -- 3. first display ------------------------------------------------------------------------------
+
+
+def _first_display(
+    case: str, source: str, values: dict, expand: bool, limit_s: float, repeat: int, sample: int | None, warmup: int
+) -> Row:
+    opened: list[bv.Stepper] = []
+
+    def display() -> None:
+        s = bv.Stepper(source, expand=expand, **values)
+        s._repr_mimebundle_()
+        opened.append(s)
+
+    def fresh() -> None:
+        bv_layout._CACHE.clear()
+        while opened:
+            opened.pop().close()
+
+    t = timed(display, repeat=repeat, warmup=warmup, setup=fresh)
+    fresh()
+    g = bv.expr(source, expand=expand, **values)
+    count = len(g.steps) + 1
+    # Baseline: parse, then every frame drawn by Graphviz (the first render also lays out).
+    # For big graphs, the per-frame cost is sampled on evenly spaced frames and multiplied out.
+    chosen = (
+        list(range(count))
+        if sample is None or sample >= count
+        else sorted({round(i * (count - 1) / (sample - 1)) for i in range(sample)})
+    )
+
+    def naive() -> None:
+        graph = bv.expr(source, expand=expand, **values)
+        for k in chosen:
+            bv.render(graph, k).pipe(format="svg")
+
+    base = timed(naive, repeat=1 if len(chosen) < count else max(1, repeat // 2), warmup=0, setup=fresh)
+    baseline = base.median * count / len(chosen)
+    ratio = speedup(baseline, t.median)
+    note = "" if len(chosen) == count else f"baseline from {len(chosen)} of {count} frames, multiplied out"
+    return Row(
+        "3. first display",
+        f"{case} ({len(g.nodes)} nodes, {count} frames)",
+        t.median,
+        "ms",
+        baseline,
+        "parse, then every frame drawn by Graphviz",
+        ratio,
+        "× faster",
+        f"< {limit_s:g} s",
+        t.median < limit_s * 1000,
+        note=note,
+        detail={"stepper": t.summary(), "baseline": base.summary(), "baseline_frames": len(chosen)},
+    )
+
+
+def figure_first_display(
+    repeat: int = 7, mlp_sizes: Sequence[int] = (4, 6, 5, 1), sample: int = 8, warmup: int = 1, small: str = "A3"
+) -> list[Row]:
+    """Expression string to stepper ready (layout cache cleared), A3 and an MLP of about 200 nodes."""
+    source, values = mlp_source(mlp_sizes)
+    name = "-".join(map(str, mlp_sizes))
+    first = (
+        _first_display("A3 sigmoid neuron", A3, A3_VALUES, True, 0.3, repeat, None, warmup)
+        if small == "A3"
+        else _first_display(TINY, TINY, {"x": 2.0, "y": 3.0}, False, 0.3, repeat, None, warmup)
+    )
+    return [
+        first,
+        _first_display(
+            f"{name} sigmoid MLP", source, values, False, 2.0, max(3, repeat // 2) if warmup else repeat, sample, warmup
+        ),
+    ]
+
+
+# -- 4. engine scale --------------------------------------------------------------------------------
+
+
+def _engine_run(build: Callable[[Callable], tuple[object, list]]) -> tuple[bv.Graph, list]:
+    out, inputs = build(_engine_var)
+    g = bv.trace(out)
+    _ = g.steps
+    return g, inputs
+
+
+def _reference_run(build: Callable[[Callable], tuple[object, list]]) -> tuple[object, list]:
+    out, inputs = build(_reference_value)
+    out.backward()
+    return out, inputs
+
+
+def _peak_mb(fn: Callable[[], object]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = fn()
+        peak = tracemalloc.get_traced_memory()[1]
+        del kept
+    finally:
+        tracemalloc.stop()
+    return peak / 1024**2
+
+
+def _engine_phases(build: Callable[[Callable], tuple[object, list]]) -> dict[str, float]:
+    """Milliseconds of one engine run by phase: building the Vars, trace (forward, backward), steps."""
+    gc.collect()
+    t0 = time.perf_counter()
+    out, _ = build(_engine_var)
+    t1 = time.perf_counter()
+    g = bv.trace(out)
+    t2 = time.perf_counter()
+    _ = g.steps
+    t3 = time.perf_counter()
+    return {
+        "build_vars_ms": round((t1 - t0) * 1000, 1),
+        "trace_ms": round((t2 - t1) * 1000, 1),
+        "steps_ms": round((t3 - t2) * 1000, 1),
+    }
+
+
+def _scale(case: str, build: Callable[[Callable], tuple[object, list]], repeat: int) -> list[Row]:
+    g, engine_inputs = _engine_run(build)
+    out, ref_inputs = _reference_run(build)
+    worst = max(
+        abs(g.grad(n.name) - v.grad) / max(1.0, abs(v.grad)) for n, v in zip(engine_inputs, ref_inputs, strict=True)
+    )
+    nodes, steps = len(g.nodes), len(g.steps)
+    agree = worst < 1e-9 and math.isclose(g.value, out.data, rel_tol=1e-12)
+    del g, out, engine_inputs, ref_inputs
+    engine = timed(lambda: _engine_run(build), repeat=repeat, warmup=1)
+    reference = timed(lambda: _reference_run(build), repeat=repeat, warmup=1)
+    phases = _engine_phases(build)
+    engine_mb = _peak_mb(lambda: _engine_run(build))
+    reference_mb = _peak_mb(lambda: _reference_run(build))
+    time_ratio = engine.median / reference.median
+    memory_ratio = engine_mb / reference_mb
+    label = f"{case} ({nodes:,} nodes, {steps:,} steps)"
+    checked = "gradients agree with the reference" if agree else f"GRADIENTS DIFFER (worst {worst:.2e})"
+    return [
+        Row(
+            "4. engine scale: time",
+            label,
+            engine.median,
+            "ms",
+            reference.median,
+            "reference autograd",
+            time_ratio,
+            "× the reference",
+            "≤ 2× the reference",
+            time_ratio <= 2,
+            note=checked,
+            detail={
+                "engine": engine.summary(),
+                "reference": reference.summary(),
+                "engine_phases": phases,
+                "gradients_agree": agree,
+            },
+        ),
+        Row(
+            "4. engine scale: memory",
+            label,
+            engine_mb,
+            "MB peak",
+            reference_mb,
+            "reference autograd",
+            memory_ratio,
+            "× the reference",
+            "≤ 2× the reference",
+            memory_ratio <= 2,
+            note="tracemalloc peak of build, forward, backward (and steps)",
+        ),
+    ]
+
+
+def figure_engine_scale(
+    nodes: int = 100_000, mlp_sizes: Sequence[int] = (10, 180, 180, 1), repeat: int = 3
+) -> list[Row]:
+    """Forward and backward of a long chain and a wide MLP, engine (steps recorded) against the reference."""
+    name = "-".join(map(str, mlp_sizes))
+    return [
+        *_scale("chain y = tanh(y·a + b)", lambda make: chain(make, nodes), repeat),
+        *_scale(f"{name} tanh MLP", lambda make: mlp(make, mlp_sizes), repeat),
+    ]
+
+
+# -- 5. notebook suite ------------------------------------------------------------------------------
+
+FLOOR_SOURCE = "import backprop_viz as bv\nbv.__name__"
+
+
+def notebooks(folder: Path = ROOT / "notebooks") -> list[Path]:
+    return sorted(folder.glob("*.ipynb"))
+
+
+def execute_notebook(path: Path, workdir: Path, timeout: int = 900) -> tuple[float, str | None]:
+    """Seconds to execute ``path`` in a fresh kernel (working directory ``workdir``), and the error if any."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
+    start = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        error = str(err).strip().splitlines()[-1][:200]
+    except Exception as err:  # a kernel that dies or times out still gets its time reported
+        error = f"{type(err).__name__}: {err}"[:200]
+    return time.perf_counter() - start, error
+
+
+def floor_notebook(folder: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(FLOOR_SOURCE))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "floor.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def figure_notebooks(paths: Sequence[Path] | None = None, floor_repeat: int = 3, limit_s: float = 180) -> list[Row]:
+    """Every notebook in a fresh kernel, one after another, in a scratch copy of notebooks/."""
+    paths = notebooks() if paths is None else list(paths)
+    target = f"< {limit_s / 60:g} min on 2 cores"
+    if not paths:
+        return [
+            Row(
+                "5. notebook suite",
+                "no notebooks",
+                None,
+                "s",
+                None,
+                "fresh kernel + import, per notebook",
+                None,
+                "× the floor",
+                target,
+                None,
+                note="not measured: no notebooks found",
+            )
+        ]
+    with tempfile.TemporaryDirectory(prefix="bv-bench-") as tmp:
+        work = Path(tmp)
+        for p in paths:  # whatever the notebooks write lands in the scratch copy
+            shutil.copy2(p, work / p.name)
+        for extra in p.parent.iterdir():
+            if extra.suffix != ".ipynb" and extra.is_file():
+                shutil.copy2(extra, work / extra.name)
+        floor_path = floor_notebook(work)
+        floor_runs = [execute_notebook(floor_path, work)[0] for _ in range(floor_repeat + 1)][1:]
+        each = {}
+        for p in paths:
+            seconds, error = execute_notebook(work / p.name, work)
+            each[p.name] = {"seconds": round(seconds, 2), "error": error}
+    total = sum(v["seconds"] for v in each.values())
+    floor = statistics.median(floor_runs) * len(paths)
+    failed = [k for k, v in each.items() if v["error"]]
+    note = f"{len(paths)} notebooks, one run each"
+    if failed:
+        note += f"; {len(failed)} failed: {', '.join(failed)}"
+    slowest = sorted(each.items(), key=lambda kv: -kv[1]["seconds"])[:3]
+    note += "; slowest: " + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in slowest)
+    return [
+        Row(
+            "5. notebook suite",
+            f"{len(paths)} notebooks, fresh kernel each",
+            total,
+            "s",
+            floor,
+            "fresh kernel + import, per notebook",
+            total / floor,
+            "× the floor",
+            target,
+            total < limit_s and not failed,
+            note=note,
+            detail={"notebooks": each, "floor_seconds_each": [round(x, 2) for x in floor_runs]},
+        )
+    ]
+
+
+# -- the table ----------------------------------------------------------------------------------------
+
+
+def _num(v: float | None, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    if unit == "ms" and v >= 1000:
+        return f"{v / 1000:.2f} s"
+    if unit == "ms":
+        return f"{v:.1f} ms" if v < 100 else f"{v:.0f} ms"
+    if unit == "s":
+        return f"{v:.1f} s"
+    if unit == "MB peak":
+        return f"{v:.1f} MB"
+    return f"{v:.3g}"
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The rows as a plain text table, notes under it."""
+    head = ("figure", "case", "measured", "baseline", "ratio", "target", "met")
+    body = []
+    for r in rows:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.3g}{r.ratio_name}"
+        met = "n/a" if r.met is None else "yes" if r.met else "NO"
+        body.append((r.figure, r.case, _num(r.value, r.unit), _num(r.baseline, r.unit), ratio, r.target, met))
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    out = [line(head), line(["-" * w for w in widths]), *map(line, body), ""]
+    out += [f"baseline of {r.figure} / {r.case}: {r.baseline_name}" + (f"; {r.note}" if r.note else "") for r in rows]
+    return "\n".join(out)
+
+
+FIGURES = {
+    1: figure_step_latency,
+    2: figure_input_change,
+    3: figure_first_display,
+    4: figure_engine_scale,
+    5: figure_notebooks,
+}
+
+# Tiny sizes for a quick check that every figure runs (the smoke test); not meaningful numbers.
+QUICK = {
+    1: {"repeat": 1, "warmup": 0},
+    2: {"repeat": 1, "baseline_repeat": 1, "warmup": 0, "cases": ("tiny",)},
+    3: {"repeat": 1, "mlp_sizes": (1, 1), "sample": 2, "warmup": 0, "small": "tiny"},
+    4: {"nodes": 300, "mlp_sizes": (3, 4, 1), "repeat": 1},
+    5: {"paths": []},
+}
+
+
+def run(figures: Sequence[int], quick: bool = False) -> list[Row]:
+    rows: list[Row] = []
+    for k in figures:
+        start = time.perf_counter()
+        got = FIGURES[k](**(QUICK[k] if quick else {}))
+        print(f"  figure {k}: {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+        rows += got
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--figures", default="1,2,3,4,5", help="which figures, e.g. 2,3 (default: all)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs, numbers meaningless")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"JSON results file (default: {RESULTS.relative_to(ROOT)}; none with --quick)",
+    )
+    args = parser.parse_args(argv)
+    figures = [int(x) for x in re.split(r"[,\s]+", args.figures.strip()) if x]
+    unknown = set(figures) - set(FIGURES)
+    if unknown:
+        parser.error(f"no figure {sorted(unknown)}; figures are 1 to 5")
+    about = machine()
+    print(
+        f"{about['cpu']}, {about['cores']} cores, Python {about['python']}, {about['graphviz']}, "
+        f"load {about['load_average_at_start']}",
+        file=sys.stderr,
+    )
+    started = datetime.now(UTC)
+    rows = run(figures, quick=args.quick)
+    about["load_average_at_end"] = _load()
+    print(table(rows))
+    output = args.output or (None if args.quick else RESULTS)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        result = {
+            "taken": started.isoformat(timespec="seconds"),
+            "machine": about,
+            "quick": args.quick,
+            "rows": [asdict(r) for r in rows],
+        }
+        output.write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        print(f"\nwritten: {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

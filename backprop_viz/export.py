@@ -116,6 +116,7 @@ PAGE = """<!DOCTYPE html>
     }}, {interval});
   }};
   document.addEventListener("keydown", function (e) {{
+    if (e.target === slider) return;  // a focused range input steps by itself and says so with "input"
     if (e.key === "ArrowRight") show(current() + 1);
     if (e.key === "ArrowLeft") show(current() - 1);
   }});

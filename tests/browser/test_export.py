@@ -136,7 +136,6 @@ def test_to_html_dark(exported_page, frames, tmp_path):
     assert page.bv_blocked == [] and page_errors(page) == []
 
 
-@pytest.mark.xfail(strict=True, reason="to_html: the page's keydown handler and the focused range input both move it")
 def test_to_html_arrow_key_on_the_focused_slider_moves_one_step(exported_page, frames, tmp_path):
     s = bv.Stepper(SOURCE, **VALUES, step=3)
     page_file = s.to_html(tmp_path / "a1.html")

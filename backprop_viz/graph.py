@@ -29,12 +29,11 @@ Kind = Literal["input", "const", "op"]
 class Node:
     """One node of a Graph: an input, a constant, or a gate with its inputs."""
 
-    __slots__ = ("index", "id", "name", "op", "inputs", "value", "grad", "warning", "group", "kind",
-                 "is_output", "__weakref__")
+    __slots__ = ("index", "name", "op", "inputs", "value", "grad", "warning", "group", "kind",
+                 "is_output")
 
     def __init__(self, index: int, var: Var, inputs: tuple[Node, ...], group: int | None) -> None:
         self.index = index
-        self.id = f"n{index}"  # stable: same expression, same ids, same drawing
         self.name: str | None = var.name
         self.op: Op | None = var.op
         self.inputs = inputs
@@ -44,6 +43,11 @@ class Node:
         self.group = group  # index into Graph.groups, or None
         self.kind: Kind = "op" if var.op else "const" if var.const else "input"
         self.is_output = False
+
+    @property
+    def id(self) -> str:
+        """The node's id in drawings, ``n`` and its index: same expression, same ids, same drawing."""
+        return f"n{self.index}"
 
     @property
     def label(self) -> str:
@@ -88,7 +92,7 @@ class Graph:
     def __init__(self, output: Var, output_label: str = "f") -> None:
         order = _topological_order(output)
         self._vars = order
-        index = {id(v): i for i, v in enumerate(order)}
+        node_of: dict[Var, Node] = {}  # a Var hashes by identity: it defines no __eq__
         groups: dict[int, int] = {}
         self.groups: list[str] = []  # label of each box of gates (e.g. an expanded sigmoid)
         self.nodes: list[Node] = []
@@ -99,8 +103,8 @@ class Graph:
                     groups[id(v.group)] = len(self.groups)
                     self.groups.append(v.group.label)
                 group = groups[id(v.group)]
-            inputs = tuple(self.nodes[index[id(a)]] for a in v.args)
-            self.nodes.append(Node(i, v, inputs, group))
+            node = node_of[v] = Node(i, v, tuple([node_of[a] for a in v.args]), group)
+            self.nodes.append(node)
         self.output = self.nodes[-1]
         self.output.is_output = True
         self.output_label = self.output.name or output_label
@@ -113,7 +117,7 @@ class Graph:
             self._by_name[node.name] = node
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
-        self._records: dict[int, tuple] = {}
+        self._records: list[tuple | None] = []  # by node index: what the backward pass did at each gate
         self.forward()
         self.backward()
 
@@ -177,7 +181,7 @@ class Graph:
     def forward(self) -> None:
         """Evaluate every gate in topological order (one forward step each)."""
         self._steps = None
-        self._records = {}
+        self._records = []
         with np.errstate(all="ignore"):
             for node in self.nodes:
                 node.grad = None
@@ -197,7 +201,7 @@ class Graph:
         step objects are made from these records when ``steps`` is first read.
         """
         self._steps = None
-        records: dict[int, tuple] = {}
+        records: list[tuple | None] = [None] * len(self.nodes)
         for node in self.nodes:
             node.grad = None
         out = self.output
@@ -209,12 +213,13 @@ class Graph:
                 if op is None:
                     continue
                 locals_, downs = backward(op, node.grad, [i.value for i in node.inputs], node.value)
-                if node.warning is None and locals_ is not None:
-                    node.warning = _derivative_warning(node, locals_)
+                warning = None if locals_ is None else _derivative_warning(node, locals_)
+                if node.warning is None:
+                    node.warning = warning
                 for inp, down in zip(node.inputs, downs):  # noqa: B905 (same length by construction)
                     before = inp.grad
                     inp.grad = down if before is None else before + down
-                records[node.index] = (node.grad, locals_, downs)
+                records[node.index] = (locals_, downs, warning)  # the upstream is node.grad
         self._records = records
 
     @property
@@ -226,31 +231,35 @@ class Graph:
         return self._steps
 
     def _make_steps(self) -> list[Step]:
+        # One pass over a 100,000-node graph makes half a million records: kept plain and local.
         steps: list[Step] = []
+        append = steps.append
         for node in self.nodes:
             if node.op is not None:
-                args = tuple(i.value for i in node.inputs)
-                warning = None if is_finite(node.value) else node.warning  # not the backward pass's warning
-                steps.append(ForwardStep(len(steps), node, args, node.value, warning))
-        if not self._records and self.output.op is not None:
+                value = node.value
+                finite = value - value == 0 if type(value) is float else is_finite(value)
+                warning = None if finite else node.warning  # not the backward pass's warning
+                append(ForwardStep(len(steps), node, tuple([i.value for i in node.inputs]), value, warning))
+        records = self._records
+        if not records and self.output.op is not None:
             return steps  # forward only so far
-        out = self.output
+        out, label = self.output, self.output_label
         seed = 1.0 if isinstance(out.value, float) else np.ones_like(out.value)
-        steps.append(BackwardStep(len(steps), out, seed, (), self.output_label))
-        running: dict[int, Value] = {}
+        append(BackwardStep(len(steps), out, seed, (), label))
+        running: list[Value | None] = [None] * len(self.nodes)  # each node's gradient so far
         for node in reversed(self.nodes):
-            if node.index not in self._records:
+            record = records[node.index]
+            if record is None:
                 continue
-            upstream, locals_, downs = self._records[node.index]
+            locals_, downs, warning = record
+            upstream = node.grad
             contributions = []
             for k, (inp, down) in enumerate(zip(node.inputs, downs, strict=True)):
-                before = running.get(inp.index)
+                before = running[inp.index]
                 total = running[inp.index] = down if before is None else before + down
                 local = None if locals_ is None else locals_[k]
                 contributions.append(Contribution(node, inp, k, local, down, before, total))
-            warning = None if locals_ is None else _derivative_warning(node, locals_)
-            steps.append(BackwardStep(len(steps), node, upstream, tuple(contributions), self.output_label,
-                                      warning or node.warning))
+            append(BackwardStep(len(steps), node, upstream, tuple(contributions), label, warning or node.warning))
         return steps
 
     def write_back(self) -> None:
@@ -360,7 +369,12 @@ def _overflowed(op: Op, args: list[Value], value: Value) -> bool:
 
 def _derivative_warning(node: Node, locals_: tuple) -> str | None:
     """Why a gate with a finite value sends inf or nan back: each local derivative that is not finite."""
-    if all(type(v) is float and v - v == 0 for v in locals_) or not is_finite(node.value):
+    for v in locals_:
+        if not (type(v) is float and v - v == 0):
+            break
+    else:
+        return None  # the common case, every local derivative a finite float: checked without a call
+    if not is_finite(node.value):
         return None
     bad = [f"the local derivative into {inp.label} is {fmt(local)}"
            for inp, local in zip(node.inputs, locals_, strict=True) if not is_finite(local)]
@@ -370,19 +384,19 @@ def _derivative_warning(node: Node, locals_: tuple) -> str | None:
 def _topological_order(output: Var) -> list[Var]:
     """Depth-first post-order from the output, inputs in argument order; iterative."""
     order: list[Var] = []
-    seen: set[int] = set()
+    seen: set[Var] = set()  # by identity: Var defines no __eq__
     stack: list[tuple[Var, bool]] = [(output, False)]
     while stack:
         var, expanded = stack.pop()
         if expanded:
             order.append(var)
             continue
-        if id(var) in seen:
+        if var in seen:
             continue
-        seen.add(id(var))
+        seen.add(var)
         stack.append((var, True))
         for arg in reversed(var.args):
-            if id(arg) not in seen:
+            if arg not in seen:
                 stack.append((arg, False))
     return order
 

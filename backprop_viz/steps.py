@@ -4,13 +4,16 @@ A forward step evaluates one gate. A backward step takes one gate's upstream
 gradient, multiplies it by the gate's local derivative for each input, and adds
 the result (the downstream gradient) to what that input already had. The first
 backward step is the seed, df/df = 1.
+
+Steps are plain records, to be read, not changed: a graph of 100,000 nodes makes half a
+million of them, and frozen dataclasses take four times as long to make.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from .numbers import Value, fmt
 
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from .graph import Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ForwardStep:
     """Gate ``node`` computed ``value`` from its inputs' ``args``."""
 
@@ -27,7 +30,7 @@ class ForwardStep:
     args: tuple[Value, ...]
     value: Value
     warning: str | None = None
-    phase: Literal["forward"] = "forward"
+    phase: ClassVar[Literal["forward"]] = "forward"
 
     @property
     def title(self) -> str:
@@ -56,7 +59,7 @@ class ForwardStep:
         return _tex(text) if tex else text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Contribution:
     """What one input of a gate receives in a backward step."""
 
@@ -75,7 +78,7 @@ class Contribution:
         return rules[self.position].format(*(i.label for i in self.gate.inputs)) if rules else ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BackwardStep:
     """Gate ``node`` passes its ``upstream`` gradient on to each of its inputs."""
 
@@ -85,7 +88,7 @@ class BackwardStep:
     contributions: tuple[Contribution, ...]
     output_label: str
     warning: str | None = None
-    phase: Literal["backward"] = "backward"
+    phase: ClassVar[Literal["backward"]] = "backward"
 
     @property
     def is_seed(self) -> bool:

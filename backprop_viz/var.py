@@ -31,7 +31,7 @@ class Group:
 class Var:
     """A node of the graph: an input (no gate), a constant, or the output of a gate."""
 
-    __slots__ = ("value", "grad", "op", "args", "name", "group", "const", "__weakref__")
+    __slots__ = ("value", "grad", "op", "args", "name", "group", "const")
 
     def __init__(self, value: object, name: str | None = None, *, const: bool = False) -> None:
         self.value: Value = as_value(value, f"the value of {name or 'a Var'}")

@@ -99,6 +99,20 @@ def timed(fn: Callable[[], object], repeat: int, warmup: int = 1, setup: Callabl
     return Timing(runs)
 
 
+def timed_pair(a: Callable[[], object], b: Callable[[], object], repeat: int, warmup: int = 1) -> tuple[Timing, Timing]:
+    """``a`` and ``b`` timed in turns (a b a b ...), so that a slow spell of the machine hits both alike."""
+    runs: tuple[list[float], list[float]] = ([], [])
+    for k in range(warmup + repeat):
+        for fn, out in ((a, runs[0]), (b, runs[1])):
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            elapsed = (time.perf_counter() - start) * 1000
+            if k >= warmup:
+                out.append(elapsed)
+    return Timing(runs[0]), Timing(runs[1])
+
+
 @dataclass
 class Row:
     """One line of the table: a figure, its baseline, their ratio and the target."""
@@ -520,8 +534,7 @@ def _scale(case: str, build: Callable[[Callable], tuple[object, list]], repeat: 
     nodes, steps = len(g.nodes), len(g.steps)
     agree = worst < 1e-9 and math.isclose(g.value, out.data, rel_tol=1e-12)
     del g, out, engine_inputs, ref_inputs
-    engine = timed(lambda: _engine_run(build), repeat=repeat, warmup=1)
-    reference = timed(lambda: _reference_run(build), repeat=repeat, warmup=1)
+    engine, reference = timed_pair(lambda: _engine_run(build), lambda: _reference_run(build), repeat=repeat)
     phases = _engine_phases(build)
     engine_mb = _peak_mb(lambda: _engine_run(build))
     reference_mb = _peak_mb(lambda: _reference_run(build))
@@ -566,7 +579,7 @@ def _scale(case: str, build: Callable[[Callable], tuple[object, list]], repeat: 
 
 
 def figure_engine_scale(
-    nodes: int = 100_000, mlp_sizes: Sequence[int] = (10, 180, 180, 1), repeat: int = 3
+    nodes: int = 100_000, mlp_sizes: Sequence[int] = (10, 180, 180, 1), repeat: int = 5
 ) -> list[Row]:
     """Forward and backward of a long chain and a wide MLP, engine (steps recorded) against the reference."""
     name = "-".join(map(str, mlp_sizes))

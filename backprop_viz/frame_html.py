@@ -1,7 +1,8 @@
 """One frame as HTML: the phase and step title, the diagram, the explanation and the table of nodes.
 
-Shared by the stepper widget (explanations as LaTeX, typeset by the notebook)
-and the self-contained HTML export (plain text explanations, no MathJax).
+Shared by the stepper widget and the self-contained HTML export. The explanations'
+math is HTML (see :mod:`backprop_viz.notation`): it needs no typesetter, so both
+show a step as soon as it is chosen, and look the same.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import html
 
 from .frames import Frame
 from .graph import Graph
+from .notation import HTML_MATH
 
 STYLE = """
-.bv-frame{font-family:"DejaVu Sans",system-ui,sans-serif;color:inherit}
+.bv-frame{font-family:"DejaVu Sans",system-ui,sans-serif;color:inherit;line-height:1.35}
 .bv-head{display:flex;gap:.6em;align-items:center;margin:.2em 0 .4em 0;font-size:1.05em}
 .bv-phase{font-weight:bold;border-radius:.3em;padding:.05em .5em;font-size:.85em;letter-spacing:.05em}
 .bv-phase-start{background:#dddddd;color:#000}
@@ -24,7 +26,12 @@ STYLE = """
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>*>:is(.widget-html-content,.widget-htmlmath-content){min-width:0}
 svg.bv-diagram.bv-light{background:#ffffff}
 svg.bv-diagram.bv-dark{background:#1e1e1e}
-.bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.6}
+.bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.5}
+.bv-explanation>div{margin:.25em 0}
+.bv-explanation i{font-family:"DejaVu Serif",Georgia,serif}
+.bv-frac{display:inline-flex;flex-direction:column;vertical-align:middle;text-align:center;font-size:.95em;
+line-height:1.15;margin:0 .15em}
+.bv-frac>span+span{border-top:1px solid currentColor}
 .bv-warning-text{color:#cc0000;font-weight:bold}
 .bv-table{border-collapse:collapse;font-size:.9em}
 .bv-table td,.bv-table th{padding:.1em .6em;text-align:right;border-bottom:1px solid rgba(128,128,128,.3)}
@@ -45,21 +52,17 @@ def frame_title(frame: Frame, count: int) -> str:
     return f"Step {frame.index} of {count - 1}: {frame.step.title}"
 
 
-def explanation(g: Graph, frame: Frame, tex: bool) -> str:
-    """The words under the diagram: what this step computed, with the numbers."""
+def explanation(g: Graph, frame: Frame) -> str:
+    """The words under the diagram: what this step computed, with the numbers, a line per input."""
     step = frame.step
     if step is None:
         inputs = ", ".join(f"{n.name} = {n.value if not isinstance(n.value, float) else _num(n.value)}"
                            for n in g.inputs if n.name)
         text = f"The inputs: {inputs}. Step forward to compute each gate, then backward to get the gradients."
         return html.escape(text)
-    if tex:
-        lines = step.latex.split(r" \\ ")
-        body = "<br>".join(f"${line}$" for line in lines)
-    else:
-        body = "<br>".join(html.escape(line) for line in step.lines)
+    body = "".join(f"<div>{line}</div>" for line in step.written(HTML_MATH))
     if step.warning:
-        body += f'<br><span class="bv-warning-text">⚠ {html.escape(step.warning)}</span>'
+        body += f'<div class="bv-warning-text">⚠ {html.escape(step.warning)}</div>'
     return body
 
 
@@ -88,7 +91,7 @@ def table(g: Graph, frame: Frame) -> str:
     return f'<table class="bv-table">{"".join(rows)}</table>'
 
 
-def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, tex: bool, with_table: bool) -> str:
+def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool) -> str:
     """The HTML of one frame (without the page's style sheet)."""
     phase = frame.phase
     node = frame.node.id if frame.node is not None else ""
@@ -97,5 +100,5 @@ def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, tex: bool, with_
     side = table(g, frame) if with_table else ""
     return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}">{head}'
             f'<div class="bv-body"><div class="bv-scroll">{svg}</div>{side}</div>'
-            f'<div class="bv-explanation">{explanation(g, frame, tex)}</div>'
+            f'<div class="bv-explanation">{explanation(g, frame)}</div>'
             f'{LEGEND.format(f=html.escape(g.output_label))}</div>')

@@ -85,7 +85,7 @@ class Stepper:
         self._html = [self._frame_html(f) for f in self._frames]
         last = len(self._frames) - 1
         start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
-        self._stack = w.Stack([w.HTMLMath(value=h) for h in self._html], selected_index=start)
+        self._stack = w.Stack([w.HTML(value=h) for h in self._html], selected_index=start)
         self._slider = w.IntSlider(value=start, min=0, max=last, description="step", continuous_update=True,
                                    layout=w.Layout(width="420px"))
         self._slider.add_class("bv-step-slider")
@@ -117,7 +117,7 @@ class Stepper:
 
     def _frame_html(self, frame: Frame) -> str:
         svg = self._painter.svg(frame)
-        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, tex=True, with_table=self.table)
+        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, with_table=self.table)
 
     def _refresh(self) -> None:
         self._frames = self._shown(frames_of(self.graph))
@@ -212,7 +212,7 @@ class Stepper:
         """One self-contained HTML file that steps in any browser, with no kernel and no network."""
         self._check_open()
         count = len(self.graph.steps) + 1
-        divs = [frame_html(self.graph, f, self._painter.svg(f), count, tex=False, with_table=self.table)
+        divs = [frame_html(self.graph, f, self._painter.svg(f), count, with_table=self.table)
                 for f in self._frames]
         path = Path(path)
         path.write_text(standalone_html(self.title, divs, self.step, theme=self.theme,

@@ -11,10 +11,10 @@ million of them, and frozen dataclasses take four times as long to make.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from .notation import HTML_MATH, LATEX, PLAIN, Notation
 from .numbers import Value, fmt
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class ForwardStep:
 
     @property
     def lines(self) -> list[str]:
-        return [self._line(tex=False)]
+        return self.written(PLAIN)
 
     @property
     def explanation(self) -> str:
@@ -46,17 +46,22 @@ class ForwardStep:
 
     @property
     def latex(self) -> str:
-        return self._line(tex=True)
+        return self.written(LATEX)[0]
 
-    def _line(self, tex: bool) -> str:
+    @property
+    def html(self) -> str:
+        return self.written(HTML_MATH)[0]
+
+    def written(self, math: Notation) -> list[str]:
+        """The step's line in the notation ``math`` (plain text, LaTeX or HTML)."""
         node, op = self.node, self.node.op
         with_values = op.describe([fmt(a) for a in self.args])
         if node.name:
-            with_names = op.describe([_name(i.label, tex) for i in node.inputs])
-            text = f"{_name(node.name, tex)} = {with_names} = {with_values} = {fmt(self.value)}"
+            with_names = op.describe([math.name(i.label) for i in node.inputs])
+            text = f"{math.name(node.name)} = {with_names} = {with_values} = {fmt(self.value)}"
         else:
-            text = f"{_words('the ' + op.symbol + ' gate computes ', tex)}{with_values} = {fmt(self.value)}"
-        return _tex(text) if tex else text
+            text = f"{math.words('the ' + op.symbol + ' gate computes ')}{with_values} = {fmt(self.value)}"
+        return [math.finish(text)]
 
 
 @dataclass(slots=True)
@@ -103,7 +108,7 @@ class BackwardStep:
 
     @property
     def lines(self) -> list[str]:
-        return self._lines(tex=False)
+        return self.written(PLAIN)
 
     @property
     def explanation(self) -> str:
@@ -111,52 +116,37 @@ class BackwardStep:
 
     @property
     def latex(self) -> str:
-        return r" \\ ".join(self._lines(tex=True))
+        return r" \\ ".join(self.written(LATEX))
 
-    def _lines(self, tex: bool) -> list[str]:
-        f = _name(self.output_label, tex)
-        d = (lambda a, b: rf"\frac{{\partial {a}}}{{\partial {b}}}") if tex else (lambda a, b: f"∂{a}/∂{b}")
-        times = r"\times" if tex else "×"
+    @property
+    def html(self) -> str:
+        return "<br>".join(self.written(HTML_MATH))
+
+    def written(self, math: Notation) -> list[str]:
+        """The step's lines, one per input, in the notation ``math`` (plain text, LaTeX or HTML)."""
+        d, words = math.partial, math.words
+        f = math.name(self.output_label)
         if self.is_seed:
-            return [f"{d(f, f)} = 1" + _words(": the output's gradient with respect to itself", tex)]
+            return [math.finish(f"{d(f, f)} = 1" + words(": the output's gradient with respect to itself"))]
         node, out = self.node, []
         for c in self.contributions:
-            inp = _name(c.input.label, tex)
+            inp = math.name(c.input.label)
             if c.local is None:
-                line = f"{d(f, inp)} = {_words(c.rule, tex)} = {fmt(c.downstream)}"
+                line = f"{d(f, inp)} = {words(c.rule)} = {fmt(c.downstream)}"
             elif node.name and c.input.name:
-                here = _name(node.name, tex)
+                here = math.name(node.name)
                 line = (f"{d(f, inp)} = {d(f, here)} · {d(here, inp)} = "
                         f"({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}")
             else:
-                line = (_words(f"into {c.input.label}: downstream", tex) + f" = {_words('upstream', tex)} {times} "
-                        f"{_words('local', tex)} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}")
+                line = (words(f"into {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
+                        f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}")
             if c.before is not None:
-                line += _words(f", added to the {fmt(c.before)} already there: total ", tex) + fmt(c.total)
-            out.append(_tex(line) if tex else line)
+                line += words(f", added to the {fmt(c.before)} already there: total ") + fmt(c.total)
+            out.append(math.finish(line))
         return out
 
 
 Step = ForwardStep | BackwardStep
-
-_INDEXED = re.compile(r"^([A-Za-z]+)(\d+)$")
-
-
-def _name(label: str, tex: bool) -> str:
-    """A node's label; in LaTeX ``w0`` becomes ``w_{0}`` and ``[exp]`` stays text."""
-    if not tex:
-        return label
-    if label.startswith("["):
-        return rf"\text{{{label}}}"
-    return _INDEXED.sub(r"\1_{\2}", label) if len(label) <= 3 or _INDEXED.match(label) else rf"\text{{{label}}}"
-
-
-def _words(text: str, tex: bool) -> str:
-    return rf"\text{{{text}}}" if tex else text
-
-
-def _tex(line: str) -> str:
-    return line.replace("·", r"\cdot ").replace("σ", r"\sigma ").replace("−", "-").replace("ᵀ", "^T")
 
 
 def _with_warning(text: str, warning: str | None) -> str:

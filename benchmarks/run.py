@@ -5,9 +5,9 @@
     .venv/bin/python benchmarks/run.py --quick  # tiny sizes, a few seconds (what the smoke test runs)
 
 Figures (medians over repetitions, after warm-up runs):
-  1. step latency in the browser: key press to the next frame painted, read from
-     test-artifacts/step_latency.json (written by the browser tests); baseline: one frame
-     rendered by Graphviz in the kernel, what a stepper that draws each step on demand pays.
+  1. step latency in the browser: key press to the next frame painted, for A1 and the 2-2-1
+     network, read from test-artifacts/step_latency_side_by_side.json (written by the browser
+     tests); baseline: in the same page, a stepper whose kernel draws each step with Graphviz.
   2. input change: ``Stepper.set(...)`` (forward, backward, every frame refreshed) for the
      sigmoid neuron A3 and the 3-2-2 network C3; baseline: every frame drawn by Graphviz.
   3. first display: expression string to a stepper ready to show, A3 and a 4-6-5-1 MLP;
@@ -52,13 +52,12 @@ import backprop_viz as bv  # noqa: E402
 from backprop_viz import layout as bv_layout  # noqa: E402
 from backprop_viz.networks import network  # noqa: E402
 
-A1 = "q = x + y; f = q * z"
-A1_VALUES = {"x": -2.0, "y": 5.0, "z": -4.0}
 TINY = "f = x * y"  # for --quick
 A3 = "f = sigmoid(w0*x0 + w1*x1 + w2)"
 A3_VALUES = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
 C3_WEIGHTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1]
-LATENCY_FILE = ROOT / "test-artifacts" / "step_latency.json"
+ARTIFACTS = ROOT / "test-artifacts"  # the browser tests write figure 1's measurements here
+KERNEL_STEPPER = "a stepper whose kernel draws each step with Graphviz (same page)"
 RESULTS = HERE / "results" / "latest.json"
 
 
@@ -293,56 +292,53 @@ def _reference_value(value: float, name: str) -> ref.Value:
 # -- 1. step latency in the browser ----------------------------------------------------------------
 
 
-def figure_step_latency(path: Path = LATENCY_FILE, repeat: int | None = None, warmup: int = 1) -> list[Row]:
-    """Key press to the next frame painted (browser tests' file), beside a Graphviz render per step."""
+def figure_step_latency(folder: Path = ARTIFACTS) -> list[Row]:
+    """Key press to the next frame painted, from the browser tests' files, beside a kernel-drawn stepper."""
     target = "median < 30 ms"
+    path = folder / "step_latency_side_by_side.json"
     if not path.exists():
         return [
             Row(
                 "1. step latency (browser)",
-                "A1 stepper, arrow keys",
+                "A1 and C2 steppers, arrow keys",
                 None,
                 "ms",
                 None,
-                "Graphviz render per step (kernel side)",
+                KERNEL_STEPPER,
                 None,
                 "× faster",
                 target,
                 None,
-                note="not measured: run make test first",
+                note="not measured: run make test first (the browser tests write the figures)",
             )
         ]
     data = json.loads(path.read_text())
-    measured = data["key_to_frame_ms"]["median"]
-    source = data.get("expression", A1)
-    g = bv.expr(source, **(A1_VALUES if source == A1 else {}))
-    count = len(g.steps) + 1
-    frames = list(range(count))
-
-    def one_step() -> None:
-        k = frames.pop(0)
-        frames.append(k)
-        bv.render(g, k).pipe(format="svg")
-
-    base = timed(one_step, repeat=repeat or 2 * count, warmup=warmup)
     stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
-    return [
-        Row(
-            "1. step latency (browser)",
-            f"{source} ({data.get('frames', count)} frames)",
-            measured,
-            "ms",
-            base.median,
-            "Graphviz render per step (kernel side, no round trip)",
-            speedup(base.median, measured),
-            "× faster",
-            target,
-            measured < 30,
-            note=f"from {path.relative_to(ROOT)} ({stamp}): key to DOM {data['key_to_dom_ms']['median']} ms, "
-            f"p90 {data['key_to_frame_ms']['p90']} ms",
-            detail={"browser_file": data, "baseline": base.summary()},
+    notes = [f"from {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({stamp}, {data['browser']})"]
+    for name, what in (("step_latency.json", "in 00-start-here"), ("step_latency_to_html.json", "in to_html's page")):
+        other = folder / name
+        if other.exists():
+            notes.append(f"A1 {what}: {json.loads(other.read_text())['key_to_frame_ms']['median']} ms")
+    rows = []
+    for case, got in data["cases"].items():
+        ours, kernel = got["stepper"]["key_to_frame_ms"], got["kernel_stepper"]["key_to_frame_ms"]
+        rows.append(
+            Row(
+                "1. step latency (browser)",
+                f"{case} ({got['frames']} frames)",
+                ours["median"],
+                "ms",
+                kernel["median"],
+                KERNEL_STEPPER,
+                speedup(kernel["median"], ours["median"]),
+                "× faster",
+                target,
+                ours["median"] < 30,
+                note=f"p90 {ours['p90']} ms (kernel-drawn: {kernel['p90']} ms); " + "; ".join(notes),
+                detail=got,
+            )
         )
-    ]
+    return rows
 
 
 # -- 2. input change ------------------------------------------------------------------------------
@@ -729,7 +725,7 @@ FIGURES = {
 
 # Tiny sizes for a quick check that every figure runs (the smoke test); not meaningful numbers.
 QUICK = {
-    1: {"repeat": 1, "warmup": 0},
+    1: {},
     2: {"repeat": 1, "baseline_repeat": 1, "warmup": 0, "cases": ("tiny",)},
     3: {"repeat": 1, "mlp_sizes": (1, 1), "sample": 2, "warmup": 0, "small": "tiny"},
     4: {"nodes": 300, "mlp_sizes": (3, 4, 1), "repeat": 1},

@@ -129,12 +129,13 @@ class StepperView:
         )
         return self.state()
 
-    def wait_typeset(self, timeout: float = 20_000) -> None:
-        """Wait until the visible frame's explanation is typeset math (MathJax 3 in JupyterLab, 2 in exports)."""
+    def wait_math(self, timeout: float = 20_000) -> None:
+        """Wait until the visible frame's explanation shows its math: a stacked fraction, drawn by the page's CSS."""
         self.page.wait_for_function(
             """sel => {
                 const f = [...document.querySelector(sel).querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
-                return f && f.querySelector('.bv-explanation :is(mjx-container, .MathJax_CHTML, .MathJax)') !== null;
+                const frac = f && f.querySelector('.bv-explanation .bv-frac');
+                return frac !== null && getComputedStyle(frac).flexDirection === 'column';
             }""",
             arg=self.root,
             timeout=timeout,

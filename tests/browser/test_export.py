@@ -78,7 +78,7 @@ def test_exported_notebook_steps_without_kernel(export_notebook, exported_page, 
     page.keyboard.press("ArrowRight")
     check_frame(view.wait_step(3), 3, frames)
     view.locator().scroll_into_view_if_needed()
-    view.wait_typeset()  # MathJax 2 typesets a frame's LaTeX when the frame is first shown
+    view.wait_math()
     page.screenshot(path=artifact("export-notebook.png"))
     view.locator().screenshot(path=artifact("export-notebook-stepper.png"))
     assert page.locator(".bv-stepper").count() >= 5, "the notebook's other steppers are missing"

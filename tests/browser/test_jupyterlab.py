@@ -80,7 +80,7 @@ def test_arrow_keys_on_the_step_slider_walk_every_frame_in_order(stepper, frames
     assert stepper.state()["step"] == last
     page.keyboard.press("ArrowLeft")
     check_frame(stepper.wait_step(last - 1), last - 1, frames)
-    stepper.wait_typeset()
+    stepper.wait_math()
     page.screenshot(path=artifact("jupyterlab-light.png"))
     stepper.locator().screenshot(path=artifact("jupyterlab-light-stepper.png"))
 
@@ -251,3 +251,77 @@ def test_dark_stepper_in_dark_jupyterlab(notebook):
         assert page_errors(page) == []
     finally:
         notebook.set_theme("JupyterLab Light")
+
+
+# A stepper as one might first write it: the step slider's value goes to the kernel, which
+# draws that step with Graphviz and sends the picture back. The baseline of the latency figure.
+KERNEL_STEPPER = '''
+import ipywidgets as w
+
+def kernel_stepper(g, css_class):
+    slider = w.IntSlider(value=0, min=0, max=len(g.steps), description="step")
+    picture = w.HTML()
+
+    def show(change=None):
+        svg = bv.render(g, slider.value).pipe(format="svg", encoding="utf-8")
+        picture.value = f'<div class="bv-frame" data-step="{slider.value}">{svg}</div>'
+
+    slider.observe(show, names="value")
+    show()
+    box = w.VBox([slider, picture])
+    box.add_class(css_class)
+    return box
+'''
+
+SIDE_BY_SIDE = {  # case: the graph, as notebook code
+    "A1 q = x + y; f = q * z": 'bv.expr("q = x + y; f = q * z", x=-2, y=5, z=-4)',
+    "C2 2-2-1 network": (
+        "network([2, 2, 1], weights=[0.1, 0.5, 0.4, 0.3, 0.2, 0.6], inputs=[0.23, 0.82], targets=[1.0]).graph"
+    ),
+}
+
+
+def test_step_latency_beside_a_kernel_stepper(lab):
+    """Key press to new frame for the stepper and for a kernel-drawn stepper, same page, same graphs."""
+    cells = ["import backprop_viz as bv\nfrom backprop_viz.networks import network", KERNEL_STEPPER]
+    for k, graph in enumerate(SIDE_BY_SIDE.values()):
+        cells.append(f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\ns{k}")
+        cells.append(f"kernel_stepper({graph}, 'bv-kernel-{k}')")
+    page = lab.page
+    lab.open(lab.write_notebook("latency-side-by-side.ipynb", *cells))
+    lab.run_all(timeout=120)
+    results = {}
+    for k, case in enumerate(SIDE_BY_SIDE):
+        handle = StepperView(page, f".bv-ours-{k}").locator(".noUi-handle")
+        handle.wait_for(state="visible", timeout=30_000)
+        frames = round(float(handle.get_attribute("aria-valuemax"))) + 1
+        row = {}
+        for who in ("ours", "kernel"):
+            view = StepperView(page, f".bv-{who}-{k}")
+            page.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
+            view.locator().scroll_into_view_if_needed()
+            view.focus_slider()
+            page.keyboard.press("Home")
+            view.wait_step(0)
+            row[who] = measure_step_latency(page, view.root, FRAME_KEY_JS, view.focus_slider, steps=frames, samples=30)
+            assert row[who]["misses"] == 0, (case, who, row[who])
+        results[case] = {"frames": frames, "stepper": row["ours"], "kernel_stepper": row["kernel"]}
+    browser = page.context.browser
+    artifact("step_latency_side_by_side.json").write_text(
+        json.dumps(
+            {
+                "what": "ArrowRight/ArrowLeft on the step slider to the new frame visible, in one JupyterLab page: "
+                "the stepper (frames drawn in advance, switched in the browser) beside a stepper whose "
+                "kernel draws each step with Graphviz",
+                "browser": f"{browser.browser_type.name} {browser.version} (headless)",
+                "jupyterlab": __import__("jupyterlab").__version__,
+                "ipywidgets": __import__("ipywidgets").__version__,
+                "machine": platform.platform(),
+                "cases": results,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    assert lab.error_outputs() == [] and page_errors(page) == []
+

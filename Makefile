@@ -1,7 +1,8 @@
 # Two commands for a newcomer:
 #   make lab    set everything up and open JupyterLab on the notebooks
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
-# Also: make setup (only the set-up), make bench (benchmarks), make clean.
+# Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
+# and save it with its outputs and widget state, after a change to what they show), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 SYSTEM_PACKAGES := graphviz chromium fonts-dejavu-core
 
-.PHONY: setup system-packages lab test bench clean
+.PHONY: setup system-packages lab test bench notebooks clean
 
 setup: system-packages $(STAMP) tests/browser/node_modules/.package-lock.json
 
@@ -49,6 +50,11 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# Committed with their outputs (GitHub shows them, nbval compares against them).
+notebooks: setup
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 \
+		--ExecutePreprocessor.store_widget_state=True notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules test-artifacts

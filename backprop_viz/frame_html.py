@@ -91,14 +91,15 @@ def table(g: Graph, frame: Frame) -> str:
     return f'<table class="bv-table">{"".join(rows)}</table>'
 
 
-def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool) -> str:
-    """The HTML of one frame (without the page's style sheet)."""
+def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool, scale: float = 1.0) -> str:
+    """The HTML of one frame (without the page's style sheet); ``scale`` enlarges its text with the diagram."""
     phase = frame.phase
     node = frame.node.id if frame.node is not None else ""
     head = (f'<div class="bv-head"><span class="bv-phase bv-phase-{phase}">{phase.upper()}</span>'
             f'<span class="bv-title">{html.escape(frame_title(frame, count))}</span></div>')
     side = table(g, frame) if with_table else ""
-    return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}">{head}'
+    size = "" if scale == 1 else f' style="font-size:{100 * scale:.0f}%"'
+    return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}"{size}>{head}'
             f'<div class="bv-body"><div class="bv-scroll">{svg}</div>{side}</div>'
             f'<div class="bv-explanation">{explanation(g, frame)}</div>'
             f'{LEGEND.format(f=html.escape(g.output_label))}</div>')

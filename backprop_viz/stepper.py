@@ -58,7 +58,7 @@ class Stepper:
 
     ``show`` is "both", "forward" or "backward"; ``sliders`` None (one per scalar
     input), False (none) or {name: (min, max, step)} to choose ranges;
-    ``scale`` enlarges the diagram (projectors); ``theme`` is "light" or "dark";
+    ``scale`` enlarges the diagram and its text (projectors); ``theme`` is "light" or "dark";
     ``step`` is the frame it opens at (-1: the last).
     """
 
@@ -117,7 +117,8 @@ class Stepper:
 
     def _frame_html(self, frame: Frame) -> str:
         svg = self._painter.svg(frame)
-        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, with_table=self.table)
+        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, with_table=self.table,
+                          scale=self.scale)
 
     def _refresh(self) -> None:
         self._frames = self._shown(frames_of(self.graph))
@@ -212,7 +213,8 @@ class Stepper:
         """One self-contained HTML file that steps in any browser, with no kernel and no network."""
         self._check_open()
         count = len(self.graph.steps) + 1
-        divs = [frame_html(self.graph, f, self._painter.svg(f), count, with_table=self.table)
+        divs = [frame_html(self.graph, f, self._painter.svg(f), count, with_table=self.table,
+                          scale=self.scale)
                 for f in self._frames]
         path = Path(path)
         path.write_text(standalone_html(self.title, divs, self.step, theme=self.theme,

@@ -154,3 +154,11 @@ def test_open_at_the_last_step() -> None:
     s = stepper(step=-1)
     assert s.step == len(s) - 1
     assert s.set(x=0) is None  # nothing to display again when it is a cell's last line
+
+
+def test_scale_enlarges_the_text_with_the_diagram() -> None:
+    plain, big = stepper(), stepper(scale=1.6)
+    assert 'style="font-size:160%"' in big._stack.children[2].value
+    assert "font-size" not in plain._stack.children[2].value.split("<svg")[0]
+    width = lambda s: float(re.search(r'<svg[^>]*width="([\d.]+)pt"', s._stack.children[2].value)[1])  # noqa: E731
+    assert width(big) > 1.5 * width(plain)

@@ -57,12 +57,13 @@ class Stepper:
         s.save("a1.gif"); s.save("a1.pdf"); s.to_html("a1.html")
 
     ``show`` is "both", "forward" or "backward"; ``sliders`` None (one per scalar
-    input), False (none) or {name: (min, max, step)} to choose ranges;
+    input), False (none), a list of input names (only those) or {name: (min, max, step)}
+    to choose ranges;
     ``scale`` enlarges the diagram and its text (projectors); ``theme`` is "light" or "dark";
     ``step`` is the frame it opens at (-1: the last).
     """
 
-    def __init__(self, graph: Graph | str, *, sliders: dict | bool | None = None, show: Show = "both",
+    def __init__(self, graph: Graph | str, *, sliders: dict | list | bool | None = None, show: Show = "both",
                  scale: float = 1.0, theme: str = "light", table: bool = True, step: int = 0,
                  title: str | None = None, interval: int = 900, **values: float) -> None:
         if isinstance(graph, str):
@@ -129,11 +130,12 @@ class Stepper:
         self._html = html
 
     # -- inputs --------------------------------------------------------------------------------
-    def _input_sliders(self, sliders: dict | bool | None) -> dict[str, w.FloatSlider]:
+    def _input_sliders(self, sliders: dict | list | bool | None) -> dict[str, w.FloatSlider]:
         if sliders is False:
             return {}
         chosen = sliders if isinstance(sliders, dict) else {}
-        unknown = set(chosen) - {n.name for n in self.graph.inputs}
+        only = set(sliders) if isinstance(sliders, list | tuple) else None
+        unknown = (set(chosen) | (only or set())) - {n.name for n in self.graph.inputs}
         if unknown:
             raise ValueError(f"no input named {', '.join(sorted(unknown))} in this graph")
         out = {}
@@ -141,6 +143,8 @@ class Stepper:
         for node in self.graph.inputs:
             if not node.name or not isinstance(node.value, float):
                 continue  # vectors and matrices have no slider
+            if only is not None and node.name not in only:
+                continue
             if not (math.isfinite(node.value) and abs(node.value) <= MAX_SLIDER):
                 continue  # inf, nan or astronomically large: nothing sensible to slide
             low, high, step = chosen.get(node.name, slider_range(node.value))

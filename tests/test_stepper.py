@@ -162,3 +162,10 @@ def test_scale_enlarges_the_text_with_the_diagram() -> None:
     assert "font-size" not in plain._stack.children[2].value.split("<svg")[0]
     width = lambda s: float(re.search(r'<svg[^>]*width="([\d.]+)pt"', s._stack.children[2].value)[1])  # noqa: E731
     assert width(big) > 1.5 * width(plain)
+
+
+def test_sliders_for_the_inputs_named_only() -> None:
+    s = stepper(sliders=["x", "z"])
+    assert list(s._inputs) == ["x", "z"]
+    with pytest.raises(ValueError, match="no input named w"):
+        stepper(sliders=["x", "w"])

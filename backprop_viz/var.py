@@ -32,6 +32,9 @@ class Var:
     """A node of the graph: an input (no gate), a constant, or the output of a gate."""
 
     __slots__ = ("value", "grad", "op", "args", "name", "group", "const")
+    # numpy must not treat a Var as an object to loop over: `W @ x` and `W * x` with a numpy W
+    # and a Var x then call Var's own __rmatmul__ / __rmul__ and give one Var, as `x * W` does.
+    __array_ufunc__ = None
 
     def __init__(self, value: object, name: str | None = None, *, const: bool = False) -> None:
         self.value: Value = as_value(value, f"the value of {name or 'a Var'}")

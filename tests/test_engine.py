@@ -151,6 +151,15 @@ def test_two_layer_vector_network_gradients_have_the_inputs_shapes() -> None:
     assert g.check_gradients().ok(1e-5)
 
 
+def test_a_numpy_array_on_the_left_of_a_var_makes_one_var() -> None:
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    x = bv.Var(np.array([1.0, -1.0]), name="x")
+    assert isinstance(W @ x, bv.Var) and isinstance(W * x, bv.Var) and isinstance(W + x, bv.Var)
+    g = bv.trace((W @ x).sumsq())
+    assert g.value == 2.0 and np.allclose(g.grad("x"), 2 * W.T @ (W @ np.array([1.0, -1.0])))
+    assert g.check_gradients().ok()
+
+
 def test_broadcasting_sums_the_gradient_back() -> None:
     g = bv.trace((bv.Var(np.ones((2, 3)), name="A") * bv.Var(2.0, name="s")).sum())
     assert g.grad("s") == 6.0 and np.all(g.grad("A") == 2.0)

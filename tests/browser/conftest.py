@@ -72,7 +72,7 @@ def pytest_configure(config):
 
 def unavailable(reason: str):
     """Skip (on a developer's machine) or fail (in CI) for a missing browser tool."""
-    hint = "install it with: bash scripts/setup-browser.sh"
+    hint = "make setup installs it: Chromium, npm and the widget JavaScript"
     if IN_CI:
         pytest.fail(f"{reason}; CI=true, so the browser tests fail instead of skipping ({hint})", pytrace=False)
     pytest.skip(f"{reason} ({hint})")
@@ -423,7 +423,7 @@ def widget_js():
         "mathjax_url": NODE_DIR / "mathjax" / "MathJax.js",
     }
     if not all(p.is_file() for p in files.values()) and shutil.which("npm") and SETUP_SCRIPT.is_file():
-        subprocess.run(["bash", str(SETUP_SCRIPT), "--npm-only"], check=False, cwd=REPO)
+        subprocess.run(["bash", str(SETUP_SCRIPT)], check=False, cwd=REPO)
     missing = [str(p.relative_to(REPO)) for p in files.values() if not p.is_file()]
     if missing:
         unavailable(f"the local widget JavaScript is not installed: {', '.join(missing)}")

@@ -7,7 +7,9 @@ import math
 
 import ipywidgets as w
 
+from .frame_html import STYLE
 from .graph import Graph
+from .notation import HTML_MATH
 from .numbers import fmt
 from .steps import BackwardStep
 
@@ -37,13 +39,21 @@ def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
 
 
 class Quiz:
-    """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation."""
+    """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation.
+
+    The answers and explanations are those of the graph's inputs when the quiz is made, and the
+    heading says which: a stepper's sliders moving the same graph later do not change the quiz.
+    """
 
     def __init__(self, g: Graph, ask: list[str], *, title: str | None = None) -> None:
         for name in ask:
             g.node(name)  # a clear error for an unknown name
         self.graph, self.ask = g, list(ask)
+        self.answers = {name: g.grad(name) for name in ask}
+        self._hints = {name: [line for s in explaining_steps(g, name) for line in s.written(HTML_MATH)]
+                       for name in ask}
         f = g.output_label
+        inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
         self._rows: dict[str, tuple[w.Text, w.HTML, w.ToggleButton, w.HTML]] = {}
         rows = []
         for name in ask:
@@ -57,7 +67,9 @@ class Quiz:
             self._rows[name] = (box, verdict, reveal, hint)
             rows.append(w.VBox([w.HBox([box, verdict, reveal]), hint]))
         heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
-        self.widget = w.VBox([w.HTML(f"<b>{html.escape(heading)}</b> (type a number and press Enter)"), *rows])
+        at = f" at {inputs}" if inputs and len(inputs) < 120 else ""
+        self.widget = w.VBox([w.HTML(f"<style>{STYLE}</style><b>{html.escape(heading)}</b>{html.escape(at)} "
+                                     "(type a number and press Enter)"), *rows])
         self.widget.add_class("bv-quiz")
 
     def check(self, name: str, answer: str) -> bool:
@@ -67,7 +79,7 @@ class Quiz:
 
     def _check(self, name: str) -> bool:
         box, verdict, _, _ = self._rows[name]
-        exact = self.graph.grad(name)
+        exact = self.answers[name]
         try:
             answer = parse_number(box.value)
         except ValueError:
@@ -87,8 +99,8 @@ class Quiz:
         if not reveal.value:
             hint.value = ""
             return
-        lines = [line for s in explaining_steps(self.graph, name) for line in s.lines]
-        hint.value = "<div style='margin-left:1em'>" + "<br>".join(html.escape(x) for x in lines) + "</div>"
+        lines = "".join(f"<div>{line}</div>" for line in self._hints[name])  # HTML math, escaped where it is made
+        hint.value = f"<div class='bv-explanation' style='margin-left:1em'>{lines}</div>"
 
     def __repr__(self) -> str:
         return f"Quiz({', '.join(self.ask)})"

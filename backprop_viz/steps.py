@@ -131,17 +131,23 @@ class BackwardStep:
         node, out = self.node, []
         for c in self.contributions:
             inp = math.name(c.input.label)
+            shared = c.input.uses > 1  # then this is one share of its gradient, not all of it
             if c.local is None:
                 line = f"{d(f, inp)} = {words(c.rule)} = {fmt(c.downstream)}"
             elif node.name and c.input.name:
                 here = math.name(node.name)
-                line = (f"{d(f, inp)} = {d(f, here)} · {d(here, inp)} = "
-                        f"({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}")
+                numbers = f"({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
+                product = f"{d(f, here)} · {d(here, inp)} = {numbers}"
+                line = f"{words('through ')}{here}: {product}" if shared else f"{d(f, inp)} = {product}"
             else:
                 line = (words(f"into {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
                         f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}")
             if c.before is not None:
-                line += words(f", added to the {fmt(c.before)} already there: total ") + fmt(c.total)
+                line += (words(f", added to the {fmt(c.before)} already there: total ") + fmt(c.total)
+                         + words(" (at a branch the gradients add: the gradient adder)"))
+            elif shared:
+                line += (words(", the first share of ") + d(f, inp)
+                         + words(f" ({c.input.label} is used {c.input.uses} times: the shares add up)"))
             out.append(math.finish(line))
         return out
 

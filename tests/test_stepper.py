@@ -141,6 +141,17 @@ def test_quiz_feedback() -> None:
     assert "not a number" in q._rows["x"][1].value
 
 
+def test_a_quiz_keeps_its_answers_when_a_stepper_moves_the_same_graph() -> None:
+    s = stepper()
+    q = bv.quiz(s.graph, ask=["x"])
+    assert "at x = -2, y = 5, z = -4" in q.widget.children[0].value
+    s.set(z=2.0)  # the student plays with the stepper's slider
+    assert s.graph.grad("x") == 2.0
+    assert q.check("x", "-4") and not q.check("x", "2")
+    q._rows["x"][2].value = True
+    assert "(-4)(1) = -4" in q._rows["x"][3].value and 'class="bv-frac"' in q._rows["x"][3].value
+
+
 def test_quiz_numbers() -> None:
     assert parse_number("−0.39") == -0.39 and parse_number("3/4") == 0.75 and parse_number("1e-3") == 0.001
     assert is_right(-0.39, -0.3932) and not is_right(0.39, -0.3932)

@@ -88,9 +88,9 @@ PAGE = """<!DOCTYPE html>
 <body><h2>{title}</h2>
 <div class="bv-stepper">
 <div class="bv-controls"><button class="bv-play" title="play / pause">▶</button>
-<button class="bv-prev" title="previous step (←)">◀</button>
+<button class="bv-prev" title="previous step (←)">◀ back</button>
 <input class="bv-slider" type="range" min="0" max="{last}" value="{start}" aria-label="step">
-<button class="bv-next" title="next step (→)">▶|</button><span class="bv-counter"></span></div>
+<button class="bv-next" title="next step (→)">next ▶</button><span class="bv-counter"></span></div>
 {frames}
 </div>
 <script>

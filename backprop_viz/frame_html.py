@@ -21,6 +21,7 @@ STYLE = """
 .bv-phase-forward{background:#0072b2;color:#fff}
 .bv-phase-backward{background:#d55e00;color:#fff}
 .bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
+.bv-main{max-width:100%;min-width:0}
 .bv-scroll{max-width:100%;overflow-x:auto}
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>:is(.widget-html,.widget-htmlmath),
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>*>:is(.widget-html-content,.widget-htmlmath-content){min-width:0}
@@ -100,6 +101,6 @@ def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool
     side = table(g, frame) if with_table else ""
     size = "" if scale == 1 else f' style="font-size:{100 * scale:.0f}%"'
     return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}"{size}>{head}'
-            f'<div class="bv-body"><div class="bv-scroll">{svg}</div>{side}</div>'
+            f'<div class="bv-body"><div class="bv-main"><div class="bv-scroll">{svg}</div>'
             f'<div class="bv-explanation">{explanation(g, frame)}</div>'
-            f'{LEGEND.format(f=html.escape(g.output_label))}</div>')
+            f'{LEGEND.format(f=html.escape(g.output_label))}</div>{side}</div></div>')

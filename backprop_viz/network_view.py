@@ -86,6 +86,7 @@ class NetworkView:
         heading = w.HTML(f"<style>{STYLE}</style><b class='bv-heading'>{html.escape(self.title)}</b>")
         self.widget = w.VBox([heading, w.HBox([self._play, self._slider]), self._stack])
         self.widget.add_class("bv-network-view")
+        self._closed = False
 
     def svg(self, k: int) -> str:
         """The SVG text of frame ``k``."""
@@ -101,6 +102,15 @@ class NetworkView:
             f'<span class="bv-title">{html.escape(f"Frame {k} of {len(self.frames) - 1}: {f.title}")}</span>'
             f'</div><div class="bv-scroll">{self._svg[k]}</div><div class="bv-explanation">{lines}</div>{LEGEND}</div>'
         )
+
+    def close(self) -> None:
+        """Close every widget of this view (it cannot be shown again)."""
+        from .stepper import close_widgets
+
+        for link in self._links:
+            link.close()
+        close_widgets(self.widget)
+        self._closed = True
 
     @property
     def step(self) -> int:
@@ -119,6 +129,8 @@ class NetworkView:
         return f"NetworkView({'-'.join(map(str, self.net.sizes))} network: {len(self.frames)} frames)"
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
+        if self._closed:
+            return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["image/svg+xml"] = self._svg[self.step]  # what a page without widgets (a static render) shows
         bundle["text/plain"] = repr(self)

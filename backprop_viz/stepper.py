@@ -27,8 +27,8 @@ Show = str  # "both" | "forward" | "backward"
 
 # Previous/next move the step slider in the page itself: they press its arrow keys.
 _NAV = """<span class="bv-nav">
-<button class="bv-prev jupyter-button" title="previous step" onclick="{js}('ArrowLeft')">◀</button>
-<button class="bv-next jupyter-button" title="next step" onclick="{js}('ArrowRight')">▶</button></span>"""
+<button class="bv-prev jupyter-button" title="previous step" onclick="{js}('ArrowLeft')">◀ back</button>
+<button class="bv-next jupyter-button" title="next step" onclick="{js}('ArrowRight')">next ▶</button></span>"""
 # _PRESS is a format() argument, not part of the template: its braces stay single.
 _PRESS = ("(function(b){return function(key){var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
           ".noUi-handle');if(h){h.dispatchEvent(new KeyboardEvent('keydown',{key:key,bubbles:true}));}}})(this)")
@@ -229,7 +229,7 @@ class Stepper:
         """Close every widget of this stepper (it cannot be shown again)."""
         for link in self._links:
             link.close()
-        _close_tree(self.widget)
+        close_widgets(self.widget)
         self._closed = True
 
     def _check_open(self) -> None:
@@ -249,10 +249,10 @@ class Stepper:
         return bundle
 
 
-def _close_tree(widget: w.Widget) -> None:
+def close_widgets(widget: w.Widget) -> None:
     """Close a widget, its children, and the layout and style widgets each of them owns."""
     for child in getattr(widget, "children", ()):
-        _close_tree(child)
+        close_widgets(child)
     for part in ("layout", "style"):
         owned = getattr(widget, part, None)
         if isinstance(owned, w.Widget):

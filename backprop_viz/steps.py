@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+import numpy as np
+
 from .notation import HTML_MATH, LATEX, PLAIN, Notation
 from .numbers import Value, fmt
 
@@ -149,10 +151,17 @@ class BackwardStep:
                 line += (words(", the first share of ") + d(f, inp)
                          + words(f" ({c.input.label} is used {c.input.uses} times: the shares add up)"))
             out.append(math.finish(line))
+        if node.op.name in ("max", "min") and _tie(*(i.value for i in node.inputs)):
+            out[0] += math.finish(words(f" (a tie: by convention the whole gradient goes to the first input, "
+                                        f"{node.inputs[0].label})"))
         return out
 
 
 Step = ForwardStep | BackwardStep
+
+
+def _tie(a: Value, b: Value) -> bool:
+    return bool(np.any(np.asarray(a) == np.asarray(b)))
 
 
 def _with_warning(text: str, warning: str | None) -> str:

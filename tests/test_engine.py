@@ -248,3 +248,20 @@ def test_domain_problems_warn_on_the_node_and_the_step(source: str, values: dict
     assert any(s.warning and warning in s.explanation for s in g.forward_steps)
     g.set(**{k: 0.5 for k in values})
     assert math.isfinite(g.value) and not g.warnings  # everything else keeps working
+
+
+def test_at_a_branch_each_path_is_a_share_and_the_shares_add() -> None:
+    g = bv.expr("a = x*y; f = a + x", x=2, y=3)
+    lines = [line for s in g.backward_steps for line in s.lines if "x" in line.split("=")[0]]
+    first, second = lines
+    assert not first.startswith("∂f/∂x =")  # one path's share is not the gradient
+    assert first.startswith("through f:") and "(1)(1) = 1, the first share of ∂f/∂x" in first
+    assert second.startswith("through a:") and "= 3, added to the 1 already there: total 4" in second
+    assert "gradient adder" in second and g.grad("x") == 4.0
+    assert g.node("x").uses == 2 and g.node("f").is_output and not g.node("a").is_output
+
+
+def test_a_max_tie_says_which_input_gets_the_gradient() -> None:
+    tie = bv.expr("f = max(x, y) * 2", x=3, y=3).backward_steps[-1].explanation
+    assert "a tie: by convention the whole gradient goes to the first input, x" in tie
+    assert "tie" not in bv.expr("f = max(x, y) * 2", x=3, y=2).backward_steps[-1].explanation

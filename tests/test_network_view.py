@@ -136,3 +136,12 @@ def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(layout.shutil, "which", lambda name: None)
     with pytest.raises(bv.GraphvizMissing, match="install"):
         NetworkView(c2())
+
+
+def test_closing_closes_every_widget_and_it_displays_as_text() -> None:
+    view = NetworkView(c2())
+    widgets = [view.widget, *view.widget.children, view._stack, *view._stack.children, view._slider, view._play]
+    view.close()
+    assert all(x.comm is None for x in widgets)
+    assert set(view._repr_mimebundle_()) == {"text/plain"} and "closed" in view._repr_mimebundle_()["text/plain"]
+    view.close()  # twice is harmless

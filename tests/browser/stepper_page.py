@@ -146,5 +146,6 @@ class StepperView:
         self.locator(".widget-play button i.fa-play").wait_for(state="attached", timeout=timeout)
 
     def locator(self, selector: str = ""):
-        """The first element matching ``selector`` inside the stepper (the stepper itself when empty)."""
-        return self.page.locator(f"{self.root} {selector}".strip()).first
+        """The first element matching ``selector`` inside the (first) stepper; the stepper itself when empty."""
+        root = self.page.locator(self.root).first
+        return root.locator(selector).first if selector else root

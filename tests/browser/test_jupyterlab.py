@@ -15,7 +15,7 @@ import re
 import nbformat
 import pytest
 from conftest import NOTEBOOKS, artifact, measure_step_latency, page_errors
-from stepper_page import FRAME_KEY_JS, StepperView, check_frame, expected_frames
+from stepper_page import FRAME_KEY_JS, PlaywrightTimeout, StepperView, check_frame, expected_frames
 
 pytestmark = pytest.mark.browser
 
@@ -325,3 +325,55 @@ def test_step_latency_beside_a_kernel_stepper(lab):
     )
     assert lab.error_outputs() == [] and page_errors(page) == []
 
+
+
+def busy_prompts(lab) -> list[str]:
+    return [p for p in lab.code_prompts() if p == "[*]:"]
+
+
+def step_while_busy(lab, view: StepperView, frames) -> None:
+    """With a cell still running, walk the stepper by keys: it must not wait for the kernel."""
+    page = lab.page
+    view.locator(".bv-frame svg").wait_for(state="visible", timeout=60_000)
+    assert busy_prompts(lab), f"the sleeping cell is not running; prompts {lab.code_prompts()}"
+    view.focus_slider()
+    page.keyboard.press("Home")
+    check_frame(view.wait_step(0, timeout=3_000), 0, frames)
+    for k in range(1, len(frames)):
+        page.keyboard.press("ArrowRight")
+        check_frame(view.wait_step(k, timeout=3_000), k, frames)
+    assert busy_prompts(lab), "the kernel finished before the walk did: the test proved nothing"
+
+
+BUSY_NOTEBOOK = (
+    'import backprop_viz as bv\nbv.Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)',
+    "import time\ntime.sleep(12)  # the kernel is busy; the stepper above still steps",
+)
+
+
+def test_stepping_while_the_kernel_is_busy_and_after_a_restart(lab, frames):
+    """Steps work with a cell running; Kernel > Restart Kernel and Run All Cells gives a working stepper again."""
+    page = lab.page
+    lab.open(lab.write_notebook("busy-kernel.ipynb", *BUSY_NOTEBOOK))
+    lab.accept_dialogs()
+    for _attempt in range(4):  # as in Lab.run_all: a fresh kernel connection may drop the first Run All
+        lab.menu("Run", "Run All Cells")
+        try:
+            page.wait_for_selector(".bv-stepper .bv-frame svg", state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    view = StepperView(page)
+    step_while_busy(lab, view, frames)
+
+    page.wait_for_function("() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
+                           ".some(e => e.textContent.includes('*'))", timeout=30_000)
+    lab.menu("Kernel", "Restart Kernel and Run All Cells…")
+    lab.accept_dialogs()
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+                           ".some(e => e.textContent.includes('*'))", timeout=30_000)
+    step_while_busy(lab, view, frames)
+    page.wait_for_function("() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
+                           ".some(e => e.textContent.includes('*'))", timeout=30_000)
+    assert lab.code_prompts() == ["[1]:", "[2]:"], lab.code_prompts()
+    assert lab.error_outputs() == [] and page_errors(page) == []

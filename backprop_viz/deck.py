@@ -43,7 +43,7 @@ class DeckComparison:
     """A table of deck numbers against exact ones; shows as HTML in a notebook, as text elsewhere."""
 
     def __init__(self, rows: Iterable[tuple[str, str, float]], title: str = "") -> None:
-        self.rows = [Row(q, d, float(e)) for q, d, e in rows]
+        self.rows = [Row(q, d, float(e) + 0.0) for q, d, e in rows]  # + 0.0: -0.0 shows as 0
         self.title = title
 
     @property

@@ -52,8 +52,14 @@ def fmt(v: Value | None, digits: int = PRECISION) -> str:
     if isinstance(v, np.ndarray):
         if v.ndim == 0:
             return fmt(float(v), digits)
+        if v.dtype.kind == "f":
+            v = np.where(v == 0, 0.0, v)  # -0.0 prints as 0, not -0.
         with np.printoptions(precision=digits, suppress=True, floatmode="maxprec"):
-            return np.array2string(v, separator=", ")
+            text = np.array2string(v, separator=", ")
+            if "-0." in text and "e" not in text:  # fixed point: a tiny negative would print as -0.
+                v = np.where(np.abs(v) < 0.5 * 10.0**-digits, 0.0, v)
+                text = np.array2string(v, separator=", ")
+            return text
     v = float(v)
     if math.isnan(v):
         return "nan"

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .errors import ExpressionError
 from .numbers import Value, fmt, fmt_paren
 
 Args = tuple[Value, ...]
@@ -107,6 +108,64 @@ def _div(a: Value, b: Value) -> Value:
         return _scalar(np.divide(a, b))
 
 
+def _nan_if_nan(local: Value, *xs: Value) -> Value:
+    """``local`` with nan wherever an input is nan: a gate has no slope at an undefined point."""
+    if all(isinstance(x, float) for x in xs):
+        return math.nan if any(x != x for x in xs) else local
+    bad = np.isnan(xs[0])
+    for x in xs[1:]:
+        bad = bad | np.isnan(x)
+    return np.where(bad, np.nan, local) if np.any(bad) else local
+
+
+def _max(a: Value, b: Value) -> Value:
+    if isinstance(a, float) and isinstance(b, float):  # Python's max(1, nan) is 1; np.maximum's is nan
+        return math.nan if a != a or b != b else a if a >= b else b
+    return np.maximum(a, b)
+
+
+def _min(a: Value, b: Value) -> Value:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.nan if a != a or b != b else a if a <= b else b
+    return np.minimum(a, b)
+
+
+def _relu(a: Value) -> Value:
+    if isinstance(a, float):
+        return a if a > 0 or a != a else 0.0  # relu(nan) is nan, as np.maximum gives
+    return np.maximum(a, 0.0)
+
+
+def _hardtanh(a: Value) -> Value:
+    if isinstance(a, float):
+        return a if a != a else min(1.0, max(-1.0, a))
+    return np.clip(a, -1.0, 1.0)
+
+
+def _softsign(a: Value) -> Value:
+    if isinstance(a, float):
+        return math.copysign(1.0, a) if math.isinf(a) else a / (1.0 + abs(a))
+    with np.errstate(all="ignore"):
+        return np.where(np.isinf(a), np.sign(a), a / (1 + np.abs(a)))
+
+
+def shape_error(op: Op, args: Args) -> ExpressionError | None:
+    """A two-input gate's numpy shape error in plain words; None if the shapes are not the problem."""
+    if op.arity != 2:
+        return None
+    symbol = {"sub": "-", "pow": "**"}.get(op.name, op.symbol)
+    sa, sb = np.shape(args[0]), np.shape(args[1])
+    if symbol == "@":
+        if not sa or not sb:
+            return ExpressionError(f"@ needs arrays (vectors or matrices), not a number: {sa} @ {sb}")
+        return ExpressionError(f"@ needs matching inner sizes: {sa} @ {sb}")
+    try:
+        np.broadcast_shapes(sa, sb)
+    except ValueError:
+        return ExpressionError(f"{symbol} cannot combine shapes {sa} and {sb}")
+    return None
+
+
 def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
     a, b = np.asarray(args[0]), np.asarray(args[1])
     g = np.asarray(g)
@@ -144,30 +203,30 @@ POW = Op("pow", "^", 2, _np(np.power),
          lambda x, o: (_np(lambda a, b: b * np.power(a, b - 1))(*x), _np(lambda a, b: o * np.log(a))(*x)),
          formula="{0}^{1}", rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
          domain="a power of a negative or zero base")
-MAX = Op("max", "max", 2, lambda a, b: max(a, b) if isinstance(a, float) and isinstance(b, float) else np.maximum(a, b),
-         lambda x, o: (_step(x[0] >= x[1]), _step(x[0] < x[1])), formula="max({0}, {1})",
-         rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"), lecture="gradient router")
-MIN = Op("min", "min", 2, lambda a, b: min(a, b) if isinstance(a, float) and isinstance(b, float) else np.minimum(a, b),
-         lambda x, o: (_step(x[0] <= x[1]), _step(x[0] > x[1])), formula="min({0}, {1})",
-         rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"), lecture="gradient router")
+MAX = Op("max", "max", 2, _max,
+         lambda x, o: (_nan_if_nan(_step(x[0] >= x[1]), *x), _nan_if_nan(_step(x[0] < x[1]), *x)),
+         formula="max({0}, {1})", rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"),
+         lecture="gradient router")
+MIN = Op("min", "min", 2, _min,
+         lambda x, o: (_nan_if_nan(_step(x[0] <= x[1]), *x), _nan_if_nan(_step(x[0] > x[1]), *x)),
+         formula="min({0}, {1})", rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"),
+         lecture="gradient router")
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})",
              rules=("(1 − σ)σ",), composite=True)
 TANH = Op("tanh", "tanh", 1, lambda a: math.tanh(a) if isinstance(a, float) else np.tanh(a),
           lambda x, o: (1.0 - o * o,), formula="tanh({0})", rules=("1 − tanh²",))
-RELU = Op("relu", "ReLU", 1, lambda a: (a if a > 0 else 0.0) if isinstance(a, float) else np.maximum(a, 0.0),
-          lambda x, o: (_step(x[0] > 0),), formula="ReLU({0})", rules=("1 if {0} > 0 else 0",),
-          lecture="gradient gate (passes where the input is positive)")
-HARDTANH = Op("hardtanh", "hardtanh", 1,
-              lambda a: min(1.0, max(-1.0, a)) if isinstance(a, float) else np.clip(a, -1.0, 1.0),
-              lambda x, o: (_step((x[0] > -1) & (x[0] < 1)) if not isinstance(x[0], float)
-                            else _step(-1 < x[0] < 1),),
+RELU = Op("relu", "ReLU", 1, _relu, lambda x, o: (_nan_if_nan(_step(x[0] > 0), x[0]),), formula="ReLU({0})",
+          rules=("1 if {0} > 0 else 0",), lecture="gradient gate (passes where the input is positive)")
+HARDTANH = Op("hardtanh", "hardtanh", 1, _hardtanh,
+              lambda x, o: (_nan_if_nan(_step((x[0] > -1) & (x[0] < 1)) if not isinstance(x[0], float)
+                                        else _step(-1 < x[0] < 1), x[0]),),
               formula="hardtanh({0})", rules=("1 if -1 < {0} < 1 else 0",))
-SOFTSIGN = Op("softsign", "softsign", 1, lambda a: a / (1.0 + abs(a)) if isinstance(a, float) else a / (1 + np.abs(a)),
+SOFTSIGN = Op("softsign", "softsign", 1, _softsign,  # 1/(1 + |x|)² is 0 at ±inf, nan at nan
               lambda x, o: (_div(1.0, (1.0 + abs(x[0])) * (1.0 + abs(x[0]))) if isinstance(x[0], float)
-                            else 1 / (1 + np.abs(x[0])) ** 2,),
+                            else _np(lambda a: 1 / (1 + np.abs(a)) ** 2)(x[0]),),
               formula="softsign({0})", rules=("1/(1 + |{0}|)²",))
-MATMUL = Op("matmul", "@", 2, lambda a, b: _scalar(np.matmul(a, b)), vjp=_matmul_vjp, formula="{0} @ {1}",
-            rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"))
+MATMUL = Op("matmul", "@", 2, lambda a, b: _scalar(np.matmul(a, b)), vjp=_matmul_vjp,
+            formula="{0} @ {1}", rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"))
 SUM = Op("sum", "Σ", 1, lambda a: _scalar(np.sum(a)), vjp=lambda g, x, o: (np.ones_like(x[0]) * g,),
          formula="sum({0})", rules=("1 for every element",))
 SUMSQ = Op("sumsq", "Σx²", 1, lambda a: _scalar(np.sum(np.square(a))),

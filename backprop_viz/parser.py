@@ -30,6 +30,9 @@ MAX_NODES = 5_000  # syntax-tree nodes
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
+TOO_DEEP = ("the expression is too long or too deeply nested to read as one line; split it into named "
+            "steps, like 'q = x * y; f = q * z'")
+
 _BINARY: dict[type, tuple[str, Callable]] = {
     ast.Add: ("+", operator.add),
     ast.Sub: ("-", operator.sub),
@@ -107,9 +110,8 @@ def _parse(source: str) -> ast.Module:
             raise ExpressionError(f"this number has too many digits ({len(digits.group()):,}); a float goes up "
                                   "to about 1.8e308", _shown(source), line, column) from None
         raise ExpressionError(f"syntax error: {e.msg}", _shown(source), e.lineno, e.offset or None) from None
-    except (RecursionError, MemoryError, ValueError) as e:
-        raise ExpressionError(f"the expression cannot be parsed: nested too deeply ({type(e).__name__})") \
-            from None
+    except (RecursionError, MemoryError, ValueError):  # Python's parser gives up on very deep nesting
+        raise ExpressionError(TOO_DEEP) from None
     if not tree.body:
         raise ExpressionError("the expression is empty (it has only comments)")
     _check(tree, _shown(source))
@@ -241,7 +243,9 @@ class _Builder:
                 return self.folded(_CONSTANT_FOLD[type(node.op)].forward(a, b), node)
             try:
                 return fn(a, b)
-            except ValueError as e:  # numpy shape mismatch
+            except ExpressionError as e:  # shapes that do not fit, said by the gate
+                raise self.error(e.reason, node) from None
+            except ValueError as e:
                 raise self.error(f"{symbol} cannot combine these values: {e}", node) from None
         if isinstance(node, ast.Call):
             op = ops.FUNCTIONS[node.func.id]
@@ -251,6 +255,8 @@ class _Builder:
                 return _as_var(args[0]).sigmoid(expand=True)
             try:
                 return apply(op, *args)
+            except ExpressionError as e:
+                raise self.error(e.reason, node) from None
             except ValueError as e:
                 raise self.error(f"{node.func.id} cannot take these values: {e}", node) from None
         raise self.error(f"{type(node).__name__} is not allowed", node)  # unreachable after _check
@@ -281,6 +287,9 @@ class _Builder:
         if name in self.inputs:
             return self.inputs[name]
         if name in CONSTANTS:
+            if name in self.values:  # the constant would hide the input, and the value go unused
+                raise self.error(f"{name!r} is the constant {CONSTANTS[name]:.6g}…; give your input another "
+                                 f"name, like {name}1", node)
             return CONSTANTS[name]
         if name in ops.FUNCTIONS:
             raise self.error(f"{name!r} is a function; call it, like {name}(x)", node)

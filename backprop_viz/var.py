@@ -49,7 +49,13 @@ class Var:
     def apply(cls, op: Op, *args: Var, group: Group | None = None) -> Var:
         """The output of gate ``op`` on ``args``, evaluated now."""
         out = cls.__new__(cls)
-        out.value = op.forward(*(a.value for a in args))
+        try:
+            out.value = op.forward(*(a.value for a in args))
+        except ValueError:
+            error = ops.shape_error(op, tuple(a.value for a in args))
+            if error is None:
+                raise
+            raise error from None
         out.grad, out.op, out.args, out.name, out.group, out.const = None, op, args, None, group, False
         return out
 

@@ -37,6 +37,7 @@ BY_NAME = "only the built-in functions can be called, by name"
 NOT_ALLOWED = "is not allowed: use numbers, names"
 CHARACTER = "is not allowed: use ASCII letters, digits"
 UNKNOWN = "unknown function"
+TOO_DEEP = "too long or too deeply nested to read as one line; split it into named steps, like 'q = "
 
 CORPUS: list[tuple[str, str, str]] = [
     # code execution and introspection
@@ -164,15 +165,16 @@ CORPUS: list[tuple[str, str, str]] = [
     ("10000-parentheses", "(" * 10_000 + "x" + ")" * 10_000, "the expression is too long"),
     ("4999-parentheses", "(" * 4_999 + "x" + ")" * 4_999, "syntax error: too many nested parentheses"),
     ("10000-unary-minus", "-" * 10_000 + "x", "the expression is too long"),
-    ("9999-unary-minus", "-" * 9_999 + "x", "nested too deeply"),
-    ("4999-additions", "x" + "+x" * 4_999, "nested too deeply"),
-    ("3300-powers", "x" + "**x" * 3_300, "nested too deeply"),
+    ("9999-unary-minus", "-" * 9_999 + "x", TOO_DEEP),
+    ("4999-additions", "x" + "+x" * 4_999, TOO_DEEP),
+    ("3300-powers", "x" + "**x" * 3_300, TOO_DEEP),
+    ("4000-products", "*".join(["x"] * 4_000), TOO_DEEP),
     ("1999-nested-calls", "exp(" * 1_999 + "x" + ")" * 1_999, "syntax error: too many nested parentheses"),
     ("2000-statements", "\n".join(f"a{i} = x" for i in range(2_000)), "the expression is too long"),
 ]
 
 # Refusals about the input as a whole have no single place to point at.
-WHOLE = ("the expression is too long", "the expression is empty", "nested too deeply", "too large (more than")
+WHOLE = ("the expression is too long", "the expression is empty", "too deeply nested", "too large (more than")
 
 
 # -- the canary ------------------------------------------------------------------------------
@@ -271,6 +273,29 @@ def test_hostile_input_is_refused_clearly_quickly_and_nothing_runs(source: str, 
         assert len(shown) <= 4 + 120 and len(caret) - 4 <= 120  # long lines are cut around the place
     assert elapsed < 1.0, f"refusal took {elapsed:.2f} s"
     assert peak < 50e6, f"refusal used {peak / 1e6:.1f} MB"
+
+
+def test_a_very_long_flat_expression_is_refused_in_a_student_s_words() -> None:
+    """Python's parser gives up on a product of 4000 terms; the message says what to do, not RecursionError."""
+    with pytest.raises(bv.ExpressionError) as info:
+        bv.expr("*".join(["x"] * 4_000), x=1.0)
+    message = str(info.value)
+    assert "split it into named steps" in message and "q = " in message
+    assert "RecursionError" not in message and "cannot be parsed" not in message
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "shown"), [("e * x", "e", "2.71828"), ("q = x + 1; f = q * pi", "pi", "3.14159")]
+)
+def test_an_input_named_like_a_constant_is_refused_clearly(source: str, name: str, shown: str) -> None:
+    """e and pi are constants: an input of that name would be hidden, so it is refused, at the place."""
+    with pytest.raises(bv.ExpressionError) as info:
+        bv.expr(source, x=1.0, **{name: 2.0})
+    err = info.value
+    assert err.reason == f"{name!r} is the constant {shown}…; give your input another name, like {name}1"
+    assert "does not use" not in str(err)
+    assert err.column == source.index(name) + 1
+    assert bv.expr(source, x=1.0).value > 0  # without the value, the constant is used as before
 
 
 def test_the_caret_stays_under_the_bad_character() -> None:

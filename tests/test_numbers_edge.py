@@ -225,6 +225,72 @@ def test_the_tie_rule_is_explained_in_the_step() -> None:
     assert [c.local for c in step.contributions] == [1.0, 0.0]
 
 
+# -- nan in, nan out: no gate swallows a nan, scalars and arrays alike ------------------------------
+
+NAN_IN = [
+    ("relu(x)", {"x": nan}),
+    ("hardtanh(x)", {"x": nan}),
+    ("softsign(x)", {"x": nan}),
+    ("abs(x)", {"x": nan}),
+    ("max(x, y)", {"x": nan, "y": 1.0}),
+    ("max(y, x)", {"x": nan, "y": 1.0}),
+    ("min(x, y)", {"x": nan, "y": 1.0}),
+    ("min(y, x)", {"x": nan, "y": 1.0}),
+    ("maximum(y, x)", {"x": nan, "y": -1.0}),
+]
+
+
+@pytest.mark.parametrize(("source", "inputs"), NAN_IN)
+def test_a_nan_input_gives_nan_and_is_warned(source: str, inputs: dict) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = bv.expr(source, **inputs)
+    assert math.isnan(g.value)
+    assert all(math.isnan(g.grad(name)) for name in inputs), g.grads()  # no made-up 0 slope at nan
+    node = gate(g)
+    assert node.warning == "an input is already nan"
+    assert g.forward_steps[0].warning == node.warning and g.warnings == [f"{node.label}: {node.warning}"]
+
+
+@pytest.mark.parametrize(("source", "inputs"), NAN_IN)
+def test_nan_in_arrays_agrees_with_scalars(source: str, inputs: dict) -> None:
+    """Element by element, an array input gives what the scalar input gives."""
+    arrays = {k: np.array([v, 0.5, -2.0]) for k, v in inputs.items()}
+    g = bv.expr(f"sum({source})", **arrays)
+    for k in range(3):
+        one = bv.expr(source, **{name: float(a[k]) for name, a in arrays.items()})
+        for name in inputs:
+            assert same(g.grad(name)[k], one.grad(name)), (source, name, k, g.grad(name), one.grad(name))
+    values = bv.expr(source, **arrays).value
+    assert math.isnan(values[0]) and not np.isnan(values[1:]).any()
+
+
+def test_nan_through_python_operators_is_warned() -> None:
+    x, y = bv.Var(nan, name="x"), bv.Var(1.0, name="y")
+    for out in (x.relu(), x.hardtanh(), bv.maximum(y, x), bv.minimum(y, x)):
+        g = bv.trace(out.named("f"))
+        assert math.isnan(g.value) and math.isnan(g.grad("x")), g.grads()
+        assert g.node("f").warning == "an input is already nan"
+
+
+def test_nan_does_not_change_the_tie_and_kink_conventions() -> None:
+    g = bv.expr("max(x, y) + min(x, y) + relu(z) + hardtanh(w)", x=2.0, y=2.0, z=0.0, w=1.0)
+    assert (g.grad("x"), g.grad("y"), g.grad("z"), g.grad("w")) == (2.0, 0.0, 0.0, 0.0) and not g.warnings
+
+
+@pytest.mark.parametrize(("x", "value"), [(inf, 1.0), (-inf, -1.0)])
+def test_softsign_of_infinity_is_plus_or_minus_one(x: float, value: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = bv.expr("f = softsign(x)", x=x)
+        assert g.value == value and g.grad("x") == 0.0 and not g.warnings
+        g = bv.trace(bv.Var(x, name="x").softsign())
+        assert g.value == value and g.grad("x") == 0.0 and not g.warnings
+        g = bv.expr("sum(softsign(x))", x=np.array([x, 0.0, 1.0]))
+        assert same(bv.expr("softsign(x)", x=np.array([x, 0.0, 1.0])).value, [value, 0.0, 0.5])
+        assert same(g.grad("x"), [0.0, 1.0, 0.25]) and not g.warnings
+
+
 # -- integer and numpy inputs --------------------------------------------------------------------
 
 
@@ -318,6 +384,43 @@ def test_set_refuses_a_wrong_shape_and_keeps_the_graph(name: str, value: object,
     assert all(same(g.grads()[k], v) for k, v in before[1].items())
 
 
+@pytest.mark.parametrize(
+    ("source", "x", "y", "message"),
+    [
+        ("x @ y", np.ones(2), np.ones(3), "@ needs matching inner sizes: (2,) @ (3,)"),
+        ("x @ y", np.ones((2, 3)), np.ones((2, 3)), "@ needs matching inner sizes: (2, 3) @ (2, 3)"),
+        ("x @ y", 2.0, np.ones(3), "@ needs arrays (vectors or matrices), not a number: () @ (3,)"),
+        ("x + y", np.ones(2), np.ones(3), "+ cannot combine shapes (2,) and (3,)"),
+        ("x - y", np.ones(2), np.ones(3), "- cannot combine shapes (2,) and (3,)"),
+        ("x * y", np.ones((2, 2)), np.ones(3), "* cannot combine shapes (2, 2) and (3,)"),
+        ("x / y", np.ones(2), np.ones(3), "/ cannot combine shapes (2,) and (3,)"),
+        ("x ** y", np.ones(2), np.ones(3), "** cannot combine shapes (2,) and (3,)"),
+        ("max(x, y)", np.ones(2), np.ones(3), "max cannot combine shapes (2,) and (3,)"),
+        ("min(x, y)", np.ones(2), np.ones(3), "min cannot combine shapes (2,) and (3,)"),
+    ],
+)
+def test_shapes_that_do_not_fit_are_said_plainly(source: str, x: object, y: object, message: str) -> None:
+    with pytest.raises(bv.ExpressionError) as info:
+        bv.expr(source, x=x, y=y)
+    assert info.value.reason == message and info.value.column == 1
+    for internal in ("gufunc", "core dimension", "operands", "broadcast"):
+        assert internal not in str(info.value)
+
+
+def test_shapes_that_do_not_fit_are_said_plainly_for_python_operators_too() -> None:
+    a, b = bv.Var(np.ones(2), name="a"), bv.Var(np.ones(3), name="b")
+    for combine, message in [
+        (lambda: a @ b, "@ needs matching inner sizes: (2,) @ (3,)"),
+        (lambda: a + b, "+ cannot combine shapes (2,) and (3,)"),
+        (lambda: a * np.ones(3), "* cannot combine shapes (2,) and (3,)"),
+        (lambda: np.ones((3, 3)) @ a, "@ needs matching inner sizes: (3, 3) @ (2,)"),
+        (lambda: bv.maximum(a, b), "max cannot combine shapes (2,) and (3,)"),
+    ]:
+        with pytest.raises(bv.ExpressionError) as info:
+            combine()
+        assert str(info.value) == message
+
+
 def test_set_accepts_lists_and_numpy_scalars_of_the_right_shape() -> None:
     g = bv.expr("f = sumsq(W @ x) + b", W=np.eye(2), x=np.array([1.0, -1.0]), b=0.5)
     g.set(x=[2, 0], W=[[1, 0], [0, 1]], b=np.float32(0.0))
@@ -391,3 +494,24 @@ def test_fmt_of_nan_and_inf_in_explanations() -> None:
     g = bv.expr("f = x / y", x=-1.0, y=0.0)
     assert "= (-1) / 0 = -inf" in g.forward_steps[0].explanation
     assert "∂f/∂y = ∂f/∂f · ∂f/∂y = (1)(inf) = inf" in g.backward_steps[-1].explanation
+
+
+def test_negative_zero_prints_as_zero() -> None:
+    assert bv.fmt(np.array([-0.0, 1.0])) == bv.fmt(np.array([0.0, 1.0])) == "[0., 1.]"
+    assert bv.fmt(np.array([-0.0])) == "[0.]"
+    assert bv.fmt(np.array([[-0.0, 2.5], [1.0, -0.0]])) == "[[0. , 2.5],\n [1. , 0. ]]"
+    assert bv.fmt(np.array([-1e-9, 1.0])) == "[0., 1.]"  # prints as zero at 4 digits: no sign either
+    assert bv.fmt(np.array([-0.5, 0.25])) == "[-0.5 ,  0.25]"  # a real minus sign stays
+    # gradients of -0.0: a negative upstream times a local derivative of 0
+    g = bv.expr("f = -1 * relu(x)", x=-1.0)
+    assert math.copysign(1.0, g.grad("x")) == -1.0 and bv.fmt(g.grad("x")) == "0"
+    g = bv.expr("f = sum(-1 * relu(x))", x=np.array([-1.0, 2.0]))
+    assert math.copysign(1.0, g.grad("x")[0]) == -1.0
+    assert bv.fmt(g.grad("x")) == "[ 0., -1.]"
+    texts = [s.explanation for s in g.steps]
+    assert not any("-0." in t or "-0," in t or "-0]" in t for t in texts), texts
+
+
+def test_a_deck_table_shows_negative_zero_as_zero() -> None:
+    table = bv.compare([("dx", "0", -0.0)])
+    assert "-0" not in str(table) and "-0" not in table._repr_html_()

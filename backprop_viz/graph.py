@@ -29,8 +29,7 @@ Kind = Literal["input", "const", "op"]
 class Node:
     """One node of a Graph: an input, a constant, or a gate with its inputs."""
 
-    __slots__ = ("index", "name", "op", "inputs", "value", "grad", "warning", "group", "kind",
-                 "is_output")
+    __slots__ = ("index", "name", "op", "inputs", "value", "grad", "warning", "group", "kind", "uses")
 
     def __init__(self, index: int, var: Var, inputs: tuple[Node, ...], group: int | None) -> None:
         self.index = index
@@ -42,7 +41,11 @@ class Node:
         self.warning: str | None = None
         self.group = group  # index into Graph.groups, or None
         self.kind: Kind = "op" if var.op else "const" if var.const else "input"
-        self.is_output = False
+        self.uses = 0  # how many gate inputs this node feeds; its gradient is the sum of their shares
+
+    @property
+    def is_output(self) -> bool:
+        return self.uses == 0  # every node of a graph feeds the output, but the output itself
 
     @property
     def id(self) -> str:
@@ -104,9 +107,10 @@ class Graph:
                     self.groups.append(v.group.label)
                 group = groups[id(v.group)]
             node = node_of[v] = Node(i, v, tuple([node_of[a] for a in v.args]), group)
+            for a in node.inputs:
+                a.uses += 1
             self.nodes.append(node)
         self.output = self.nodes[-1]
-        self.output.is_output = True
         self.output_label = self.output.name or output_label
         self._by_name: dict[str, Node] = {}
         for node in self.nodes:

@@ -20,7 +20,7 @@ import graphviz
 
 from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, frames_of, iter_frames
 from .graph import Graph
-from .layout import FONT, Layout, dot_program, layout_of, node_text
+from .layout import FONT, GRAD_DY, VALUE_DY, Layout, dot_program, layout_of, node_text
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Theme:
     cluster: str
     warning: str
     warning_fill: str
+    background: str = "#ffffff"  # what render() paints behind a drawing (frame_html.STYLE does it for the stepper)
 
 
 # Okabe-Ito colours: distinguishable with every common colour vision deficiency.
@@ -48,7 +49,7 @@ LIGHT = Theme("light", text="#000000", muted="#b0b0b0", wire="#404040", future="
               warning="#cc0000", warning_fill="#ffd6d6")
 DARK = Theme("dark", text="#eeeeee", muted="#5a5a5a", wire="#c0c0c0", future="#505050", active="#f0e442",
              value="#56b4e9", grad="#ff9a5c", gate_fill="#2b2b2b", current_fill="#7a6a00", cluster="#777777",
-             warning="#ff6b6b", warning_fill="#5a1a1a")
+             warning="#ff6b6b", warning_fill="#5a1a1a", background="#1e1e1e")
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
@@ -87,14 +88,15 @@ Paint = Callable[[str, str, int], str]  # (kind, element key, state) -> attribut
 
 
 def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint, text: Paint,
-            css_class: Paint | None = None) -> graphviz.Digraph:
+            css_class: Paint | None = None, background: str = "transparent") -> graphviz.Digraph:
     """The diagram of ``frame`` at the fixed positions of ``layout`` (drawn by ``neato -n2``).
 
     ``colour`` and ``text`` give each attribute; render() passes real colours and
     words, the frame template passes tokens it fills in later.
     """
     d = Diagram(name="backprop", engine="neato")
-    d.attr("graph", bb=layout.bb, bgcolor="transparent", pad="0.35", fontname=FONT,
+    x0, y0, x1, y1 = layout.canvas
+    d.attr("graph", bb=f"{x0:.2f},{y0:.2f},{x1:.2f},{y1:.2f}", bgcolor=background, pad="0.35", fontname=FONT,
            fontcolor=colour("static_text", "g", 1), splines="true")
     d.attr("node", fontname=FONT, fontsize="16")
     d.attr("edge", fontname=FONT, fontsize="13", arrowsize="0.7")
@@ -132,6 +134,10 @@ def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint,
                    color=colour("cluster", f"c{k}", 1), fontcolor=colour("cluster", f"c{k}", 1), fontsize="14")
             for i in members:
                 add_node(c, i)
+    # neato -n2 sizes the picture to what it draws: two invisible points at the corners of the
+    # layout's canvas pin it, so no text, however long, makes the picture grow or the nodes shift.
+    for name, (x, y) in (("bv_canvas_ll", (x0, y0)), ("bv_canvas_ur", (x1, y1))):
+        d.node(name, label="", shape="point", style="invis", width="0", height="0", pos=f"{x:.2f},{y:.2f}")
     d.node("sink", label=g.output_label, shape="plaintext", pos=layout.sink_pos, width=layout.sink_size[0],
            height=layout.sink_size[1], fontsize="18", fontcolor=colour("static_text", "sink", 1))
     for k, wire in enumerate(layout.edges):
@@ -142,8 +148,9 @@ def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint,
             "pos": layout.edge_pos[key], "id": key,
             "class": f"bv-edge {css('edge', key, state)}".strip(),
             "color": colour("wire", key, state),
-            "label": text("value", key, k), "lp": f"{x:.2f},{y + 10:.2f}", "fontcolor": colour("value", key, state),
-            "headlabel": text("grad", key, k), "head_lp": f"{x:.2f},{y - 17:.2f}",
+            "label": text("value", key, k), "lp": f"{x:.2f},{y + VALUE_DY:.2f}",
+            "fontcolor": colour("value", key, state),
+            "headlabel": text("grad", key, k), "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
             "labelfontcolor": colour("grad", key, state),
         }
         if css_class is None:
@@ -202,7 +209,8 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     t = theme_of(theme)
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
     colour, text = _real(t, frame)
-    d = digraph(g, layout_of(g), frame, t, colour, text)
+    # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
+    d = digraph(g, layout_of(g), frame, t, colour, text, background=t.background)
     d.attr("graph", dpi=f"{96 * scale:g}")
     return d
 

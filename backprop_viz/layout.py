@@ -9,6 +9,7 @@ an input changes, and a graph of the same structure reuses its layout.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections import OrderedDict
@@ -27,6 +28,7 @@ INSTALL_HINT = (
 
 FONT = "DejaVu Sans"
 SCALAR_WIDTH = 10  # characters reserved for a number on a wire: -0.0001234
+NODESEP = 25.2  # points between neighbours in a rank (nodesep=0.35 inches)
 
 
 class GraphvizMissing(RuntimeError):
@@ -76,13 +78,14 @@ class Layout:
     bb: str
     node_pos: dict[int, str]
     node_size: dict[int, tuple[str, str]]
-    node_xlp: dict[int, str]
+    node_xlp: dict[int, str]  # where a branching node's running total goes: just under (or over) it
     sink_pos: str
     sink_size: tuple[str, str]
     edges: tuple[Edge, ...]
     edge_pos: dict[str, str]
     edge_lp: dict[str, str]
     cluster_bb: dict[int, str]
+    canvas: tuple[float, float, float, float]  # x0, y0, x1, y1: room for all that a frame may draw
 
     @property
     def width(self) -> float:
@@ -116,6 +119,11 @@ def value_width(node: Node) -> int:
     return (min(8 * size + 2, 40) if size <= 4 else 16) + named
 
 
+def note_width(node: Node) -> int:
+    """Characters reserved for a branching node's running total: "Σ∂ " and a number, a short vector or a shape."""
+    return SCALAR_WIDTH + 3 if node.shape == () else 15
+
+
 def node_text(node: Node) -> str:
     """The fixed text inside a node: an input's name, a constant's number, a gate's symbol."""
     from .numbers import fmt
@@ -143,7 +151,7 @@ def dot_source(g: Graph) -> str:
     fans = fan_out(g)
     lines = [
         "digraph G {",
-        f'  graph [rankdir=LR, nodesep=0.35, ranksep=0.55, fontname="{FONT}", forcelabels=true];',
+        f'  graph [rankdir=LR, nodesep={NODESEP / 72:g}, ranksep=0.55, fontname="{FONT}"];',
         f'  node [fontname="{FONT}", fontsize=16];',
         f'  edge [fontname="{FONT}", fontsize=13, arrowsize=0.7];',
     ]
@@ -171,40 +179,115 @@ def dot_source(g: Graph) -> str:
 
 def _node_statement(g: Graph, node: Node, fans: list[int]) -> str:
     text = _esc(node_text(node))
-    xl = xlabel_lines(g, node, fans)
-    placeholder = "\\n".join(["8" * (SCALAR_WIDTH + 3)] * xl)  # "Σ∂ " and a number
-    xlabel = f', xlabel="{placeholder}"' if xl else ""
+    i = node.index
     if node.kind == "op":
         width = max(0.5, 0.14 * len(node_text(node)) + 0.2)
-        return f'n{node.index} [shape=circle, fixedsize=true, width={width:.2f}, label="{text}"{xlabel}];'
-    return f'n{node.index} [shape=plaintext, label="{text}"{xlabel}];'
+        statement = f'n{i} [shape=circle, fixedsize=true, width={width:.2f}, label="{text}"];'
+    else:
+        statement = f'n{i} [shape=plaintext, label="{text}"];'
+    lines = xlabel_lines(g, node, fans)
+    if not lines:
+        return statement
+    # A branching node's running total is drawn just under it, in room kept by a placeholder node
+    # ``t{i}`` in the same rank: the cluster keeps the two adjacent (nothing is ordered between
+    # them), the heavy flat edge of length 0 keeps them one node separation apart.
+    placeholder = "\\n".join(["8" * note_width(node)] * lines)
+    return (f"subgraph cluster_total{i} {{ margin=0; style=invis; {statement} "
+            f't{i} [shape=plaintext, label="{placeholder}", height=0.2]; '
+            f"{{ rank=same; n{i}; t{i} }} t{i} -> n{i} [style=invis, minlen=0, weight=100]; }}")
 
 
 def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+_NAME = re.compile(r"(cluster_|n|t)(\d+)")
+
+
 def compute_layout(g: Graph) -> Layout:
     """Ask ``dot`` once where everything goes."""
     data = json.loads(run_dot(dot_source(g), "json"))
-    node_pos, node_size, node_xlp, cluster_bb = {}, {}, {}, {}
+    node_pos, node_size, cluster_bb = {}, {}, {}
+    totals: dict[int, tuple[str, str]] = {}  # centre and height of the placeholders kept for the running totals
     sink_pos, sink_size = "0,0", ("0.5", "0.5")
     for obj in data.get("objects", []):
         name = obj.get("name", "")
-        if name.startswith("cluster_"):
-            cluster_bb[int(name.removeprefix("cluster_"))] = obj["bb"]
-        elif name == "sink":
+        m = _NAME.fullmatch(name)
+        if name == "sink":
             sink_pos, sink_size = obj["pos"], (obj["width"], obj["height"])
-        elif name.startswith("n") and "pos" in obj:
-            i = int(name[1:])
-            node_pos[i], node_size[i] = obj["pos"], (obj["width"], obj["height"])
-            if "xlp" in obj:
-                node_xlp[i] = obj["xlp"]
-    edge_pos = {obj["id"]: obj["pos"] for obj in data.get("edges", [])}
-    edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", [])}
+        elif m and m.group(1) == "cluster_":
+            cluster_bb[int(m.group(2))] = obj["bb"]
+        elif m and "pos" in obj:
+            i = int(m.group(2))
+            if m.group(1) == "n":
+                node_pos[i], node_size[i] = obj["pos"], (obj["width"], obj["height"])
+            else:
+                totals[i] = obj["pos"], obj["height"]
+    node_xlp = {i: _note_position(node_pos[i], *totals[i]) for i in totals}
+    edge_pos = {obj["id"]: obj["pos"] for obj in data.get("edges", []) if "id" in obj}
+    edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", []) if "id" in obj}
     wires = edges_of(g)
+    canvas = _canvas(g, data, wires, edge_lp, node_xlp)
     return Layout(data["bb"], node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp,
-                  cluster_bb)
+                  cluster_bb, canvas)
+
+
+NOTE_HALF_HEIGHT = 10.0  # half a line of 16 pt text
+
+
+def _note_position(pos: str, total_pos: str, total_height: str) -> str:
+    """Where a running total is drawn: just under its node (over it, if dot put the placeholder there).
+
+    Wires may pass within half a node separation of a node, so the text starts just past that
+    half, and runs into the placeholder. With the placeholder one separation from the node, as
+    dot puts it, the total is at the same small distance under every node of a given size.
+    """
+    x, y = map(float, pos.split(","))
+    ty = float(total_pos.split(",")[1])
+    edge = float(total_height) * 36  # half the placeholder's height
+    offset = NODESEP / 2 - 1 - NOTE_HALF_HEIGHT  # from the placeholder's edge facing the node
+    return f"{x:.2f},{ty + edge + offset if ty < y else ty - edge - offset:.2f}"
+
+
+CHAR = 0.65  # width of a character in ems, generous (digits are 0.636 in DejaVu Sans)
+VALUE_DY, GRAD_DY = 10, -17  # where a wire's value and gradient go: over and under its label point
+
+
+def _canvas(g: Graph, data: dict, wires: tuple[Edge, ...], edge_lp: dict[str, str], node_xlp: dict[int, str],
+            ) -> tuple[float, float, float, float]:
+    """The box around everything a frame may draw, with the widest texts the layout keeps room for.
+
+    Every drawing is pinned to this box, so the picture never grows or shifts when a text changes.
+    (dot's own ``bb`` also holds room for placeholder lines that are never drawn: too loose.)
+    """
+    x0 = y0 = float("inf")
+    x1 = y1 = float("-inf")
+
+    def cover(x: float, y: float, half_width: float, half_height: float) -> None:
+        nonlocal x0, y0, x1, y1
+        x0, x1 = min(x0, x - half_width), max(x1, x + half_width)
+        y0, y1 = min(y0, y - half_height), max(y1, y + half_height)
+
+    for obj in data.get("objects", []):
+        if "pos" in obj and not obj["name"].startswith("t"):  # the nodes and the sink, not the placeholders
+            x, y = map(float, obj["pos"].split(","))
+            cover(x, y, float(obj["width"]) * 36, float(obj["height"]) * 36)
+        elif obj["name"].startswith("cluster_") and obj["name"][8:].isdigit():  # a group, with its label
+            bx0, by0, bx1, by1 = map(float, obj["bb"].split(","))
+            cover((bx0 + bx1) / 2, (by0 + by1) / 2, (bx1 - bx0) / 2, (by1 - by0) / 2)
+    for obj in data.get("edges", []):
+        for point in obj.get("pos", "").split() if "id" in obj else ():
+            x, y = map(float, point.removeprefix("e,").removeprefix("s,").split(","))
+            cover(x, y, 0, 0)
+    for w in wires:  # one line of value over the wire, two lines of gradients under it
+        x, y = map(float, edge_lp[w.key].split(","))
+        chars = value_width(g.nodes[w.src])
+        cover(x, y + VALUE_DY, CHAR * 13 * chars / 2, 10)
+        cover(x, y + GRAD_DY, CHAR * 13 * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
+    for i, pos in node_xlp.items():
+        x, y = map(float, pos.split(","))
+        cover(x, y, CHAR * 16 * note_width(g.nodes[i]) / 2, NOTE_HALF_HEIGHT)
+    return (x0 - 2, y0 - 2, x1 + 2, y1 + 2)
 
 
 def _label_on_wire(pos: str, lp: str | None) -> str:

@@ -95,7 +95,7 @@ class NetworkView:
     def html(self, k: int) -> str:
         """Frame ``k`` as HTML: phase, title, the picture and the explanation."""
         f = self.frames[k]
-        lines = "<br>".join(html.escape(line) for line in f.lines)
+        lines = "".join(f"<div>{_math_html(line)}</div>" for line in f.lines)
         return (
             f'<div class="bv-frame" data-step="{k}" data-phase="{f.phase}">'
             f'<div class="bv-head"><span class="bv-phase bv-phase-{f.phase}">{f.phase.upper()}</span>'
@@ -135,6 +135,23 @@ class NetworkView:
         bundle["image/svg+xml"] = self._svg[self.step]  # what a page without widgets (a static render) shows
         bundle["text/plain"] = repr(self)
         return bundle
+
+
+_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9])([A-Za-zδ])(?:_([A-Za-z0-9]+)|(\d+))(?![A-Za-z0-9_])")  # δ_c, w5
+_FRACTION = re.compile(r"∂(\w+)/∂(\w+)")
+
+
+def _math_html(line: str) -> str:
+    """A line of the deck's notation as HTML: δ_c, z_a, w5 with subscripts, ∂E/∂z_c as a stacked fraction."""
+
+    def name(text: str) -> str:
+        return _SUBSCRIPT.sub(lambda m: f"<i>{m[1]}</i><sub>{m[2] or m[3]}</sub>", text)
+
+    text = html.escape(line)
+    text = _FRACTION.sub(lambda m: (f'<span class="bv-frac"><span>∂<i>{m[1]}</i></span>'
+                                    f"<span>∂{name(m[2])}</span></span>"), text)
+    parts = re.split(r"(<[^>]+>)", text)  # subscripts outside the tags just made
+    return "".join(part if part.startswith("<") else name(part) for part in parts)
 
 
 LEGEND = (

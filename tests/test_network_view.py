@@ -145,3 +145,11 @@ def test_closing_closes_every_widget_and_it_displays_as_text() -> None:
     assert all(x.comm is None for x in widgets)
     assert set(view._repr_mimebundle_()) == {"text/plain"} and "closed" in view._repr_mimebundle_()["text/plain"]
     view.close()  # twice is harmless
+
+
+def test_explanations_show_subscripts_and_fractions() -> None:
+    view = NetworkView(c2())
+    backward = view.html(len(view) - 2)  # the output layer's delta
+    assert "<i>δ</i><sub>c</sub> = " in backward
+    assert '<span class="bv-frac"><span>∂<i>E</i></span><span>∂<i>z</i><sub>c</sub></span></span>' in backward
+    assert "δ_c" not in backward and "&lt;" not in backward

@@ -40,6 +40,7 @@ lab: setup-lab
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	CI=$${CI:-true} $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval.cfg \
 		--nbval-current-env --timeout=900 -p no:cacheprovider $(PYTEST_ARGS)
 

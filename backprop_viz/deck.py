@@ -71,9 +71,12 @@ class DeckComparison:
         body = "".join(
             f"<tr><td>{html.escape(r.quantity)}</td><td>{html.escape(r.deck)}</td><td>{r.exact:.6g}</td>"
             f"<td>{'✔ yes' if r.agrees else '✘ no: misprint in the deck'}</td></tr>"
-            for r in self.rows)
-        return (f"<table>{caption}<thead><tr><th>quantity</th><th>deck says</th><th>exact</th>"
-                f"<th>agrees</th></tr></thead><tbody>{body}</tbody></table>")
+            for r in self.rows
+        )
+        return (
+            f"<table>{caption}<thead><tr><th>quantity</th><th>deck says</th><th>exact</th>"
+            f"<th>agrees</th></tr></thead><tbody>{body}</tbody></table>"
+        )
 
 
 def compare(rows: Iterable[tuple[str, str, float]], title: str = "") -> DeckComparison:

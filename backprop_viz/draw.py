@@ -44,12 +44,37 @@ class Theme:
 
 
 # Okabe-Ito colours: distinguishable with every common colour vision deficiency.
-LIGHT = Theme("light", text="#000000", muted="#b0b0b0", wire="#404040", future="#c8c8c8", active="#e69f00",
-              value="#0072b2", grad="#d55e00", gate_fill="#ffffff", current_fill="#f0e442", cluster="#999999",
-              warning="#cc0000", warning_fill="#ffd6d6")
-DARK = Theme("dark", text="#eeeeee", muted="#5a5a5a", wire="#c0c0c0", future="#505050", active="#f0e442",
-             value="#56b4e9", grad="#ff9a5c", gate_fill="#2b2b2b", current_fill="#7a6a00", cluster="#777777",
-             warning="#ff6b6b", warning_fill="#5a1a1a", background="#1e1e1e")
+LIGHT = Theme(
+    "light",
+    text="#000000",
+    muted="#b0b0b0",
+    wire="#404040",
+    future="#c8c8c8",
+    active="#e69f00",
+    value="#0072b2",
+    grad="#d55e00",
+    gate_fill="#ffffff",
+    current_fill="#f0e442",
+    cluster="#999999",
+    warning="#cc0000",
+    warning_fill="#ffd6d6",
+)
+DARK = Theme(
+    "dark",
+    text="#eeeeee",
+    muted="#5a5a5a",
+    wire="#c0c0c0",
+    future="#505050",
+    active="#f0e442",
+    value="#56b4e9",
+    grad="#ff9a5c",
+    gate_fill="#2b2b2b",
+    current_fill="#7a6a00",
+    cluster="#777777",
+    warning="#ff6b6b",
+    warning_fill="#5a1a1a",
+    background="#1e1e1e",
+)
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
@@ -87,8 +112,16 @@ FRAME_CSS = (
 Paint = Callable[[str, str, int], str]  # (kind, element key, state) -> attribute text
 
 
-def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint, text: Paint,
-            css_class: Paint | None = None, background: str = "transparent") -> graphviz.Digraph:
+def digraph(
+    g: Graph,
+    layout: Layout,
+    frame: Frame,
+    theme: Theme,
+    colour: Paint,
+    text: Paint,
+    css_class: Paint | None = None,
+    background: str = "transparent",
+) -> graphviz.Digraph:
     """The diagram of ``frame`` at the fixed positions of ``layout`` (drawn by ``neato -n2``).
 
     ``colour`` and ``text`` give each attribute; render() passes real colours and
@@ -96,8 +129,15 @@ def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint,
     """
     d = Diagram(name="backprop", engine="neato")
     x0, y0, x1, y1 = layout.canvas
-    d.attr("graph", bb=f"{x0:.2f},{y0:.2f},{x1:.2f},{y1:.2f}", bgcolor=background, pad="0.35", fontname=FONT,
-           fontcolor=colour("static_text", "g", 1), splines="true")
+    d.attr(
+        "graph",
+        bb=f"{x0:.2f},{y0:.2f},{x1:.2f},{y1:.2f}",
+        bgcolor=background,
+        pad="0.35",
+        fontname=FONT,
+        fontcolor=colour("static_text", "g", 1),
+        splines="true",
+    )
     d.attr("node", fontname=FONT, fontsize="16")
     d.attr("edge", fontname=FONT, fontsize="13", arrowsize="0.7")
     css = css_class or (lambda kind, key, state: "")
@@ -110,12 +150,23 @@ def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint,
         node, state = g.nodes[i], frame.node_state[i]
         key = node.id
         width, height = layout.node_size[i]
-        attrs = {"pos": layout.node_pos[i], "width": width, "height": height, "fixedsize": "true",
-                 "label": node_text(node), "id": key, "fontcolor": colour("node_text", key, state),
-                 "class": f"bv-{key} {css('node', key, state)}".strip()}
+        attrs = {
+            "pos": layout.node_pos[i],
+            "width": width,
+            "height": height,
+            "fixedsize": "true",
+            "label": node_text(node),
+            "id": key,
+            "fontcolor": colour("node_text", key, state),
+            "class": f"bv-{key} {css('node', key, state)}".strip(),
+        }
         if node.kind == "op":
-            attrs |= {"shape": "circle", "style": "filled", "fillcolor": colour("gate_fill", key, state),
-                      "color": colour("gate_line", key, state)}
+            attrs |= {
+                "shape": "circle",
+                "style": "filled",
+                "fillcolor": colour("gate_fill", key, state),
+                "color": colour("gate_line", key, state),
+            }
             if state in (CURRENT, WARNING) and css_class is None:
                 attrs["penwidth"] = "3" if state == CURRENT else "2.5"
                 attrs["style"] = "filled" if state == CURRENT else "filled,dashed"
@@ -130,27 +181,44 @@ def digraph(g: Graph, layout: Layout, frame: Frame, theme: Theme, colour: Paint,
             add_node(d, node.index)
     for k, members in clusters.items():
         with d.subgraph(name=f"cluster_{k}") as c:
-            c.attr(bb=layout.cluster_bb.get(k, ""), label=g.groups[k], style="rounded,dashed",
-                   color=colour("cluster", f"c{k}", 1), fontcolor=colour("cluster", f"c{k}", 1), fontsize="14")
+            c.attr(
+                bb=layout.cluster_bb.get(k, ""),
+                label=g.groups[k],
+                style="rounded,dashed",
+                color=colour("cluster", f"c{k}", 1),
+                fontcolor=colour("cluster", f"c{k}", 1),
+                fontsize="14",
+            )
             for i in members:
                 add_node(c, i)
     # neato -n2 sizes the picture to what it draws: two invisible points at the corners of the
     # layout's canvas pin it, so no text, however long, makes the picture grow or the nodes shift.
     for name, (x, y) in (("bv_canvas_ll", (x0, y0)), ("bv_canvas_ur", (x1, y1))):
         d.node(name, label="", shape="point", style="invis", width="0", height="0", pos=f"{x:.2f},{y:.2f}")
-    d.node("sink", label=g.output_label, shape="plaintext", pos=layout.sink_pos, width=layout.sink_size[0],
-           height=layout.sink_size[1], fontsize="18", fontcolor=colour("static_text", "sink", 1))
+    d.node(
+        "sink",
+        label=g.output_label,
+        shape="plaintext",
+        pos=layout.sink_pos,
+        width=layout.sink_size[0],
+        height=layout.sink_size[1],
+        fontsize="18",
+        fontcolor=colour("static_text", "sink", 1),
+    )
     for k, wire in enumerate(layout.edges):
         state = frame.edge_state[k]
         key = wire.key
         x, y = map(float, layout.edge_lp[key].split(","))
         attrs = {
-            "pos": layout.edge_pos[key], "id": key,
+            "pos": layout.edge_pos[key],
+            "id": key,
             "class": f"bv-edge {css('edge', key, state)}".strip(),
             "color": colour("wire", key, state),
-            "label": text("value", key, k), "lp": f"{x:.2f},{y + VALUE_DY:.2f}",
+            "label": text("value", key, k),
+            "lp": f"{x:.2f},{y + VALUE_DY:.2f}",
             "fontcolor": colour("value", key, state),
-            "headlabel": text("grad", key, k), "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
+            "headlabel": text("grad", key, k),
+            "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
             "labelfontcolor": colour("grad", key, state),
         }
         if css_class is None:
@@ -264,8 +332,9 @@ class FramePainter:
             return token("class", self._element_index(key))
 
         svg = digraph(g, self.layout, placeholder, self.theme, colour, text, css_class).pipe(
-            format="svg", encoding="utf-8")
-        svg = svg[svg.index("<svg"):]
+            format="svg", encoding="utf-8"
+        )
+        svg = svg[svg.index("<svg") :]
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
         svg = re.sub(r"<title>.*?</title>\n?", "", svg)
         svg = svg.replace("<svg ", f'<svg class="bv-diagram bv-{self.theme.name}" ', 1)
@@ -278,12 +347,14 @@ class FramePainter:
         self._out = [""] * (2 * len(fixed) - 1)
         self._out[0::2] = fixed
         n_texts = len(self._text_specs)
-        self._slot_index = [int(t) if t is not None else n_texts + int(c, 16)
-                            for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
+        self._slot_index = [
+            int(t) if t is not None else n_texts + int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)
+        ]
         # What svg() looks up for each frame, by position: element states, colour tables, text sources.
         self._node_elements = [(self._element[n.id], n.index) for n in g.nodes if n.id in self._element]
-        self._edge_elements = [(self._element[w.key], k) for k, w in enumerate(self.layout.edges)
-                               if w.key in self._element]
+        self._edge_elements = [
+            (self._element[w.key], k) for k, w in enumerate(self.layout.edges) if w.key in self._element
+        ]
         table = _colours(self.theme)
         self._colour_refs = [(table[kind], el) for kind, el in self._colour_specs]
         self._note_specs: list[tuple[int, int]] = []  # (node, line) of each outside label line
@@ -306,8 +377,14 @@ class FramePainter:
         for el, k in self._edge_elements:
             state[el] = edge_state[k]
         note_lines = [frame.node_note[i].split("\n")[line] for i, line in self._note_specs]
-        sources = (frame.edge_value, frame.edge_grad, frame.edge_note, note_lines,
-                   [_STATE_NAMES[s] for s in state], ("",))
+        sources = (
+            frame.edge_value,
+            frame.edge_grad,
+            frame.edge_note,
+            note_lines,
+            [_STATE_NAMES[s] for s in state],
+            ("",),
+        )
         texts = [sources[a][b] for a, b in self._text_refs]
         blob = "\0".join(texts)
         if "&" in blob or "<" in blob or ">" in blob:
@@ -326,8 +403,9 @@ def frames_of_structure(g: Graph) -> Frame:
     """Frame 0 with every state KNOWN: what the template is drawn from (its notes give the line counts)."""
     first = next(iter_frames(g))
     n, m = len(first.node_state), len(first.edge_state)
-    return Frame(0, None, (KNOWN,) * n, (KNOWN,) * m, ("",) * m, ("",) * m, ("",) * m, first.node_note,
-                 ("",) * n, ("",) * n)
+    return Frame(
+        0, None, (KNOWN,) * n, (KNOWN,) * m, ("",) * m, ("",) * m, ("",) * m, first.node_note, ("",) * n, ("",) * n
+    )
 
 
 def _xml(text: str) -> str:

@@ -10,8 +10,9 @@ class ExpressionError(ValueError):
     say where, and the message shows the line with a caret under it.
     """
 
-    def __init__(self, message: str, source: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, message: str, source: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
         self.reason, self.source, self.line, self.column = message, source, line, column
         super().__init__(self._format())
 
@@ -22,7 +23,7 @@ class ExpressionError(ValueError):
         text = lines[min(self.line, len(lines)) - 1]
         if len(text) > 120:  # keep the caret readable on very long input
             start = max(0, self.column - 60)
-            text, col = text[start:start + 120], self.column - start
+            text, col = text[start : start + 120], self.column - start
         else:
             col = self.column
         where = f"line {self.line}, column {self.column}" if len(lines) > 1 else f"column {self.column}"

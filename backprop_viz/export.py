@@ -50,8 +50,18 @@ def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str)
     return page
 
 
-def save_frames(g: Graph, frames: list[Frame], count: int, path: str | Path, *, current: int, scale: float,
-                theme: str, interval_ms: int, svg: str) -> Path:
+def save_frames(
+    g: Graph,
+    frames: list[Frame],
+    count: int,
+    path: str | Path,
+    *,
+    current: int,
+    scale: float,
+    theme: str,
+    interval_ms: int,
+    svg: str,
+) -> Path:
     """Write ``path`` by its suffix: .svg/.png the current frame, .gif all frames animated, .pdf a page each."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -129,6 +139,13 @@ PAGE = """<!DOCTYPE html>
 def standalone_html(title: str, frame_divs: list[str], start: int, *, theme: str, interval_ms: int) -> str:
     """One self-contained page: every frame inline, a small script to step, nothing from the network."""
     dark = theme == "dark"
-    return PAGE.format(title=html.escape(title), last=len(frame_divs) - 1, start=start,
-                       frames="\n".join(frame_divs), style=STYLE, interval=json.dumps(interval_ms),
-                       bg="#1e1e1e" if dark else "#ffffff", fg="#eeeeee" if dark else "#000000")
+    return PAGE.format(
+        title=html.escape(title),
+        last=len(frame_divs) - 1,
+        start=start,
+        frames="\n".join(frame_divs),
+        style=STYLE,
+        interval=json.dumps(interval_ms),
+        bg="#1e1e1e" if dark else "#ffffff",
+        fg="#eeeeee" if dark else "#000000",
+    )

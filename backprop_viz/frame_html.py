@@ -43,8 +43,10 @@ line-height:1.15;margin:0 .15em}
 .bv-frame:has(svg.bv-dark) .bv-legend-value{color:#56b4e9}.bv-frame:has(svg.bv-dark) .bv-legend-grad{color:#ff9a5c}
 """
 
-LEGEND = ('<div class="bv-legend"><span class="bv-legend-value">value above each wire</span> · '
-          '<span class="bv-legend-grad">∂ gradient of {f} below</span> · highlighted: this step</div>')
+LEGEND = (
+    '<div class="bv-legend"><span class="bv-legend-value">value above each wire</span> · '
+    '<span class="bv-legend-grad">∂ gradient of {f} below</span> · highlighted: this step</div>'
+)
 
 
 def frame_title(frame: Frame, count: int) -> str:
@@ -57,8 +59,9 @@ def explanation(g: Graph, frame: Frame) -> str:
     """The words under the diagram: what this step computed, with the numbers, a line per input."""
     step = frame.step
     if step is None:
-        inputs = ", ".join(f"{n.name} = {n.value if not isinstance(n.value, float) else _num(n.value)}"
-                           for n in g.inputs if n.name)
+        inputs = ", ".join(
+            f"{n.name} = {n.value if not isinstance(n.value, float) else _num(n.value)}" for n in g.inputs if n.name
+        )
         text = f"The inputs: {inputs}. Step forward to compute each gate, then backward to get the gradients."
         return html.escape(text)
     body = "".join(f"<div>{line}</div>" for line in step.written(HTML_MATH))
@@ -87,8 +90,10 @@ def table(g: Graph, frame: Frame) -> str:
         label = n.label
         css = ' class="bv-row-current"' if n.index == current else ""
         warn = " ⚠" if n.warning and frame.node_value[n.index] else ""
-        rows.append(f"<tr{css}><td>{html.escape(label)}{warn}</td><td>{html.escape(frame.node_value[n.index])}</td>"
-                    f"<td>{html.escape(frame.node_grad[n.index])}</td></tr>")
+        rows.append(
+            f"<tr{css}><td>{html.escape(label)}{warn}</td><td>{html.escape(frame.node_value[n.index])}</td>"
+            f"<td>{html.escape(frame.node_grad[n.index])}</td></tr>"
+        )
     return f'<table class="bv-table">{"".join(rows)}</table>'
 
 
@@ -96,11 +101,15 @@ def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool
     """The HTML of one frame (without the page's style sheet); ``scale`` enlarges its text with the diagram."""
     phase = frame.phase
     node = frame.node.id if frame.node is not None else ""
-    head = (f'<div class="bv-head"><span class="bv-phase bv-phase-{phase}">{phase.upper()}</span>'
-            f'<span class="bv-title">{html.escape(frame_title(frame, count))}</span></div>')
+    head = (
+        f'<div class="bv-head"><span class="bv-phase bv-phase-{phase}">{phase.upper()}</span>'
+        f'<span class="bv-title">{html.escape(frame_title(frame, count))}</span></div>'
+    )
     side = table(g, frame) if with_table else ""
     size = "" if scale == 1 else f' style="font-size:{100 * scale:.0f}%"'
-    return (f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}"{size}>{head}'
-            f'<div class="bv-body"><div class="bv-main"><div class="bv-scroll">{svg}</div>'
-            f'<div class="bv-explanation">{explanation(g, frame)}</div>'
-            f'{LEGEND.format(f=html.escape(g.output_label))}</div>{side}</div></div>')
+    return (
+        f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}"{size}>{head}'
+        f'<div class="bv-body"><div class="bv-main"><div class="bv-scroll">{svg}</div>'
+        f'<div class="bv-explanation">{explanation(g, frame)}</div>'
+        f"{LEGEND.format(f=html.escape(g.output_label))}</div>{side}</div></div>"
+    )

@@ -105,8 +105,18 @@ def iter_frames(g: Graph) -> Iterator[Frame]:
             for k, text in local.items():
                 notes[k] = text
             notes = tuple(notes)
-        return Frame(index, step, tuple(states), tuple(wire_states), tuple(edge_value), tuple(edge_grad), notes,
-                     tuple(node_note), tuple(node_value), tuple(node_grad))
+        return Frame(
+            index,
+            step,
+            tuple(states),
+            tuple(wire_states),
+            tuple(edge_value),
+            tuple(edge_grad),
+            notes,
+            tuple(node_note),
+            tuple(node_value),
+            tuple(node_grad),
+        )
 
     yield snapshot(0, None, None, set(), {})
     for i, step in enumerate(g.steps, start=1):

@@ -312,8 +312,10 @@ class Graph:
             flat = np.atleast_1d(np.asarray(base, dtype=float)).ravel()
             grad = np.atleast_1d(np.asarray(node.grad, dtype=float)).ravel()
             for k in range(flat.size):
-                numerical = (self.evaluate(**{node.name: _shifted(base, flat, k, h)})
-                             - self.evaluate(**{node.name: _shifted(base, flat, k, -h)})) / (2 * h)
+                numerical = (
+                    self.evaluate(**{node.name: _shifted(base, flat, k, h)})
+                    - self.evaluate(**{node.name: _shifted(base, flat, k, -h)})
+                ) / (2 * h)
                 analytic = float(grad[k])
                 error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)
                 label = node.name if flat.size == 1 else f"{node.name}[{k}]"
@@ -331,8 +333,7 @@ class Graph:
         except (TypeError, ValueError) as e:
             raise ExpressionError(str(e)) from None
         if np.shape(v) != np.shape(node.value):
-            raise ExpressionError(
-                f"input {name!r} must have shape {np.shape(node.value)}, got {np.shape(v)}")
+            raise ExpressionError(f"input {name!r} must have shape {np.shape(node.value)}, got {np.shape(v)}")
         return v
 
 
@@ -346,8 +347,13 @@ def _shifted(base: Value, flat: np.ndarray, k: int, delta: float) -> Value:
 def _domain_warning(op: Op, args: list[Value], value: Value) -> str:
     """Why a gate's result is inf or nan, in words, for the step and the drawing."""
     if all(is_finite(a) for a in args):
-        why = " (too large for a float: overflow)" if _overflowed(op, args, value) else \
-            f" ({op.domain})" if op.domain else ""
+        why = (
+            " (too large for a float: overflow)"
+            if _overflowed(op, args, value)
+            else f" ({op.domain})"
+            if op.domain
+            else ""
+        )
         return f"{op.symbol} of {', '.join(fmt(a) for a in args)} is {fmt(value)}{why}"
     return f"an input is already {', '.join(fmt(a) for a in args if not is_finite(a))}"
 
@@ -380,8 +386,11 @@ def _derivative_warning(node: Node, locals_: tuple) -> str | None:
         return None  # the common case, every local derivative a finite float: checked without a call
     if not is_finite(node.value):
         return None
-    bad = [f"the local derivative into {inp.label} is {fmt(local)}"
-           for inp, local in zip(node.inputs, locals_, strict=True) if not is_finite(local)]
+    bad = [
+        f"the local derivative into {inp.label} is {fmt(local)}"
+        for inp, local in zip(node.inputs, locals_, strict=True)
+        if not is_finite(local)
+    ]
     return "; ".join(bad) or None
 
 

@@ -49,8 +49,9 @@ def dot_program() -> str:
 def run_dot(source: str, fmt: str, *args: str) -> bytes:
     """Run ``dot`` on ``source`` and return its output in format ``fmt``."""
     try:
-        done = subprocess.run([dot_program(), f"-T{fmt}", *args], input=source.encode(), capture_output=True,
-                              check=False, timeout=60)
+        done = subprocess.run(
+            [dot_program(), f"-T{fmt}", *args], input=source.encode(), capture_output=True, check=False, timeout=60
+        )
     except FileNotFoundError as err:  # removed between which() and run()
         raise GraphvizMissing() from err
     if done.returncode != 0:
@@ -137,8 +138,9 @@ def node_text(node: Node) -> str:
 
 def structure_key(g: Graph) -> tuple:
     """Everything the layout depends on, and nothing else (values do not count, shapes do)."""
-    return tuple((n.kind, node_text(n), n.name, n.shape, n.group, tuple(i.index for i in n.inputs))
-                 for n in g.nodes) + (g.output_label,)
+    return tuple(
+        (n.kind, node_text(n), n.name, n.shape, n.group, tuple(i.index for i in n.inputs)) for n in g.nodes
+    ) + (g.output_label,)
 
 
 def xlabel_lines(g: Graph, node: Node, fans: list[int]) -> int:
@@ -192,9 +194,11 @@ def _node_statement(g: Graph, node: Node, fans: list[int]) -> str:
     # ``t{i}`` in the same rank: the cluster keeps the two adjacent (nothing is ordered between
     # them), the heavy flat edge of length 0 keeps them one node separation apart.
     placeholder = "\\n".join(["8" * note_width(node)] * lines)
-    return (f"subgraph cluster_total{i} {{ margin=0; style=invis; {statement} "
-            f't{i} [shape=plaintext, label="{placeholder}", height=0.2]; '
-            f"{{ rank=same; n{i}; t{i} }} t{i} -> n{i} [style=invis, minlen=0, weight=100]; }}")
+    return (
+        f"subgraph cluster_total{i} {{ margin=0; style=invis; {statement} "
+        f't{i} [shape=plaintext, label="{placeholder}", height=0.2]; '
+        f"{{ rank=same; n{i}; t{i} }} t{i} -> n{i} [style=invis, minlen=0, weight=100]; }}"
+    )
 
 
 def _esc(text: str) -> str:
@@ -228,8 +232,9 @@ def compute_layout(g: Graph) -> Layout:
     edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", []) if "id" in obj}
     wires = edges_of(g)
     canvas = _canvas(g, data, wires, edge_lp, node_xlp)
-    return Layout(data["bb"], node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp,
-                  cluster_bb, canvas)
+    return Layout(
+        data["bb"], node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas
+    )
 
 
 NOTE_HALF_HEIGHT = 10.0  # half a line of 16 pt text
@@ -253,8 +258,13 @@ CHAR = 0.65  # width of a character in ems, generous (digits are 0.636 in DejaVu
 VALUE_DY, GRAD_DY = 10, -17  # where a wire's value and gradient go: over and under its label point
 
 
-def _canvas(g: Graph, data: dict, wires: tuple[Edge, ...], edge_lp: dict[str, str], node_xlp: dict[int, str],
-            ) -> tuple[float, float, float, float]:
+def _canvas(
+    g: Graph,
+    data: dict,
+    wires: tuple[Edge, ...],
+    edge_lp: dict[str, str],
+    node_xlp: dict[int, str],
+) -> tuple[float, float, float, float]:
     """The box around everything a frame may draw, with the widest texts the layout keeps room for.
 
     Every drawing is pinned to this box, so the picture never grows or shifts when a text changes.
@@ -298,7 +308,7 @@ def _label_on_wire(pos: str, lp: str | None) -> str:
         return f"{x:.2f},{y:.2f}"
     x_label = float(lp.split(",")[0])
     for k in range(0, len(points) - 3, 3):
-        p0, p1, p2, p3 = points[k:k + 4]
+        p0, p1, p2, p3 = points[k : k + 4]
         if min(p0[0], p3[0]) <= x_label <= max(p0[0], p3[0]):
             lo, hi = 0.0, 1.0  # bisection for the t where the curve reaches x_label
             for _ in range(30):

@@ -148,8 +148,9 @@ def _math_html(line: str) -> str:
         return _SUBSCRIPT.sub(lambda m: f"<i>{m[1]}</i><sub>{m[2] or m[3]}</sub>", text)
 
     text = html.escape(line)
-    text = _FRACTION.sub(lambda m: (f'<span class="bv-frac"><span>∂<i>{m[1]}</i></span>'
-                                    f"<span>∂{name(m[2])}</span></span>"), text)
+    text = _FRACTION.sub(
+        lambda m: f'<span class="bv-frac"><span>∂<i>{m[1]}</i></span><span>∂{name(m[2])}</span></span>', text
+    )
     parts = re.split(r"(<[^>]+>)", text)  # subscripts outside the tags just made
     return "".join(part if part.startswith("<") else name(part) for part in parts)
 

@@ -23,8 +23,9 @@ def as_value(v: object, what: str = "value") -> Value:
         try:
             return float(v)
         except OverflowError:
-            raise ValueError(f"{what} is too large for a float ({len(str(abs(v))):,} digits; a float goes up "
-                             "to about 1.8e308)") from None
+            raise ValueError(
+                f"{what} is too large for a float ({len(str(abs(v))):,} digits; a float goes up to about 1.8e308)"
+            ) from None
     if isinstance(v, np.ndarray | list | tuple):
         try:
             arr = np.asarray(v)
@@ -34,7 +35,8 @@ def as_value(v: object, what: str = "value") -> Value:
             kind = {"b": "bool", "c": "complex", "U": "text", "S": "bytes"}.get(arr.dtype.kind, str(arr.dtype))
             raise ValueError(f"{what} must hold numbers, not {kind}")
         numbers = arr.dtype.kind != "O" or all(
-            isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool) for x in arr.flat)
+            isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool) for x in arr.flat
+        )
         try:
             arr = arr.astype(float) if numbers else None
         except OverflowError:

@@ -180,96 +180,265 @@ def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
 
 # -- the fixed set of gates ---------------------------------------------------------------
 
-ADD = Op("add", "+", 2, lambda a, b: a + b, lambda x, o: (1.0, 1.0), formula="{0} + {1}",
-         rules=("1", "1"), lecture="gradient distributor")
-SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda x, o: (1.0, -1.0), formula="{0} − {1}",
-         rules=("1", "-1"))
-MUL = Op("mul", "*", 2, lambda a, b: a * b, lambda x, o: (x[1], x[0]), formula="{0} · {1}",
-         rules=("{1}", "{0}"), lecture="gradient switcher")
-DIV = Op("div", "/", 2, _div, lambda x, o: (_div(1.0, x[1]), _div(-x[0], x[1] * x[1])),
-         formula="{0} / {1}", rules=("1/{1}", "-{0}/{1}²"), domain="division by 0")
+ADD = Op(
+    "add",
+    "+",
+    2,
+    lambda a, b: a + b,
+    lambda x, o: (1.0, 1.0),
+    formula="{0} + {1}",
+    rules=("1", "1"),
+    lecture="gradient distributor",
+)
+SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda x, o: (1.0, -1.0), formula="{0} − {1}", rules=("1", "-1"))
+MUL = Op(
+    "mul",
+    "*",
+    2,
+    lambda a, b: a * b,
+    lambda x, o: (x[1], x[0]),
+    formula="{0} · {1}",
+    rules=("{1}", "{0}"),
+    lecture="gradient switcher",
+)
+DIV = Op(
+    "div",
+    "/",
+    2,
+    _div,
+    lambda x, o: (_div(1.0, x[1]), _div(-x[0], x[1] * x[1])),
+    formula="{0} / {1}",
+    rules=("1/{1}", "-{0}/{1}²"),
+    domain="division by 0",
+)
 NEG = Op("neg", "*-1", 1, lambda a: -a, lambda x, o: (-1.0,), formula="-1 · {0}", rules=("-1",))
-EXP = Op("exp", "exp", 1, _exp, lambda x, o: (o,), formula="exp({0})", rules=("exp({0})",),
-         domain="exp overflows above about 709")
-LOG = Op("log", "log", 1, _np(np.log), lambda x, o: (_div(1.0, x[0]),), formula="log({0})",
-         rules=("1/{0}",), domain="log needs a positive input")
-SQRT = Op("sqrt", "√", 1, _np(np.sqrt), lambda x, o: (_div(0.5, o),), formula="sqrt({0})",
-          rules=("1/(2 sqrt({0}))",), domain="sqrt needs a non-negative input")
-ABS = Op("abs", "|x|", 1, lambda a: abs(a) if isinstance(a, float) else np.abs(a),
-         lambda x, o: (_np(np.sign)(x[0]),), formula="|{0}|", rules=("sign({0})",))
-RECIP = Op("recip", "1/x", 1, lambda a: _div(1.0, a), lambda x, o: (_div(-1.0, x[0] * x[0]),),
-           formula="1/{0}", rules=("-1/{0}²",), domain="division by 0")
-POW = Op("pow", "^", 2, _np(np.power),
-         lambda x, o: (_np(lambda a, b: b * np.power(a, b - 1))(*x), _np(lambda a, b: o * np.log(a))(*x)),
-         formula="{0}^{1}", rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
-         domain="a power of a negative or zero base")
-MAX = Op("max", "max", 2, _max,
-         lambda x, o: (_nan_if_nan(_step(x[0] >= x[1]), *x), _nan_if_nan(_step(x[0] < x[1]), *x)),
-         formula="max({0}, {1})", rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"),
-         lecture="gradient router")
-MIN = Op("min", "min", 2, _min,
-         lambda x, o: (_nan_if_nan(_step(x[0] <= x[1]), *x), _nan_if_nan(_step(x[0] > x[1]), *x)),
-         formula="min({0}, {1})", rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"),
-         lecture="gradient router")
-SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})",
-             rules=("(1 − σ)σ",), composite=True)
-TANH = Op("tanh", "tanh", 1, lambda a: math.tanh(a) if isinstance(a, float) else np.tanh(a),
-          lambda x, o: (1.0 - o * o,), formula="tanh({0})", rules=("1 − tanh²",))
-RELU = Op("relu", "ReLU", 1, _relu, lambda x, o: (_nan_if_nan(_step(x[0] > 0), x[0]),), formula="ReLU({0})",
-          rules=("1 if {0} > 0 else 0",), lecture="gradient gate (passes where the input is positive)")
-HARDTANH = Op("hardtanh", "hardtanh", 1, _hardtanh,
-              lambda x, o: (_nan_if_nan(_step((x[0] > -1) & (x[0] < 1)) if not isinstance(x[0], float)
-                                        else _step(-1 < x[0] < 1), x[0]),),
-              formula="hardtanh({0})", rules=("1 if -1 < {0} < 1 else 0",))
-SOFTSIGN = Op("softsign", "softsign", 1, _softsign,  # 1/(1 + |x|)² is 0 at ±inf, nan at nan
-              lambda x, o: (_div(1.0, (1.0 + abs(x[0])) * (1.0 + abs(x[0]))) if isinstance(x[0], float)
-                            else _np(lambda a: 1 / (1 + np.abs(a)) ** 2)(x[0]),),
-              formula="softsign({0})", rules=("1/(1 + |{0}|)²",))
-MATMUL = Op("matmul", "@", 2, lambda a, b: _scalar(np.matmul(a, b)), vjp=_matmul_vjp,
-            formula="{0} @ {1}", rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"))
-SUM = Op("sum", "Σ", 1, lambda a: _scalar(np.sum(a)), vjp=lambda g, x, o: (np.ones_like(x[0]) * g,),
-         formula="sum({0})", rules=("1 for every element",))
-SUMSQ = Op("sumsq", "Σx²", 1, lambda a: _scalar(np.sum(np.square(a))),
-           vjp=lambda g, x, o: (2.0 * np.asarray(x[0]) * g,), formula="sum({0}²)", rules=("2·{0}",))
+EXP = Op(
+    "exp",
+    "exp",
+    1,
+    _exp,
+    lambda x, o: (o,),
+    formula="exp({0})",
+    rules=("exp({0})",),
+    domain="exp overflows above about 709",
+)
+LOG = Op(
+    "log",
+    "log",
+    1,
+    _np(np.log),
+    lambda x, o: (_div(1.0, x[0]),),
+    formula="log({0})",
+    rules=("1/{0}",),
+    domain="log needs a positive input",
+)
+SQRT = Op(
+    "sqrt",
+    "√",
+    1,
+    _np(np.sqrt),
+    lambda x, o: (_div(0.5, o),),
+    formula="sqrt({0})",
+    rules=("1/(2 sqrt({0}))",),
+    domain="sqrt needs a non-negative input",
+)
+ABS = Op(
+    "abs",
+    "|x|",
+    1,
+    lambda a: abs(a) if isinstance(a, float) else np.abs(a),
+    lambda x, o: (_np(np.sign)(x[0]),),
+    formula="|{0}|",
+    rules=("sign({0})",),
+)
+RECIP = Op(
+    "recip",
+    "1/x",
+    1,
+    lambda a: _div(1.0, a),
+    lambda x, o: (_div(-1.0, x[0] * x[0]),),
+    formula="1/{0}",
+    rules=("-1/{0}²",),
+    domain="division by 0",
+)
+POW = Op(
+    "pow",
+    "^",
+    2,
+    _np(np.power),
+    lambda x, o: (_np(lambda a, b: b * np.power(a, b - 1))(*x), _np(lambda a, b: o * np.log(a))(*x)),
+    formula="{0}^{1}",
+    rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
+    domain="a power of a negative or zero base",
+)
+MAX = Op(
+    "max",
+    "max",
+    2,
+    _max,
+    lambda x, o: (_nan_if_nan(_step(x[0] >= x[1]), *x), _nan_if_nan(_step(x[0] < x[1]), *x)),
+    formula="max({0}, {1})",
+    rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"),
+    lecture="gradient router",
+)
+MIN = Op(
+    "min",
+    "min",
+    2,
+    _min,
+    lambda x, o: (_nan_if_nan(_step(x[0] <= x[1]), *x), _nan_if_nan(_step(x[0] > x[1]), *x)),
+    formula="min({0}, {1})",
+    rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"),
+    lecture="gradient router",
+)
+SIGMOID = Op(
+    "sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})", rules=("(1 − σ)σ",), composite=True
+)
+TANH = Op(
+    "tanh",
+    "tanh",
+    1,
+    lambda a: math.tanh(a) if isinstance(a, float) else np.tanh(a),
+    lambda x, o: (1.0 - o * o,),
+    formula="tanh({0})",
+    rules=("1 − tanh²",),
+)
+RELU = Op(
+    "relu",
+    "ReLU",
+    1,
+    _relu,
+    lambda x, o: (_nan_if_nan(_step(x[0] > 0), x[0]),),
+    formula="ReLU({0})",
+    rules=("1 if {0} > 0 else 0",),
+    lecture="gradient gate (passes where the input is positive)",
+)
+HARDTANH = Op(
+    "hardtanh",
+    "hardtanh",
+    1,
+    _hardtanh,
+    lambda x, o: (
+        _nan_if_nan(_step((x[0] > -1) & (x[0] < 1)) if not isinstance(x[0], float) else _step(-1 < x[0] < 1), x[0]),
+    ),
+    formula="hardtanh({0})",
+    rules=("1 if -1 < {0} < 1 else 0",),
+)
+SOFTSIGN = Op(
+    "softsign",
+    "softsign",
+    1,
+    _softsign,  # 1/(1 + |x|)² is 0 at ±inf, nan at nan
+    lambda x, o: (
+        _div(1.0, (1.0 + abs(x[0])) * (1.0 + abs(x[0])))
+        if isinstance(x[0], float)
+        else _np(lambda a: 1 / (1 + np.abs(a)) ** 2)(x[0]),
+    ),
+    formula="softsign({0})",
+    rules=("1/(1 + |{0}|)²",),
+)
+MATMUL = Op(
+    "matmul",
+    "@",
+    2,
+    lambda a, b: _scalar(np.matmul(a, b)),
+    vjp=_matmul_vjp,
+    formula="{0} @ {1}",
+    rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"),
+)
+SUM = Op(
+    "sum",
+    "Σ",
+    1,
+    lambda a: _scalar(np.sum(a)),
+    vjp=lambda g, x, o: (np.ones_like(x[0]) * g,),
+    formula="sum({0})",
+    rules=("1 for every element",),
+)
+SUMSQ = Op(
+    "sumsq",
+    "Σx²",
+    1,
+    lambda a: _scalar(np.sum(np.square(a))),
+    vjp=lambda g, x, o: (2.0 * np.asarray(x[0]) * g,),
+    formula="sum({0}²)",
+    rules=("2·{0}",),
+)
 
-FUNCTIONS: dict[str, Op] = {op.name: op for op in (
-    EXP, LOG, SQRT, ABS, RECIP, POW, MAX, MIN, SIGMOID, TANH, RELU, HARDTANH, SOFTSIGN, SUM, SUMSQ)}
+FUNCTIONS: dict[str, Op] = {
+    op.name: op
+    for op in (EXP, LOG, SQRT, ABS, RECIP, POW, MAX, MIN, SIGMOID, TANH, RELU, HARDTANH, SOFTSIGN, SUM, SUMSQ)
+}
 FUNCTIONS.update({"maximum": MAX, "minimum": MIN})
 
 
 # -- gates with a constant folded in, drawn the lectures' way: "+1", "*-1", "1/x" ----------
 
+
 @lru_cache(maxsize=1024)
 def add_const(c: float) -> Op:
     sym = f"+{fmt(c)}" if c >= 0 else f"−{fmt(-c)}"
-    return Op("add_const", sym, 1, lambda a: a + c, lambda x, o: (1.0,), formula=f"{{0}} {sym[0]} {fmt(abs(c))}",
-              rules=("1",), lecture="gradient distributor")
+    return Op(
+        "add_const",
+        sym,
+        1,
+        lambda a: a + c,
+        lambda x, o: (1.0,),
+        formula=f"{{0}} {sym[0]} {fmt(abs(c))}",
+        rules=("1",),
+        lecture="gradient distributor",
+    )
 
 
 @lru_cache(maxsize=1024)
 def mul_const(c: float) -> Op:
-    return Op("mul_const", f"*{fmt(c)}", 1, lambda a: a * c, lambda x, o: (c,), formula=f"{fmt(c)} · {{0}}",
-              rules=(fmt(c),), lecture="gradient scaler")
+    return Op(
+        "mul_const",
+        f"*{fmt(c)}",
+        1,
+        lambda a: a * c,
+        lambda x, o: (c,),
+        formula=f"{fmt(c)} · {{0}}",
+        rules=(fmt(c),),
+        lecture="gradient scaler",
+    )
 
 
 @lru_cache(maxsize=1024)
 def div_const(c: float) -> Op:
-    return Op("div_const", f"/{fmt(c)}", 1, lambda a: _div(a, c), lambda x, o: (_div(1.0, c),),
-              formula=f"{{0}} / {fmt(c)}", rules=(f"1/{fmt(c)}",), domain="division by 0")
+    return Op(
+        "div_const",
+        f"/{fmt(c)}",
+        1,
+        lambda a: _div(a, c),
+        lambda x, o: (_div(1.0, c),),
+        formula=f"{{0}} / {fmt(c)}",
+        rules=(f"1/{fmt(c)}",),
+        domain="division by 0",
+    )
 
 
 @lru_cache(maxsize=1024)
 def const_sub(c: float) -> Op:
-    return Op("const_sub", f"{fmt(c)}−x", 1, lambda a: c - a, lambda x, o: (-1.0,), formula=f"{fmt(c)} − {{0}}",
-              rules=("-1",))
+    return Op(
+        "const_sub", f"{fmt(c)}−x", 1, lambda a: c - a, lambda x, o: (-1.0,), formula=f"{fmt(c)} − {{0}}", rules=("-1",)
+    )
 
 
 @lru_cache(maxsize=1024)
 def const_div(c: float) -> Op:
     if c == 1.0:
         return RECIP
-    return Op("const_div", f"{fmt(c)}/x", 1, lambda a: _div(c, a), lambda x, o: (_div(-c, x[0] * x[0]),),
-              formula=f"{fmt(c)} / {{0}}", rules=(f"-{fmt(c)}/{{0}}²",), domain="division by 0")
+    return Op(
+        "const_div",
+        f"{fmt(c)}/x",
+        1,
+        lambda a: _div(c, a),
+        lambda x, o: (_div(-c, x[0] * x[0]),),
+        formula=f"{fmt(c)} / {{0}}",
+        rules=(f"-{fmt(c)}/{{0}}²",),
+        domain="division by 0",
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -279,16 +448,31 @@ def pow_const(c: float) -> Op:
             return (0.0 if isinstance(x[0], float) else np.zeros_like(x[0]),)
         return (_np(lambda a: c * np.power(a, c - 1))(x[0]),)
 
-    return Op("pow_const", f"^{fmt(c)}", 1, _np(lambda a: np.power(a, c)), local, formula=f"{{0}}^{fmt(c)}",
-              rules=(f"{fmt(c)}·{{0}}^{fmt(c - 1)}",), domain="a power of a negative or zero base")
+    return Op(
+        "pow_const",
+        f"^{fmt(c)}",
+        1,
+        _np(lambda a: np.power(a, c)),
+        local,
+        formula=f"{{0}}^{fmt(c)}",
+        rules=(f"{fmt(c)}·{{0}}^{fmt(c - 1)}",),
+        domain="a power of a negative or zero base",
+    )
 
 
 @lru_cache(maxsize=1024)
 def const_pow(c: float) -> Op:
     base = fmt_paren(c)  # (-2)^x, not -2^x which reads as -(2^x)
-    return Op("const_pow", f"{base}^x", 1, _np(lambda a: np.power(c, a)),
-              lambda x, o: (_np(lambda out: out * np.log(c))(o),), formula=f"{base}^{{0}}",
-              rules=(f"{base}^{{0}}·log({base})",), domain="a power of a negative or zero base")
+    return Op(
+        "const_pow",
+        f"{base}^x",
+        1,
+        _np(lambda a: np.power(c, a)),
+        lambda x, o: (_np(lambda out: out * np.log(c))(o),),
+        formula=f"{base}^{{0}}",
+        rules=(f"{base}^{{0}}·log({base})",),
+        domain="a power of a negative or zero base",
+    )
 
 
 # The sigmoid expanded into the four gates the decks draw: *-1, exp, +1, 1/x.

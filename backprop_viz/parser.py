@@ -30,8 +30,10 @@ MAX_NODES = 5_000  # syntax-tree nodes
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
-TOO_DEEP = ("the expression is too long or too deeply nested to read as one line; split it into named "
-            "steps, like 'q = x * y; f = q * z'")
+TOO_DEEP = (
+    "the expression is too long or too deeply nested to read as one line; split it into named "
+    "steps, like 'q = x * y; f = q * z'"
+)
 
 _BINARY: dict[type, tuple[str, Callable]] = {
     ast.Add: ("+", operator.add),
@@ -61,12 +63,28 @@ _REFUSED = {
     ast.AugAssign: "augmented assignment like '+=' is not allowed; write 'q = q + x'",
 }
 
-_OPERATORS = {ast.BitXor: "^", ast.BitOr: "|", ast.BitAnd: "&", ast.FloorDiv: "//", ast.Mod: "%", ast.LShift: "<<",
-              ast.RShift: ">>", ast.Not: "not", ast.Invert: "~"}
+_OPERATORS = {
+    ast.BitXor: "^",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.Not: "not",
+    ast.Invert: "~",
+}
 
 
-def expr(source: str, /, inputs: Mapping[str, object] | None = None, *, expand: bool = False,
-         output: str = "f", **kw_inputs: object) -> Graph:
+def expr(
+    source: str,
+    /,
+    inputs: Mapping[str, object] | None = None,
+    *,
+    expand: bool = False,
+    output: str = "f",
+    **kw_inputs: object,
+) -> Graph:
     """Parse ``source`` into a Graph, evaluated forward and backward.
 
     Input values come as keywords (``x=-2``) or, for names that clash with the
@@ -89,15 +107,15 @@ def _parse(source: str) -> ast.Module:
     if not isinstance(source, str):
         raise ExpressionError(f"an expression must be a string, not {type(source).__name__}")
     if len(source) > MAX_SOURCE:
-        raise ExpressionError(f"the expression is too long ({len(source):,} characters; the limit is "
-                              f"{MAX_SOURCE:,})")
+        raise ExpressionError(f"the expression is too long ({len(source):,} characters; the limit is {MAX_SOURCE:,})")
     for i, ch in enumerate(source):
         if not (ch.isascii() and (ch.isprintable() or ch in "\n\t\r")):
             line = source.count("\n", 0, i) + 1
             column = i - (source.rfind("\n", 0, i) + 1) + 1
             what = f"the character {ch!r} (U+{ord(ch):04X})"
-            raise ExpressionError(f"{what} is not allowed: use ASCII letters, digits and + - * / ** @ ( )",
-                                  _shown(source), line, column)
+            raise ExpressionError(
+                f"{what} is not allowed: use ASCII letters, digits and + - * / ** @ ( )", _shown(source), line, column
+            )
     if not source.strip():
         raise ExpressionError("the expression is empty")
     try:
@@ -107,8 +125,12 @@ def _parse(source: str) -> ast.Module:
         if digits:  # Python's own message here suggests changing an interpreter limit
             line = source.count("\n", 0, digits.start()) + 1
             column = digits.start() - (source.rfind("\n", 0, digits.start()) + 1) + 1
-            raise ExpressionError(f"this number has too many digits ({len(digits.group()):,}); a float goes up "
-                                  "to about 1.8e308", _shown(source), line, column) from None
+            raise ExpressionError(
+                f"this number has too many digits ({len(digits.group()):,}); a float goes up to about 1.8e308",
+                _shown(source),
+                line,
+                column,
+            ) from None
         raise ExpressionError(f"syntax error: {e.msg}", _shown(source), e.lineno, e.offset or None) from None
     except (RecursionError, MemoryError, ValueError):  # Python's parser gives up on very deep nesting
         raise ExpressionError(TOO_DEEP) from None
@@ -123,14 +145,28 @@ def _shown(source: str) -> str:
 
     One character for one, so the caret stays under the place (a tab becomes a space).
     """
-    return "".join(" " if ch == "\t" else ch if ch in "\n\r" or (ch.isascii() and ch.isprintable()) else "?"
-                   for ch in source)
+    return "".join(
+        " " if ch == "\t" else ch if ch in "\n\r" or (ch.isascii() and ch.isprintable()) else "?" for ch in source
+    )
 
 
 def _check(tree: ast.Module, source: str) -> None:
     """Refuse, before anything is built, every construct outside the fixed set."""
-    allowed = (ast.Module, ast.Assign, ast.Expr, ast.Name, ast.Load, ast.Store, ast.Constant, ast.BinOp,
-               ast.UnaryOp, ast.Call, ast.USub, ast.UAdd, *_BINARY)
+    allowed = (
+        ast.Module,
+        ast.Assign,
+        ast.Expr,
+        ast.Name,
+        ast.Load,
+        ast.Store,
+        ast.Constant,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Call,
+        ast.USub,
+        ast.UAdd,
+        *_BINARY,
+    )
     count = 0
     for node in ast.walk(tree):
         count += 1
@@ -140,14 +176,17 @@ def _check(tree: ast.Module, source: str) -> None:
         if type(node) in _REFUSED:
             raise ExpressionError(_REFUSED[type(node)], *where)
         if isinstance(node, ast.BinOp | ast.UnaryOp) and type(node.op) in _OPERATORS:
-            raise ExpressionError(f"the operator {_OPERATORS[type(node.op)]} is not allowed: use + - * / ** @ "
-                                  "and unary minus", *where)
+            raise ExpressionError(
+                f"the operator {_OPERATORS[type(node.op)]} is not allowed: use + - * / ** @ and unary minus", *where
+            )
         if not isinstance(node, allowed):
             what = type(node).__name__
-            raise ExpressionError(f"{what} is not allowed: use numbers, names, + - * / ** @ and the functions "
-                                  f"{', '.join(sorted(ops.FUNCTIONS))}", *where)
-        if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or
-                                               not isinstance(node.value, int | float)):
+            raise ExpressionError(
+                f"{what} is not allowed: use numbers, names, + - * / ** @ and the functions "
+                f"{', '.join(sorted(ops.FUNCTIONS))}",
+                *where,
+            )
+        if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or not isinstance(node.value, int | float)):
             raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}", *where)
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise ExpressionError(f"names starting with '_' are not allowed ({node.id!r})", *where)
@@ -156,14 +195,14 @@ def _check(tree: ast.Module, source: str) -> None:
                 raise ExpressionError("only the built-in functions can be called, by name", *where)
             name = node.func.id
             if name not in ops.FUNCTIONS:
-                raise ExpressionError(f"unknown function {name!r}; known functions: "
-                                      f"{', '.join(sorted(ops.FUNCTIONS))}", *where)
+                raise ExpressionError(
+                    f"unknown function {name!r}; known functions: {', '.join(sorted(ops.FUNCTIONS))}", *where
+                )
             if node.keywords:
                 raise ExpressionError(_REFUSED[ast.keyword], *where)
             arity = ops.FUNCTIONS[name].arity
             if len(node.args) != arity:
-                raise ExpressionError(f"{name} takes {arity} argument{'s' * (arity > 1)}, "
-                                      f"got {len(node.args)}", *where)
+                raise ExpressionError(f"{name} takes {arity} argument{'s' * (arity > 1)}, got {len(node.args)}", *where)
         if isinstance(node, ast.Assign) and (len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name)):
             raise ExpressionError("assign to one plain name, like 'q = x + y'", *where)
 
@@ -190,8 +229,7 @@ class _Builder:
             last = k == len(tree.body) - 1
             if isinstance(stmt, ast.Expr):
                 if not last:
-                    raise self.error("this line computes a value that is never used; assign it, "
-                                     "like 'q = ...'", stmt)
+                    raise self.error("this line computes a value that is never used; assign it, like 'q = ...'", stmt)
                 result = self.evaluate(stmt.value)
             else:
                 name = stmt.targets[0].id
@@ -206,8 +244,10 @@ class _Builder:
                 result = value
         unused = sorted(set(self.values) - set(self.inputs))
         if unused:
-            raise ExpressionError(f"value given for {', '.join(map(repr, unused))}, which the expression "
-                                  f"does not use; its inputs are {', '.join(self.inputs) or 'none'}")
+            raise ExpressionError(
+                f"value given for {', '.join(map(repr, unused))}, which the expression "
+                f"does not use; its inputs are {', '.join(self.inputs) or 'none'}"
+            )
         if not isinstance(result, Var):
             return Var(result, const=True)
         return result
@@ -288,15 +328,18 @@ class _Builder:
             return self.inputs[name]
         if name in CONSTANTS:
             if name in self.values:  # the constant would hide the input, and the value go unused
-                raise self.error(f"{name!r} is the constant {CONSTANTS[name]:.6g}…; give your input another "
-                                 f"name, like {name}1", node)
+                raise self.error(
+                    f"{name!r} is the constant {CONSTANTS[name]:.6g}…; give your input another name, like {name}1", node
+                )
             return CONSTANTS[name]
         if name in ops.FUNCTIONS:
             raise self.error(f"{name!r} is a function; call it, like {name}(x)", node)
         if name not in self.values:
             known = sorted({*self.values, *self.env, *CONSTANTS})
-            raise self.error(f"no value for {name!r}; known names: {', '.join(known) or 'none'} "
-                             f"(give it as expr(..., {name}=...))", node)
+            raise self.error(
+                f"no value for {name!r}; known names: {', '.join(known) or 'none'} (give it as expr(..., {name}=...))",
+                node,
+            )
         try:
             var = Var(as_value(self.values[name], f"input {name!r}"), name=name)
         except (TypeError, ValueError) as e:

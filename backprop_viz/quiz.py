@@ -50,15 +50,19 @@ class Quiz:
             g.node(name)  # a clear error for an unknown name
         self.graph, self.ask = g, list(ask)
         self.answers = {name: g.grad(name) for name in ask}
-        self._hints = {name: [line for s in explaining_steps(g, name) for line in s.written(HTML_MATH)]
-                       for name in ask}
+        self._hints = {name: [line for s in explaining_steps(g, name) for line in s.written(HTML_MATH)] for name in ask}
         f = g.output_label
         inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
         self._rows: dict[str, tuple[w.Text, w.HTML, w.ToggleButton, w.HTML]] = {}
         rows = []
         for name in ask:
-            box = w.Text(placeholder="your answer", description=f"∂{f}/∂{name} =", continuous_update=False,
-                         style={"description_width": "initial"}, layout=w.Layout(width="260px"))
+            box = w.Text(
+                placeholder="your answer",
+                description=f"∂{f}/∂{name} =",
+                continuous_update=False,
+                style={"description_width": "initial"},
+                layout=w.Layout(width="260px"),
+            )
             verdict = w.HTML("")
             reveal = w.ToggleButton(description="show the step", layout=w.Layout(width="130px"))
             hint = w.HTML("")
@@ -68,8 +72,15 @@ class Quiz:
             rows.append(w.VBox([w.HBox([box, verdict, reveal]), hint]))
         heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
         at = f" at {inputs}" if inputs and len(inputs) < 120 else ""
-        self.widget = w.VBox([w.HTML(f"<style>{STYLE}</style><b>{html.escape(heading)}</b>{html.escape(at)} "
-                                     "(type a number and press Enter)"), *rows])
+        self.widget = w.VBox(
+            [
+                w.HTML(
+                    f"<style>{STYLE}</style><b>{html.escape(heading)}</b>{html.escape(at)} "
+                    "(type a number and press Enter)"
+                ),
+                *rows,
+            ]
+        )
         self.widget.add_class("bv-quiz")
 
     def check(self, name: str, answer: str) -> bool:
@@ -89,9 +100,12 @@ class Quiz:
             verdict.value = "this gradient is an array: compare with the table"
             return False
         right = is_right(answer, exact)
-        verdict.value = (f"<span style='color:#007a3d'>✓ right: {fmt(exact)}</span>" if right else
-                         f"<span style='color:#cc0000'>✗ not quite ({html.escape(fmt(answer))}); try again, "
-                         "or show the step</span>")
+        verdict.value = (
+            f"<span style='color:#007a3d'>✓ right: {fmt(exact)}</span>"
+            if right
+            else f"<span style='color:#cc0000'>✗ not quite ({html.escape(fmt(answer))}); try again, "
+            "or show the step</span>"
+        )
         return right
 
     def _reveal(self, name: str) -> None:

@@ -30,8 +30,10 @@ _NAV = """<span class="bv-nav">
 <button class="bv-prev jupyter-button" title="previous step" onclick="{js}('ArrowLeft')">◀ back</button>
 <button class="bv-next jupyter-button" title="next step" onclick="{js}('ArrowRight')">next ▶</button></span>"""
 # _PRESS is a format() argument, not part of the template: its braces stay single.
-_PRESS = ("(function(b){return function(key){var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
-          ".noUi-handle');if(h){h.dispatchEvent(new KeyboardEvent('keydown',{key:key,bubbles:true}));}}})(this)")
+_PRESS = (
+    "(function(b){return function(key){var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
+    ".noUi-handle');if(h){h.dispatchEvent(new KeyboardEvent('keydown',{key:key,bubbles:true}));}}})(this)"
+)
 
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
@@ -63,9 +65,20 @@ class Stepper:
     ``step`` is the frame it opens at (-1: the last).
     """
 
-    def __init__(self, graph: Graph | str, *, sliders: dict | list | bool | None = None, show: Show = "both",
-                 scale: float = 1.0, theme: str = "light", table: bool = True, step: int = 0,
-                 title: str | None = None, interval: int = 900, **values: float) -> None:
+    def __init__(
+        self,
+        graph: Graph | str,
+        *,
+        sliders: dict | list | bool | None = None,
+        show: Show = "both",
+        scale: float = 1.0,
+        theme: str = "light",
+        table: bool = True,
+        step: int = 0,
+        title: str | None = None,
+        interval: int = 900,
+        **values: float,
+    ) -> None:
         if isinstance(graph, str):
             source = graph
             graph = expr(graph, **values)
@@ -87,14 +100,16 @@ class Stepper:
         last = len(self._frames) - 1
         start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
         self._stack = w.Stack([w.HTML(value=h) for h in self._html], selected_index=start)
-        self._slider = w.IntSlider(value=start, min=0, max=last, description="step", continuous_update=True,
-                                   layout=w.Layout(width="420px"))
+        self._slider = w.IntSlider(
+            value=start, min=0, max=last, description="step", continuous_update=True, layout=w.Layout(width="420px")
+        )
         self._slider.add_class("bv-step-slider")
-        self._play = w.Play(value=start, min=0, max=last, interval=interval, description="play",
-                            show_repeat=False)
+        self._play = w.Play(value=start, min=0, max=last, interval=interval, description="play", show_repeat=False)
         self._nav = w.HTML(_NAV.format(js=_PRESS))
-        self._links = [w.jslink((self._play, "value"), (self._slider, "value")),
-                       w.jslink((self._slider, "value"), (self._stack, "selected_index"))]
+        self._links = [
+            w.jslink((self._play, "value"), (self._slider, "value")),
+            w.jslink((self._slider, "value"), (self._stack, "selected_index")),
+        ]
         self._inputs = self._input_sliders(sliders)
         self._status = w.HTML("")
         self._updating = False
@@ -118,8 +133,7 @@ class Stepper:
 
     def _frame_html(self, frame: Frame) -> str:
         svg = self._painter.svg(frame)
-        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, with_table=self.table,
-                          scale=self.scale)
+        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, with_table=self.table, scale=self.scale)
 
     def _refresh(self) -> None:
         self._frames = self._shown(frames_of(self.graph))
@@ -148,9 +162,16 @@ class Stepper:
             if not (math.isfinite(node.value) and abs(node.value) <= MAX_SLIDER):
                 continue  # inf, nan or astronomically large: nothing sensible to slide
             low, high, step = chosen.get(node.name, slider_range(node.value))
-            slider = w.FloatSlider(value=node.value, min=low, max=high, step=step, description=node.name,
-                                   continuous_update=small, readout_format=".4g",
-                                   layout=w.Layout(width="300px"))
+            slider = w.FloatSlider(
+                value=node.value,
+                min=low,
+                max=high,
+                step=step,
+                description=node.name,
+                continuous_update=small,
+                readout_format=".4g",
+                layout=w.Layout(width="300px"),
+            )
             slider.observe(self._on_slider, names="value")
             out[node.name] = slider
         return out
@@ -209,20 +230,30 @@ class Stepper:
     def save(self, path: str | Path) -> Path:
         """.svg or .png: the current frame; .gif: every frame animated; .pdf: one page per frame."""
         self._check_open()
-        return save_frames(self.graph, self._frames, len(self.graph.steps) + 1, path, current=self.step,
-                           scale=self.scale, theme=self.theme, interval_ms=self.interval,
-                           svg=self._painter.svg(self._frames[self.step]))
+        return save_frames(
+            self.graph,
+            self._frames,
+            len(self.graph.steps) + 1,
+            path,
+            current=self.step,
+            scale=self.scale,
+            theme=self.theme,
+            interval_ms=self.interval,
+            svg=self._painter.svg(self._frames[self.step]),
+        )
 
     def to_html(self, path: str | Path) -> Path:
         """One self-contained HTML file that steps in any browser, with no kernel and no network."""
         self._check_open()
         count = len(self.graph.steps) + 1
-        divs = [frame_html(self.graph, f, self._painter.svg(f), count, with_table=self.table,
-                          scale=self.scale)
-                for f in self._frames]
+        divs = [
+            frame_html(self.graph, f, self._painter.svg(f), count, with_table=self.table, scale=self.scale)
+            for f in self._frames
+        ]
         path = Path(path)
-        path.write_text(standalone_html(self.title, divs, self.step, theme=self.theme,
-                                        interval_ms=self.interval), encoding="utf-8")
+        path.write_text(
+            standalone_html(self.title, divs, self.step, theme=self.theme, interval_ms=self.interval), encoding="utf-8"
+        )
         return path
 
     def close(self) -> None:

@@ -142,18 +142,27 @@ class BackwardStep:
                 product = f"{d(f, here)} · {d(here, inp)} = {numbers}"
                 line = f"{words('through ')}{here}: {product}" if shared else f"{d(f, inp)} = {product}"
             else:
-                line = (words(f"into {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
-                        f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}")
+                line = (
+                    words(f"into {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
+                    f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
+                )
             if c.before is not None:
-                line += (words(f", added to the {fmt(c.before)} already there: total ") + fmt(c.total)
-                         + words(" (at a branch the gradients add: the gradient adder)"))
+                line += (
+                    words(f", added to the {fmt(c.before)} already there: total ")
+                    + fmt(c.total)
+                    + words(" (at a branch the gradients add: the gradient adder)")
+                )
             elif shared:
-                line += (words(", the first share of ") + d(f, inp)
-                         + words(f" ({c.input.label} is used {c.input.uses} times: the shares add up)"))
+                line += (
+                    words(", the first share of ")
+                    + d(f, inp)
+                    + words(f" ({c.input.label} is used {c.input.uses} times: the shares add up)")
+                )
             out.append(math.finish(line))
         if node.op.name in ("max", "min") and _tie(*(i.value for i in node.inputs)):
-            out[0] += math.finish(words(f" (a tie: by convention the whole gradient goes to the first input, "
-                                        f"{node.inputs[0].label})"))
+            out[0] += math.finish(
+                words(f" (a tie: by convention the whole gradient goes to the first input, {node.inputs[0].label})")
+            )
         return out
 
 

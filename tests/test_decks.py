@@ -20,6 +20,7 @@ def sigmoid(z: float) -> float:
 
 # -- deck 000 -------------------------------------------------------------------------------
 
+
 def test_a1_first_circuit() -> None:
     g = bv.expr("q = x + y; f = q * z", x=-2, y=5, z=-4)
     assert (g.node("q").value, g.value) == (3, -12)
@@ -29,11 +30,12 @@ def test_a1_first_circuit() -> None:
     assert "∂f/∂z = ∂f/∂f · ∂f/∂z = (1)(3) = 3" in lines
 
 
-@pytest.mark.parametrize(("change", "delta_f", "reaches"), [
-    ({"z": -4 + 2}, 6, -6), ({"x": -2 + 1}, -4, -16), ({"y": 5 - 3}, 12, 0)])
+@pytest.mark.parametrize(
+    ("change", "delta_f", "reaches"), [({"z": -4 + 2}, 6, -6), ({"x": -2 + 1}, -4, -16), ({"y": 5 - 3}, 12, 0)]
+)
 def test_a2_sensitivity(change: dict, delta_f: float, reaches: float) -> None:
     g = bv.expr("(x + y) * z", x=-2, y=5, z=-4)
-    (name, new), = change.items()
+    ((name, new),) = change.items()
     predicted = g.grad(name) * (new - g.node(name).value)  # exact: f is linear in each input
     g.set(**change)
     assert g.value == reaches
@@ -73,6 +75,7 @@ def test_a3_sigmoid_one_gate_or_four_same_gradients() -> None:
 
 # -- deck 002 -------------------------------------------------------------------------------
 
+
 def network_2_2_1(w: list[float]) -> bv.Graph:
     x1, x2 = bv.Var(0.23, name="x1"), bv.Var(0.82, name="x2")
     w1, w2, w3, w4, w5, w6 = (bv.Var(v, name=f"w{i}") for i, v in enumerate(w, start=1))
@@ -91,12 +94,18 @@ C2_WEIGHTS = [0.1, 0.5, 0.4, 0.3, 0.2, 0.6]
 
 def test_c2_forward_and_gradients() -> None:
     g = network_2_2_1(C2_WEIGHTS)
-    printed = {"z_a": "0.351", "h_a": "0.5868", "z_b": "0.361", "h_b": "0.5892", "z_c": "0.4708",
-               "y": "0.6155", "E": "0.0739"}
+    printed = {
+        "z_a": "0.351",
+        "h_a": "0.5868",
+        "z_b": "0.361",
+        "h_b": "0.5892",
+        "z_c": "0.4708",
+        "y": "0.6155",
+        "E": "0.0739",
+    }
     for name, number in printed.items():
         assert agrees(number, g.node(name).value), name
-    grads = {"w5": "-0.0533", "w6": "-0.0535", "w1": "-0.0010", "w3": "-0.0036", "w2": "-0.0030",
-             "w4": "-0.0108"}
+    grads = {"w5": "-0.0533", "w6": "-0.0535", "w1": "-0.0010", "w3": "-0.0036", "w2": "-0.0030", "w4": "-0.0108"}
     for name, number in grads.items():
         assert agrees(number, g.grad(name)), (name, g.grad(name))
     assert g.check_gradients().ok(1e-6)
@@ -137,24 +146,58 @@ def c3_by_hand(w: list[float], b: list[float]) -> dict[str, float]:
     delta_out = (y - np.array([0.1, 0.05])) * y * (1 - y)
     delta_hidden = (w_out.T @ delta_out) * h * (1 - h)
     g_hidden, g_out = np.outer(delta_hidden, x), np.outer(delta_out, h)
-    grads = {"w1": g_hidden[0, 0], "w3": g_hidden[0, 1], "w5": g_hidden[0, 2],
-             "w2": g_hidden[1, 0], "w4": g_hidden[1, 1], "w6": g_hidden[1, 2],
-             "w7": g_out[0, 0], "w9": g_out[0, 1], "w8": g_out[1, 0], "w10": g_out[1, 1],
-             "b1": delta_hidden[0], "b2": delta_hidden[1], "b3": delta_out[0], "b4": delta_out[1]}
+    grads = {
+        "w1": g_hidden[0, 0],
+        "w3": g_hidden[0, 1],
+        "w5": g_hidden[0, 2],
+        "w2": g_hidden[1, 0],
+        "w4": g_hidden[1, 1],
+        "w6": g_hidden[1, 2],
+        "w7": g_out[0, 0],
+        "w9": g_out[0, 1],
+        "w8": g_out[1, 0],
+        "w10": g_out[1, 1],
+        "b1": delta_hidden[0],
+        "b2": delta_hidden[1],
+        "b3": delta_out[0],
+        "b4": delta_out[1],
+    }
     return {k: float(v) for k, v in grads.items()}
 
 
 # The deck's "expected final results" for C3's gradients.
-C3_PRINTED = {"w1": "0.0012", "w2": "0.00005", "w3": "0.0050", "w4": "0.0002", "w5": "0.0063",
-              "w6": "0.00029", "w7": "0.0764", "w8": "0.1182", "w9": "0.0771", "w10": "0.1192",
-              "b1": "0.0012", "b2": "0.00005", "b3": "0.0775", "b4": "0.1198"}
+C3_PRINTED = {
+    "w1": "0.0012",
+    "w2": "0.00005",
+    "w3": "0.0050",
+    "w4": "0.0002",
+    "w5": "0.0063",
+    "w6": "0.00029",
+    "w7": "0.0764",
+    "w8": "0.1182",
+    "w9": "0.0771",
+    "w10": "0.1192",
+    "b1": "0.0012",
+    "b2": "0.00005",
+    "b3": "0.0775",
+    "b4": "0.1198",
+}
 C3_OUTPUT_LAYER = {"w7", "w8", "w9", "w10", "b3", "b4"}
 
 
 def test_c3_forward() -> None:
     g = network_3_2_2(C3_WEIGHTS, [0.5] * 4)
-    printed = {"z_a": "4.3", "h_a": "0.9866", "z_b": "5.3", "h_b": "0.9950", "z_c": "2.086",
-               "y1": "0.8895", "z_d": "1.388", "y2": "0.8002", "E": "0.5930"}
+    printed = {
+        "z_a": "4.3",
+        "h_a": "0.9866",
+        "z_b": "5.3",
+        "h_b": "0.9950",
+        "z_c": "2.086",
+        "y1": "0.8895",
+        "z_d": "1.388",
+        "y2": "0.8002",
+        "E": "0.5930",
+    }
     for name, number in printed.items():
         assert agrees(number, g.node(name).value), name
     assert g.value == pytest.approx(0.59324, abs=5e-6)

@@ -67,7 +67,12 @@ def test_every_function_matches_finite_differences(name: str) -> None:
 def test_steps_forward_in_topological_order_then_backward_in_reverse() -> None:
     g = bv.expr("q = x + y; f = q * z", x=-2, y=5, z=-4)
     assert [(s.phase, s.node.label) for s in g.steps] == [
-        ("forward", "q"), ("forward", "f"), ("backward", "f"), ("backward", "f"), ("backward", "q")]
+        ("forward", "q"),
+        ("forward", "f"),
+        ("backward", "f"),
+        ("backward", "f"),
+        ("backward", "q"),
+    ]
     assert g.steps[2].is_seed and g.steps[2].upstream == 1
     assert [s.index for s in g.steps] == list(range(5))
     assert g.steps[0].explanation == "q = x + y = (-2) + 5 = 3"
@@ -142,8 +147,10 @@ def test_norm_of_w_times_x_cs231n_numbers() -> None:
 
 def test_two_layer_vector_network_gradients_have_the_inputs_shapes() -> None:
     rng = np.random.default_rng(0)
-    w1, b1, w2, b2, x = (bv.Var(rng.normal(size=s), name=n) for n, s in
-                         [("W1", (3, 2)), ("b1", (3,)), ("W2", (1, 3)), ("b2", (1,)), ("x", (2,))])
+    w1, b1, w2, b2, x = (
+        bv.Var(rng.normal(size=s), name=n)
+        for n, s in [("W1", (3, 2)), ("b1", (3,)), ("W2", (1, 3)), ("b2", (1,)), ("x", (2,))]
+    )
     a2 = (w2 @ (w1 @ x + b1).relu() + b2).sigmoid()
     g = bv.trace(a2.sum())
     for name in ("W1", "b1", "W2", "b2", "x"):
@@ -167,8 +174,16 @@ def test_broadcasting_sums_the_gradient_back() -> None:
 
 # -- property: random expressions against central differences --------------------------------
 
-SAFE_UNARY = ["tanh({})", "sigmoid({})", "exp(tanh({}))", "log(1 + exp({}))", "softsign({})", "({}) ** 2",
-              "sqrt(1 + ({}) ** 2)", "-({})"]
+SAFE_UNARY = [
+    "tanh({})",
+    "sigmoid({})",
+    "exp(tanh({}))",
+    "log(1 + exp({}))",
+    "softsign({})",
+    "({}) ** 2",
+    "sqrt(1 + ({}) ** 2)",
+    "-({})",
+]
 BINARY = ["({}) + ({})", "({}) - ({})", "({}) * ({})", "({}) / (2 + tanh({}))", "max({}, {})"]
 
 
@@ -201,17 +216,20 @@ def test_random_expressions_match_central_differences(source: str, values: tuple
 # -- bad input: clear errors ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("source", "values", "message"), [
-    ("(x + y) * z", {"x": 1, "y": 2}, "no value for 'z'; known names: e, pi, x, y"),
-    ("x +* y", {"x": 1, "y": 2}, "syntax error"),
-    ("x.real", {"x": 1}, "attribute access"),
-    ("foo(x)", {"x": 1}, "unknown function 'foo'; known functions: abs, exp"),
-    ("x", {"x": 1, "w": 2}, "value given for 'w', which the expression does not use"),
-    ("exp(x, x)", {"x": 1}, "exp takes 1 argument, got 2"),
-    ("q = x; q = x * 2", {"x": 1}, "'q' already has a value"),
-    ("x[0]", {"x": 1}, "subscripts"),
-    ("", {}, "empty"),
-])
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        ("(x + y) * z", {"x": 1, "y": 2}, "no value for 'z'; known names: e, pi, x, y"),
+        ("x +* y", {"x": 1, "y": 2}, "syntax error"),
+        ("x.real", {"x": 1}, "attribute access"),
+        ("foo(x)", {"x": 1}, "unknown function 'foo'; known functions: abs, exp"),
+        ("x", {"x": 1, "w": 2}, "value given for 'w', which the expression does not use"),
+        ("exp(x, x)", {"x": 1}, "exp takes 1 argument, got 2"),
+        ("q = x; q = x * 2", {"x": 1}, "'q' already has a value"),
+        ("x[0]", {"x": 1}, "subscripts"),
+        ("", {}, "empty"),
+    ],
+)
 def test_errors_say_what_and_where(source: str, values: dict, message: str) -> None:
     with pytest.raises(bv.ExpressionError, match=None) as info:
         bv.expr(source, **values)
@@ -235,12 +253,15 @@ def test_set_refuses_unknown_inputs_and_wrong_shapes() -> None:
     assert g.value == 2.0  # nothing lost
 
 
-@pytest.mark.parametrize(("source", "values", "warning"), [
-    ("log(x)", {"x": 0}, "log needs a positive input"),
-    ("1 / x", {"x": 0}, "division by 0"),
-    ("sqrt(x)", {"x": -1}, "sqrt needs a non-negative input"),
-    ("exp(x)", {"x": 1000}, "exp overflows"),
-])
+@pytest.mark.parametrize(
+    ("source", "values", "warning"),
+    [
+        ("log(x)", {"x": 0}, "log needs a positive input"),
+        ("1 / x", {"x": 0}, "division by 0"),
+        ("sqrt(x)", {"x": -1}, "sqrt needs a non-negative input"),
+        ("exp(x)", {"x": 1000}, "exp overflows"),
+    ],
+)
 def test_domain_problems_warn_on_the_node_and_the_step(source: str, values: dict, warning: str) -> None:
     g = bv.expr(f"f = {source} + y", y=1.0, **values)
     assert not math.isfinite(g.value)

@@ -24,8 +24,13 @@ def branching_input() -> bv.Graph:
 
 
 def network_322() -> bv.Graph:
-    return network([3, 2, 2], weights=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1], biases=[0.5] * 4,
-                   inputs=[1.0, 4.0, 5.0], targets=[0.1, 0.05]).graph
+    return network(
+        [3, 2, 2],
+        weights=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1],
+        biases=[0.5] * 4,
+        inputs=[1.0, 4.0, 5.0],
+        targets=[0.1, 0.05],
+    ).graph
 
 
 # Other values for the inputs: longer and shorter numbers, other signs, so other label widths.
@@ -50,12 +55,16 @@ def node_groups(svg: str) -> dict[str, ET.Element]:
 def drawn_positions(svg: str) -> dict:
     """Where each node is drawn (its ellipse, else its label), and the canvas the drawing sits on."""
     root = ET.fromstring(svg)
-    out = {"canvas": (root.get("width"), root.get("height"), root.get("viewBox"),
-                      root.find(f"{SVG}g").get("transform"))}
+    out = {
+        "canvas": (root.get("width"), root.get("height"), root.get("viewBox"), root.find(f"{SVG}g").get("transform"))
+    }
     for key, group in node_groups(svg).items():
         shape, label = group.find(f"{SVG}ellipse"), group.find(f"{SVG}text")
-        out[key] = ((shape.get("cx"), shape.get("cy"), shape.get("rx"), shape.get("ry")) if shape is not None
-                    else (label.get("x"), label.get("y")))
+        out[key] = (
+            (shape.get("cx"), shape.get("cy"), shape.get("rx"), shape.get("ry"))
+            if shape is not None
+            else (label.get("x"), label.get("y"))
+        )
     return out
 
 
@@ -118,12 +127,16 @@ def _boxes(svg: str) -> tuple[dict[str, tuple], dict[str, tuple], list[list[tupl
             points = list(zip(numbers[0::2], numbers[1::2], strict=True))
             samples = []
             for k in range(0, len(points) - 3, 3):  # points along each cubic piece
-                p0, p1, p2, p3 = points[k:k + 4]
+                p0, p1, p2, p3 = points[k : k + 4]
                 for i in range(21):
                     t = i / 20
                     u = 1 - t
-                    samples.append(tuple(u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * e
-                                         for a, b, c, e in zip(p0, p1, p2, p3, strict=True)))
+                    samples.append(
+                        tuple(
+                            u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * e
+                            for a, b, c, e in zip(p0, p1, p2, p3, strict=True)
+                        )
+                    )
             wires.append(samples)
     return notes, nodes, wires
 

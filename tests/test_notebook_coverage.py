@@ -15,8 +15,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CATALOGUE = ROOT.parent / "shared" / "lectures" / "EXAMPLES.md"
 
 # The catalogue's example ids: deck 000 (A), 001 (B), 002 (C), 003 (D), 004 (E).
-EXAMPLE_IDS = [f"{letter}{i}" for letter, count in zip("ABCDE", (4, 7, 7, 5, 3), strict=True)
-               for i in range(1, count + 1)]
+EXAMPLE_IDS = [
+    f"{letter}{i}" for letter, count in zip("ABCDE", (4, 7, 7, 5, 3), strict=True) for i in range(1, count + 1)
+]
 
 
 def declared() -> dict[str, list[str]]:

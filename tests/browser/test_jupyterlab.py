@@ -255,7 +255,7 @@ def test_dark_stepper_in_dark_jupyterlab(notebook):
 
 # A stepper as one might first write it: the step slider's value goes to the kernel, which
 # draws that step with Graphviz and sends the picture back. The baseline of the latency figure.
-KERNEL_STEPPER = '''
+KERNEL_STEPPER = """
 import ipywidgets as w
 
 def kernel_stepper(g, css_class):
@@ -271,7 +271,7 @@ def kernel_stepper(g, css_class):
     box = w.VBox([slider, picture])
     box.add_class(css_class)
     return box
-'''
+"""
 
 SIDE_BY_SIDE = {  # case: the graph, as notebook code
     "A1 q = x + y; f = q * z": 'bv.expr("q = x + y; f = q * z", x=-2, y=5, z=-4)',
@@ -326,7 +326,6 @@ def test_step_latency_beside_a_kernel_stepper(lab):
     assert lab.error_outputs() == [] and page_errors(page) == []
 
 
-
 def busy_prompts(lab) -> list[str]:
     return [p for p in lab.code_prompts() if p == "[*]:"]
 
@@ -366,14 +365,20 @@ def test_stepping_while_the_kernel_is_busy_and_after_a_restart(lab, frames):
     view = StepperView(page)
     step_while_busy(lab, view, frames)
 
-    page.wait_for_function("() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
-                           ".some(e => e.textContent.includes('*'))", timeout=30_000)
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('*'))",
+        timeout=30_000,
+    )
     lab.menu("Kernel", "Restart Kernel and Run All Cells…")
     lab.accept_dialogs()
-    page.wait_for_function("() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
-                           ".some(e => e.textContent.includes('*'))", timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('*'))",
+        timeout=30_000,
+    )
     step_while_busy(lab, view, frames)
-    page.wait_for_function("() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
-                           ".some(e => e.textContent.includes('*'))", timeout=30_000)
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('*'))",
+        timeout=30_000,
+    )
     assert lab.code_prompts() == ["[1]:", "[2]:"], lab.code_prompts()
     assert lab.error_outputs() == [] and page_errors(page) == []

@@ -39,8 +39,10 @@ def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str)
     lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]
     if frame.step is not None and frame.step.warning:
         lines.append("⚠ " + frame.step.warning)
+    width = max(diagram.width, 40 * size)  # room for a line of words under a small diagram
+    lines = [part for line in lines for part in _wrapped(line, font, width)]
     caption_height = (size + 6) * len(lines) + 16
-    page = Image.new("RGB", (diagram.width + 40, diagram.height + caption_height + 20), background)
+    page = Image.new("RGB", (width + 40, diagram.height + caption_height + 20), background)
     page.paste(diagram, (20, 10), diagram if diagram.mode == "RGBA" else None)
     draw = ImageDraw.Draw(page)
     y = diagram.height + 20
@@ -48,6 +50,19 @@ def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str)
         draw.text((20, y), line, fill=ink, font=font)
         y += size + 6
     return page
+
+
+def _wrapped(line: str, font, width: int) -> list[str]:
+    """``line`` broken at spaces into pieces no wider than ``width`` pixels in ``font``."""
+    out, current = [], ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and font.getlength(candidate) > width:
+            out.append(current)
+            current = "    " + word  # a continued line is indented
+        else:
+            current = candidate
+    return [*out, current]
 
 
 def save_frames(

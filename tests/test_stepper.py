@@ -180,3 +180,19 @@ def test_sliders_for_the_inputs_named_only() -> None:
     assert list(s._inputs) == ["x", "z"]
     with pytest.raises(ValueError, match="no input named w"):
         stepper(sliders=["x", "w"])
+
+
+def test_a_long_explanation_is_wrapped_to_the_width_of_the_frame() -> None:
+    from PIL import ImageFont
+
+    from backprop_viz.export import _font, _wrapped, frame_image
+
+    font = _font(18)
+    long = "into x: downstream = upstream × local = (0.1966)(1) = 0.1966, " * 6
+    pieces = _wrapped(long, font, 400)
+    assert len(pieces) > 3 and all(font.getlength(p) <= 400 for p in pieces)
+    assert " ".join(p.strip() for p in pieces).split() == long.split()
+    assert isinstance(font, ImageFont.FreeTypeFont | ImageFont.ImageFont)
+    s = stepper()
+    image = frame_image(s.graph, s.frames[3], len(s), scale=1, theme="dark")
+    assert image.getpixel((image.width - 1, image.height - 1)) == (30, 30, 30)  # the page's own background

@@ -119,6 +119,8 @@ class Graph:
             if node.name in self._by_name:
                 raise ExpressionError(f"two different nodes are named {node.name!r}; names must be unique")
             self._by_name[node.name] = node
+        if self.output.name is None and self.output_label not in self._by_name:
+            self._by_name[self.output_label] = self.output  # the "f" the explanations speak of
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
         self._records: list[tuple | None] = []  # by node index: what the backward pass did at each gate
@@ -291,9 +293,15 @@ class Graph:
     # -- checking ------------------------------------------------------------------------
     def evaluate(self, **values: object) -> Value:
         """The output for other input values, without touching this graph's state or steps."""
+        return self._evaluate_at(
+            {self._by_name[name].index: self._checked_input(name, v) for name, v in values.items()}
+        )
+
+    def _evaluate_at(self, values: dict[int, Value]) -> Value:
+        """The output with the nodes of these indices set to these values."""
         current = [n.value for n in self.nodes]
-        for name, v in values.items():
-            current[self._by_name[name].index] = self._checked_input(name, v)
+        for i, v in values.items():
+            current[i] = v
         with np.errstate(all="ignore"):
             for n in self.nodes:
                 if n.op is not None:
@@ -305,20 +313,18 @@ class Graph:
         if not isinstance(self.value, float):
             raise ValueError("gradient checking needs a scalar output")
         rows = []
-        for node in self.inputs:
-            if node.name is None:
-                continue
-            base = node.value
+        for node in self.inputs:  # named or not: an unnamed Var is an input too
+            base, name = node.value, node.label
             flat = np.atleast_1d(np.asarray(base, dtype=float)).ravel()
             grad = np.atleast_1d(np.asarray(node.grad, dtype=float)).ravel()
             for k in range(flat.size):
                 numerical = (
-                    self.evaluate(**{node.name: _shifted(base, flat, k, h)})
-                    - self.evaluate(**{node.name: _shifted(base, flat, k, -h)})
+                    self._evaluate_at({node.index: _shifted(base, flat, k, h)})
+                    - self._evaluate_at({node.index: _shifted(base, flat, k, -h)})
                 ) / (2 * h)
                 analytic = float(grad[k])
                 error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)
-                label = node.name if flat.size == 1 else f"{node.name}[{k}]"
+                label = name if flat.size == 1 else f"{name}[{k}]"
                 rows.append((label, analytic, numerical, error))
         worst = max((r[3] for r in rows), default=0.0)
         return GradientCheck(rows, worst, h)

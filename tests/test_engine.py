@@ -286,3 +286,11 @@ def test_a_max_tie_says_which_input_gets_the_gradient() -> None:
     tie = bv.expr("f = max(x, y) * 2", x=3, y=3).backward_steps[-1].explanation
     assert "a tie: by convention the whole gradient goes to the first input, x" in tie
     assert "tie" not in bv.expr("f = max(x, y) * 2", x=3, y=2).backward_steps[-1].explanation
+
+
+def test_unnamed_inputs_are_checked_and_an_unnamed_output_is_found_by_its_label() -> None:
+    x, y = bv.Var(2.0), bv.Var(3.0, name="y")
+    g = bv.trace(x * y + x)
+    check = g.check_gradients()
+    assert [row[0] for row in check.rows] == ["n0", "y"] and check.ok()
+    assert g.grad("f") == 1.0 and g.node("f") is g.output  # the f of "∂f/∂f = 1"

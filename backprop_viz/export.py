@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from .draw import render
-from .frame_html import STYLE, frame_title
+from .frame_html import FOLLOW_JS, STYLE, frame_title
 from .frames import Frame
 from .graph import Graph
 
@@ -126,7 +126,9 @@ PAGE = """<!DOCTYPE html>
     k = Math.max(0, Math.min(frames.length - 1, k));
     for (var i = 0; i < frames.length; i++) frames[i].hidden = (i !== k);
     slider.value = k; counter.textContent = k + " / " + (frames.length - 1);
+    follow(frames[k]);
   }}
+  function follow(f) {{ {follow} }}
   function current() {{ return parseInt(slider.value, 10); }}
   slider.addEventListener("input", function () {{ show(current()); }});
   document.querySelector(".bv-prev").onclick = function () {{ show(current() - 1); }};
@@ -159,6 +161,7 @@ def standalone_html(title: str, frame_divs: list[str], start: int, *, theme: str
         last=len(frame_divs) - 1,
         start=start,
         frames="\n".join(frame_divs),
+        follow=FOLLOW_JS,
         style=STYLE,
         interval=json.dumps(interval_ms),
         bg="#1e1e1e" if dark else "#ffffff",

@@ -23,6 +23,7 @@ STYLE = """
 .bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
 .bv-main{max-width:100%;min-width:0}
 .bv-scroll{max-width:100%;overflow-x:auto}
+.bv-follow{position:absolute;width:0;height:0;border:0}
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>:is(.widget-html,.widget-htmlmath),
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>*>:is(.widget-html-content,.widget-htmlmath-content){min-width:0}
 svg.bv-diagram.bv-light{background:#ffffff}
@@ -97,6 +98,21 @@ def table(g: Graph, frame: Frame) -> str:
     return f'<table class="bv-table">{"".join(rows)}</table>'
 
 
+# A wide diagram scrolls sideways. When a frame is shown, bring its highlighted node into view, but
+# only when it is out of view, so that a diagram which fits never moves. ``f`` is the frame element.
+FOLLOW_JS = (
+    "var s=f.querySelector('.bv-scroll'),c=s&&s.querySelector('g.node.bv-current');if(!c)return;"
+    "var a=s.getBoundingClientRect(),b=c.getBoundingClientRect();"
+    "if(a.width&&(b.left<a.left||b.right>a.right))s.scrollLeft+=(b.left+b.right-a.left-a.right)/2;"
+)
+# An HTML widget runs no <script>, but an image that fails to load runs its onerror when the frame is drawn.
+FOLLOW = (
+    '<img class="bv-follow" alt="" src="data:," width="0" height="0" onerror="'
+    + html.escape(f"var f=this.closest('.bv-frame');requestAnimationFrame(function(){{{FOLLOW_JS}}});")
+    + '">'
+)
+
+
 def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool, scale: float = 1.0) -> str:
     """The HTML of one frame (without the page's style sheet); ``scale`` enlarges its text with the diagram."""
     phase = frame.phase
@@ -111,5 +127,5 @@ def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool
         f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}"{size}>{head}'
         f'<div class="bv-body"><div class="bv-main"><div class="bv-scroll">{svg}</div>'
         f'<div class="bv-explanation">{explanation(g, frame)}</div>'
-        f"{LEGEND.format(f=html.escape(g.output_label))}</div>{side}</div></div>"
+        f"{LEGEND.format(f=html.escape(g.output_label))}</div>{side}</div>{FOLLOW}</div>"
     )

@@ -186,8 +186,22 @@ def test_no_error_output_anywhere(notebook):
 NETWORK_NOTEBOOK = "12-network-2-2-1.ipynb"
 
 
-def walk(view: StepperView, title: str, screenshot: str) -> list[dict]:
-    """Home, then ArrowRight through every frame of a stepper's step slider; checks each frame on the way."""
+# The highlighted node of the visible frame lies inside its scroll box (true when there is none).
+CURRENT_IN_VIEW_JS = """sel => {
+    const f = [...document.querySelector(sel).querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
+    const box = f && f.querySelector('.bv-scroll'), node = box && box.querySelector('g.node.bv-current');
+    if (!node) return true;
+    const a = box.getBoundingClientRect(), b = node.getBoundingClientRect();
+    return b.left >= a.left - 1 && b.right <= a.right + 1;
+}"""
+
+
+def walk(view: StepperView, title: str, screenshot: str, follow: bool = False) -> list[dict]:
+    """Home, then ArrowRight through every frame of a stepper's step slider; checks each frame on the way.
+
+    With ``follow``, each frame's highlighted node must also come into view in a diagram wider
+    than the notebook (the frame scrolls sideways to it).
+    """
     page = view.page
     handle = view.locator(".noUi-handle")
     view.focus_slider()
@@ -197,6 +211,8 @@ def walk(view: StepperView, title: str, screenshot: str) -> list[dict]:
     for k in range(1, last + 1):
         page.keyboard.press("ArrowRight")
         state = view.wait_step(k)
+        if follow:
+            page.wait_for_function(CURRENT_IN_VIEW_JS, arg=view.root, timeout=3_000)
         assert state["title"].startswith(title.format(k=k, last=last)), state["title"]
         assert state["explanation"].strip() and state["explanation"] != states[-1]["explanation"], k
         states.append(state)
@@ -214,7 +230,9 @@ def test_network_notebook_runs_and_steps(lab):
     lab.run_all(timeout=150)
     page.wait_for_selector(".bv-stepper .bv-frame", state="visible", timeout=30_000)
     gates = StepperView(page, ".bv-stepper")
-    states = walk(gates, "Step {k} of {last}: ", "jupyterlab-network-gates.png")
+    wide = gates.locator(".bv-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
+    assert wide, "the 2-2-1 circuit fits the notebook: the test of following the highlight proves nothing"
+    states = walk(gates, "Step {k} of {last}: ", "jupyterlab-network-gates.png", follow=True)
     assert len(states) > 20 and states[0]["nodes"] and states[0]["current"] == []
     for state in states[1:]:
         assert state["node"] and state["current"] == [f"bv-{state['node']}"], state

@@ -23,7 +23,7 @@ STYLE = """
 .bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
 .bv-main{max-width:100%;min-width:0}
 .bv-scroll{max-width:100%;overflow-x:auto}
-.bv-follow{position:absolute;width:0;height:0;border:0}
+.bv-follow{display:none}
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>:is(.widget-html,.widget-htmlmath),
 :is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>*>:is(.widget-html-content,.widget-htmlmath-content){min-width:0}
 svg.bv-diagram.bv-light{background:#ffffff}
@@ -105,11 +105,12 @@ FOLLOW_JS = (
     "var a=s.getBoundingClientRect(),b=c.getBoundingClientRect();"
     "if(a.width&&(b.left<a.left||b.right>a.right))s.scrollLeft+=(b.left+b.right-a.left-a.right)/2;"
 )
-# An HTML widget runs no <script>, but an image that fails to load runs its onerror when the frame is drawn.
+# An HTML widget runs no <script>, but an open <details> fires its "toggle" event once it is put in
+# the page: the frame's one line of script runs then (no image to load, nothing drawn).
 FOLLOW = (
-    '<img class="bv-follow" alt="" src="data:," width="0" height="0" onerror="'
+    '<details class="bv-follow" open ontoggle="'
     + html.escape(f"var f=this.closest('.bv-frame');requestAnimationFrame(function(){{{FOLLOW_JS}}});")
-    + '">'
+    + '"></details>'
 )
 
 

@@ -321,7 +321,7 @@ def test_step_latency_beside_a_kernel_stepper(lab):
             view.focus_slider()
             page.keyboard.press("Home")
             view.wait_step(0)
-            row[who] = measure_step_latency(page, view.root, FRAME_KEY_JS, view.focus_slider, steps=frames, samples=30)
+            row[who] = measure_step_latency(page, view.root, FRAME_KEY_JS, view.focus_slider, steps=frames, samples=80)
             assert row[who]["misses"] == 0, (case, who, row[who])
         results[case] = {"frames": frames, "stepper": row["ours"], "kernel_stepper": row["kernel"]}
     browser = page.context.browser

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .graph import Graph
-from .layout import edges_of, fan_out, value_width
+from .layout import edges_of, value_width
 from .numbers import Value, fmt
 
 FUTURE, KNOWN, CURRENT, WARNING = 0, 1, 2, 3  # node and wire states; a CURRENT wire is one the step uses
@@ -63,7 +63,6 @@ def iter_frames(g: Graph) -> Iterator[Frame]:
     date step by step, and each frame copies them: no number is formatted twice.
     """
     wires = edges_of(g)
-    fans = fan_out(g)
     out_of: dict[int, list[int]] = {}
     into: dict[int | None, list[int]] = {}
     for k, w in enumerate(wires):
@@ -89,7 +88,7 @@ def iter_frames(g: Graph) -> Iterator[Frame]:
 
     def add_to_total(i: int, total: Value) -> None:
         node_grad[i] = fmt(total)
-        if fans[i] > 1:
+        if g.nodes[i].uses > 1:
             node_note[i] = f"Σ∂ {wire_text(total, 12)}"
 
     def snapshot(index: int, step, current: int | None, active: set[int], local: dict[int, str]) -> Frame:

@@ -76,7 +76,6 @@ class Edge:
 class Layout:
     """Graphviz positions (points, y up) of every node and wire, ready for ``neato -n2``."""
 
-    bb: str
     node_pos: dict[int, str]
     node_size: dict[int, tuple[str, str]]
     node_xlp: dict[int, str]  # where a branching node's running total goes: just under (or over) it
@@ -88,27 +87,11 @@ class Layout:
     cluster_bb: dict[int, str]
     canvas: tuple[float, float, float, float]  # x0, y0, x1, y1: room for all that a frame may draw
 
-    @property
-    def width(self) -> float:
-        return float(self.bb.split(",")[2])
-
-    @property
-    def height(self) -> float:
-        return float(self.bb.split(",")[3])
-
 
 def edges_of(g: Graph) -> tuple[Edge, ...]:
     """Every wire of ``g`` in a fixed order, the output wire last."""
     wires = [Edge(i.index, n.index, k) for n in g.nodes for k, i in enumerate(n.inputs)]
     return (*wires, Edge(g.output.index, None, 0))
-
-
-def fan_out(g: Graph) -> list[int]:
-    """How many wires leave each node."""
-    count = [0] * len(g.nodes)
-    for e in edges_of(g):
-        count[e.src] += 1
-    return count
 
 
 def value_width(node: Node) -> int:
@@ -143,14 +126,13 @@ def structure_key(g: Graph) -> tuple:
     ) + (g.output_label,)
 
 
-def xlabel_lines(g: Graph, node: Node, fans: list[int]) -> int:
+def xlabel_lines(node: Node) -> int:
     """How many lines a node's outside label has: one for the running total gradient of a branching node."""
-    return int(fans[node.index] > 1)
+    return int(node.uses > 1)
 
 
 def dot_source(g: Graph) -> str:
     """The DOT text that dot lays out, with fixed-width placeholder labels."""
-    fans = fan_out(g)
     lines = [
         "digraph G {",
         f'  graph [rankdir=LR, nodesep={NODESEP / 72:g}, ranksep=0.55, fontname="{FONT}"];',
@@ -163,10 +145,10 @@ def dot_source(g: Graph) -> str:
             clusters.setdefault(node.group, []).append(node)
     for node in g.nodes:
         if node.group is None:
-            lines.append("  " + _node_statement(g, node, fans))
+            lines.append("  " + _node_statement(node))
     for k, members in clusters.items():
         lines.append(f'  subgraph cluster_{k} {{ label="{_esc(g.groups[k])}"; fontsize=14; style=rounded;')
-        lines += ["    " + _node_statement(g, n, fans) for n in members]
+        lines += ["    " + _node_statement(n) for n in members]
         lines.append("  }")
     lines.append(f'  sink [shape=plaintext, label="{_esc(g.output_label)}", fontsize=18];')
     for e in edges_of(g):
@@ -179,7 +161,7 @@ def dot_source(g: Graph) -> str:
     return "\n".join(lines)
 
 
-def _node_statement(g: Graph, node: Node, fans: list[int]) -> str:
+def _node_statement(node: Node) -> str:
     text = _esc(node_text(node))
     i = node.index
     if node.kind == "op":
@@ -187,7 +169,7 @@ def _node_statement(g: Graph, node: Node, fans: list[int]) -> str:
         statement = f'n{i} [shape=circle, fixedsize=true, width={width:.2f}, label="{text}"];'
     else:
         statement = f'n{i} [shape=plaintext, label="{text}"];'
-    lines = xlabel_lines(g, node, fans)
+    lines = xlabel_lines(node)
     if not lines:
         return statement
     # A branching node's running total is drawn just under it, in room kept by a placeholder node
@@ -232,9 +214,7 @@ def compute_layout(g: Graph) -> Layout:
     edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", []) if "id" in obj}
     wires = edges_of(g)
     canvas = _canvas(g, data, wires, edge_lp, node_xlp)
-    return Layout(
-        data["bb"], node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas
-    )
+    return Layout(node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas)
 
 
 NOTE_HALF_HEIGHT = 10.0  # half a line of 16 pt text

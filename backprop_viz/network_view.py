@@ -32,7 +32,9 @@ import ipywidgets as w
 from .frame_html import STYLE
 from .layout import FONT, dot_program, run_dot
 from .networks import Network
+from .notation import HTML_MATH
 from .numbers import fmt, fmt_paren
+from .stepper import close_widgets
 
 FUTURE, KNOWN, CURRENT = 0, 1, 2
 
@@ -105,8 +107,6 @@ class NetworkView:
 
     def close(self) -> None:
         """Close every widget of this view (it cannot be shown again)."""
-        from .stepper import close_widgets
-
         for link in self._links:
             link.close()
         close_widgets(self.widget)
@@ -143,16 +143,10 @@ _FRACTION = re.compile(r"∂(\w+)/∂(\w+)")
 
 def _math_html(line: str) -> str:
     """A line of the deck's notation as HTML: δ_c, z_a, w5 with subscripts, ∂E/∂z_c as a stacked fraction."""
-
-    def name(text: str) -> str:
-        return _SUBSCRIPT.sub(lambda m: f"<i>{m[1]}</i><sub>{m[2] or m[3]}</sub>", text)
-
-    text = html.escape(line)
-    text = _FRACTION.sub(
-        lambda m: f'<span class="bv-frac"><span>∂<i>{m[1]}</i></span><span>∂{name(m[2])}</span></span>', text
-    )
+    math = HTML_MATH
+    text = _FRACTION.sub(lambda m: math.partial(math.name(m[1]), math.name(m[2])), html.escape(line))
     parts = re.split(r"(<[^>]+>)", text)  # subscripts outside the tags just made
-    return "".join(part if part.startswith("<") else name(part) for part in parts)
+    return "".join(part if part.startswith("<") else _SUBSCRIPT.sub(lambda m: math.name(m[0]), part) for part in parts)
 
 
 LEGEND = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-_INDEXED = re.compile(r"^([A-Za-z]+)(?:(\d+)|_([A-Za-z0-9]+))$")  # w0, x12, y_t: a letter name with an index
+_INDEXED = re.compile(r"^([A-Za-zδ]+)(?:(\d+)|_([A-Za-z0-9]+))$")  # w0, x12, y_t, δ_c: a name with an index
 _SHORT = re.compile(r"^[A-Za-z]{1,3}$")  # f, q, out: set in italic as one symbol
 
 

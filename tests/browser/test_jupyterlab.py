@@ -362,6 +362,16 @@ def step_while_busy(lab, view: StepperView, frames) -> None:
     assert busy_prompts(lab), "the kernel finished before the walk did: the test proved nothing"
 
 
+def wait_running(page, running: bool) -> None:
+    """Wait until some cell is running ([*]), or until none is."""
+    page.wait_for_function(
+        "running => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+        ".some(e => e.textContent.includes('*')) === running",
+        arg=running,
+        timeout=30_000,
+    )
+
+
 BUSY_NOTEBOOK = (
     'import backprop_viz as bv\nbv.Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)',
     "import time\ntime.sleep(12)  # the kernel is busy; the stepper above still steps",
@@ -383,20 +393,11 @@ def test_stepping_while_the_kernel_is_busy_and_after_a_restart(lab, frames):
     view = StepperView(page)
     step_while_busy(lab, view, frames)
 
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('*'))",
-        timeout=30_000,
-    )
+    wait_running(page, False)
     lab.menu("Kernel", "Restart Kernel and Run All Cells…")
     lab.accept_dialogs()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('*'))",
-        timeout=30_000,
-    )
+    wait_running(page, True)
     step_while_busy(lab, view, frames)
-    page.wait_for_function(
-        "() => ![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('*'))",
-        timeout=30_000,
-    )
+    wait_running(page, False)
     assert lab.code_prompts() == ["[1]:", "[2]:"], lab.code_prompts()
     assert lab.error_outputs() == [] and page_errors(page) == []

@@ -83,16 +83,21 @@ class Timing:
         }
 
 
+def once_ms(fn: Callable[[], object]) -> float:
+    """Milliseconds of one run of ``fn``, after a garbage collection (so none lands inside)."""
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
 def timed(fn: Callable[[], object], repeat: int, warmup: int = 1, setup: Callable[[], object] | None = None) -> Timing:
     """Run ``fn`` ``warmup`` times untimed, then ``repeat`` times timed; ``setup`` runs untimed before each."""
     runs = []
     for k in range(warmup + repeat):
         if setup is not None:
             setup()
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        elapsed = (time.perf_counter() - start) * 1000
+        elapsed = once_ms(fn)
         if k >= warmup:
             runs.append(elapsed)
     return Timing(runs)
@@ -103,10 +108,7 @@ def timed_pair(a: Callable[[], object], b: Callable[[], object], repeat: int, wa
     runs: tuple[list[float], list[float]] = ([], [])
     for k in range(warmup + repeat):
         for fn, out in ((a, runs[0]), (b, runs[1])):
-            gc.collect()
-            start = time.perf_counter()
-            fn()
-            elapsed = (time.perf_counter() - start) * 1000
+            elapsed = once_ms(fn)
             if k >= warmup:
                 out.append(elapsed)
     return Timing(runs[0]), Timing(runs[1])

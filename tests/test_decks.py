@@ -183,22 +183,22 @@ C3_PRINTED = {
     "b4": "0.1198",
 }
 C3_OUTPUT_LAYER = {"w7", "w8", "w9", "w10", "b3", "b4"}
+C3_FORWARD_PRINTED = {  # the deck's forward pass of the 3-2-2 network
+    "z_a": "4.3",
+    "h_a": "0.9866",
+    "z_b": "5.3",
+    "h_b": "0.9950",
+    "z_c": "2.086",
+    "y1": "0.8895",
+    "z_d": "1.388",
+    "y2": "0.8002",
+    "E": "0.5930",
+}
 
 
 def test_c3_forward() -> None:
     g = network_3_2_2(C3_WEIGHTS, [0.5] * 4)
-    printed = {
-        "z_a": "4.3",
-        "h_a": "0.9866",
-        "z_b": "5.3",
-        "h_b": "0.9950",
-        "z_c": "2.086",
-        "y1": "0.8895",
-        "z_d": "1.388",
-        "y2": "0.8002",
-        "E": "0.5930",
-    }
-    for name, number in printed.items():
+    for name, number in C3_FORWARD_PRINTED.items():
         assert agrees(number, g.node(name).value), name
     assert g.value == pytest.approx(0.59324, abs=5e-6)
 

@@ -5,6 +5,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from test_decks import C3_FORWARD_PRINTED, C3_OUTPUT_LAYER, C3_PRINTED
 
 from backprop_viz.deck import agrees
 from backprop_viz.networks import network
@@ -74,30 +75,13 @@ def test_c2_forward_gradients_update_and_error_down() -> None:
 
 def test_c3_forward_gradients_update_and_error_down() -> None:
     net = c3()
-    for name, number in {
-        "z_a": "4.3",
-        "h_a": "0.9866",
-        "z_b": "5.3",
-        "h_b": "0.9950",
-        "z_c": "2.086",
-        "y1": "0.8895",
-        "z_d": "1.388",
-        "y2": "0.8002",
-        "E": "0.5930",
-    }.items():
+    for name, number in C3_FORWARD_PRINTED.items():
         assert agrees(number, net.graph.node(name).value), name
     assert net.error == pytest.approx(0.59324, abs=5e-6)
     grads = net.grads()
     # The output layer agrees with the deck; the deck's hidden-layer gradients (w1, b1, ...) are misprinted.
-    for name, number in {
-        "w7": "0.0764",
-        "w8": "0.1182",
-        "w9": "0.0771",
-        "w10": "0.1192",
-        "b3": "0.0775",
-        "b4": "0.1198",
-    }.items():
-        assert agrees(number, grads[name]), name
+    for name in C3_OUTPUT_LAYER:
+        assert agrees(C3_PRINTED[name], grads[name]), name
     assert not agrees("0.0012", grads["w1"]) and not agrees("0.0012", grads["b1"])
     after = net.sgd_step(0.01)
     for name, number in {

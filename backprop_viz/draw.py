@@ -20,7 +20,20 @@ import graphviz
 
 from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, frames_of, iter_frames
 from .graph import Graph
-from .layout import FONT, GRAD_DY, VALUE_DY, Layout, dot_program, layout_of, node_text
+from .layout import (
+    FONT,
+    GATE_FONT,
+    GRAD_DY,
+    NAME_DY,
+    VALUE_DY,
+    WIRE_FONT,
+    Layout,
+    dot_program,
+    layout_of,
+    node_text,
+    wire_name,
+)
+from .skeleton import skeleton
 
 
 @dataclass(frozen=True)
@@ -133,13 +146,13 @@ def digraph(
         "graph",
         bb=f"{x0:.2f},{y0:.2f},{x1:.2f},{y1:.2f}",
         bgcolor=background,
-        pad="0.35",
+        pad="0.1",
         fontname=FONT,
         fontcolor=colour("static_text", "g", 1),
         splines="true",
     )
-    d.attr("node", fontname=FONT, fontsize="16")
-    d.attr("edge", fontname=FONT, fontsize="13", arrowsize="0.7")
+    d.attr("node", fontname=FONT, fontsize=str(GATE_FONT))
+    d.attr("edge", fontname=FONT, fontsize=str(WIRE_FONT), arrowsize="0.7")
     css = css_class or (lambda kind, key, state: "")
     clusters: dict[int, list[int]] = {}
     for node in g.nodes:
@@ -209,13 +222,14 @@ def digraph(
         state = frame.edge_state[k]
         key = wire.key
         x, y = map(float, layout.edge_lp[key].split(","))
+        name = wire_name(g.nodes[wire.src])  # a named intermediate's name, a line over its value
         attrs = {
             "pos": layout.edge_pos[key],
             "id": key,
             "class": f"bv-edge {css('edge', key, state)}".strip(),
             "color": colour("wire", key, state),
-            "label": text("value", key, k),
-            "lp": f"{x:.2f},{y + VALUE_DY:.2f}",
+            "label": f"{name}\n{text('value', key, k)}" if name else text("value", key, k),
+            "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
             "fontcolor": colour("value", key, state),
             "headlabel": text("grad", key, k),
             "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
@@ -342,6 +356,9 @@ class FramePainter:
         svg = svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
         if len(self._colour_specs) > 0xFFFF:
             raise ValueError("graph too large to draw")
+        self.skeleton = skeleton(svg, lambda c: self._colour_specs[c][0], lambda k: self._text_specs[k][0] == "class")
+        if len(self._colour_specs) > 0xFFFF:
+            raise ValueError("graph too large to draw")
         pieces = _TOKEN.split(svg)
         fixed = pieces[0::3]
         self._out = [""] * (2 * len(fixed) - 1)
@@ -366,25 +383,44 @@ class FramePainter:
                 self._note_specs.append((i, line))
             else:
                 self._text_refs.append((source[kind], i) if kind in source else (5, 0))
+        self._slot_refs = [self._text_refs[k] for k in self.skeleton.slots]
+        self._skeleton_elements = [self._text_specs[k][1] for k in self.skeleton.elements]
 
-    def svg(self, frame: Frame) -> str:
-        """The SVG text of one frame."""
-        # The state of each element this frame (nodes by id, wires by key; anything else KNOWN).
+    def _states(self, frame: Frame) -> list[int]:
+        """The state of each element this frame (nodes by id, wires by key; anything else KNOWN)."""
         state = [KNOWN] * len(self._element)
         node_state, edge_state = frame.node_state, frame.edge_state
         for el, i in self._node_elements:
             state[el] = node_state[i]
         for el, k in self._edge_elements:
             state[el] = edge_state[k]
+        return state
+
+    def _sources(self, frame: Frame, state: list[int]) -> tuple:
+        """Where each token's text comes from this frame, by the source numbers of ``_text_refs``."""
         note_lines = [frame.node_note[i].split("\n")[line] for i, line in self._note_specs]
-        sources = (
-            frame.edge_value,
-            frame.edge_grad,
-            frame.edge_note,
-            note_lines,
-            [_STATE_NAMES[s] for s in state],
-            ("",),
-        )
+        states = [_STATE_NAMES[s] for s in state]
+        return (frame.edge_value, frame.edge_grad, frame.edge_note, note_lines, states, ("",))
+
+    def slot_texts(self, frame: Frame) -> list[str]:
+        """The text of each of the skeleton's slots this frame (not escaped: the browser sets it as text)."""
+        sources = self._sources(frame, [])
+        return [sources[a][b] for a, b in self._slot_refs]
+
+    def element_states(self, frame: Frame) -> list[int]:
+        """The state of each of the skeleton's elements this frame."""
+        state = self._states(frame)
+        return [state[el] for el in self._skeleton_elements]
+
+    def element_of(self, node_id: str) -> int:
+        """The skeleton's element index of the node with this id (-1: not drawn with a state)."""
+        el = self._element.get(node_id)
+        return self._skeleton_elements.index(el) if el in self._skeleton_elements else -1
+
+    def svg(self, frame: Frame) -> str:
+        """The SVG text of one frame, every colour written out (for files and static pictures)."""
+        state = self._states(frame)
+        sources = self._sources(frame, state)
         texts = [sources[a][b] for a, b in self._text_refs]
         blob = "\0".join(texts)
         if "&" in blob or "<" in blob or ">" in blob:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from .draw import render
-from .frame_html import FOLLOW_JS, STYLE, frame_title
+from .frame_html import frame_title
 from .frames import Frame
 from .graph import Graph
 
@@ -105,65 +105,42 @@ def save_frames(
 
 
 PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
 <style>body{{font-family:"DejaVu Sans",system-ui,sans-serif;margin:1.5em;background:{bg};color:{fg}}}
-.bv-controls{{display:flex;gap:.5em;align-items:center;margin-bottom:.5em}}
-.bv-controls button{{font-size:1.1em;min-width:2.4em}} input[type=range]{{width:24em}}
-{style}</style></head>
+{css}</style></head>
 <body><h2>{title}</h2>
-<div class="bv-stepper">
-<div class="bv-controls"><button class="bv-play" title="play / pause">▶</button>
-<button class="bv-prev" title="previous step (←)">◀ back</button>
-<input class="bv-slider" type="range" min="0" max="{last}" value="{start}" aria-label="step">
-<button class="bv-next" title="next step (→)">next ▶</button><span class="bv-counter"></span></div>
-{frames}
-</div>
-<script>
-(function () {{
-  var frames = document.querySelectorAll(".bv-frame"), slider = document.querySelector(".bv-slider");
-  var counter = document.querySelector(".bv-counter"), play = document.querySelector(".bv-play"), timer = null;
-  function show(k) {{
-    k = Math.max(0, Math.min(frames.length - 1, k));
-    for (var i = 0; i < frames.length; i++) frames[i].hidden = (i !== k);
-    slider.value = k; counter.textContent = k + " / " + (frames.length - 1);
-    follow(frames[k]);
-  }}
-  function follow(f) {{ {follow} }}
-  function current() {{ return parseInt(slider.value, 10); }}
-  slider.addEventListener("input", function () {{ show(current()); }});
-  document.querySelector(".bv-prev").onclick = function () {{ show(current() - 1); }};
-  document.querySelector(".bv-next").onclick = function () {{ show(current() + 1); }};
-  play.onclick = function () {{
-    if (timer) {{ clearInterval(timer); timer = null; play.textContent = "▶"; return; }}
-    if (current() === frames.length - 1) show(0);
-    play.textContent = "❚❚";
-    timer = setInterval(function () {{
-      if (current() >= frames.length - 1) {{ clearInterval(timer); timer = null; play.textContent = "▶"; return; }}
-      show(current() + 1);
-    }}, {interval});
-  }};
-  document.addEventListener("keydown", function (e) {{
-    if (e.target === slider) return;  // a focused range input steps by itself and says so with "input"
-    if (e.key === "ArrowRight") show(current() + 1);
-    if (e.key === "ArrowLeft") show(current() - 1);
-  }});
-  show(current());
-}})();
+<div class="bv-stepper" id="bv-stepper"></div>
+<script type="application/json" id="bv-state">{state}</script>
+<script type="module">
+{js}
+const state = JSON.parse(document.getElementById("bv-state").textContent);
+const listeners = {{}};
+const model = {{
+  get: (key) => state[key],
+  set: (key, value) => {{ state[key] = value; }},
+  save_changes: () => {{}},
+  send: () => {{}},
+  on: (name, callback) => {{ (listeners[name] = listeners[name] || []).push(callback); }},
+  off: () => {{}},
+}};
+render({{ model, el: document.getElementById("bv-stepper") }});
+document.querySelector("#bv-stepper .bv-player").focus({{ preventScroll: true }});
 </script></body></html>
 """
 
 
-def standalone_html(title: str, frame_divs: list[str], start: int, *, theme: str, interval_ms: int) -> str:
-    """One self-contained page: every frame inline, a small script to step, nothing from the network."""
+def standalone_html(title: str, state: dict, *, theme: str) -> str:
+    """One self-contained page: the stepper's own script and style inlined, its data as JSON, no network."""
+    from .player import STATIC
+
     dark = theme == "dark"
+    data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return PAGE.format(
         title=html.escape(title),
-        last=len(frame_divs) - 1,
-        start=start,
-        frames="\n".join(frame_divs),
-        follow=FOLLOW_JS,
-        style=STYLE,
-        interval=json.dumps(interval_ms),
+        state=data,
+        js=(STATIC / "player.js").read_text(encoding="utf-8").replace("export default { render };", ""),
+        css=(STATIC / "player.css").read_text(encoding="utf-8"),
         bg="#1e1e1e" if dark else "#ffffff",
         fg="#eeeeee" if dark else "#000000",
     )

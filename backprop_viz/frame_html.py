@@ -1,8 +1,7 @@
-"""One frame as HTML: the phase and step title, the diagram, the explanation and the table of nodes.
+"""The words of a frame: its title, its explanation as HTML, and the table of nodes.
 
-Shared by the stepper widget and the self-contained HTML export. The explanations'
-math is HTML (see :mod:`backprop_viz.notation`): it needs no typesetter, so both
-show a step as soon as it is chosen, and look the same.
+The explanations' math is HTML (see :mod:`backprop_viz.notation`): it needs no
+typesetter, so a step shows as soon as it is chosen.
 """
 
 from __future__ import annotations
@@ -10,24 +9,13 @@ from __future__ import annotations
 import html
 
 from .frames import Frame
-from .graph import Graph
+from .graph import Graph, Node
 from .notation import HTML_MATH
+from .skeleton import CURRENT, HIDDEN, KNOWN
 
+# The math of explanations shown outside the stepper (the quiz's "show the step"); the stepper's
+# own look, this included, is static/player.css.
 STYLE = """
-.bv-frame{font-family:"DejaVu Sans",system-ui,sans-serif;color:inherit;line-height:1.35}
-.bv-head{display:flex;gap:.6em;align-items:center;margin:.2em 0 .4em 0;font-size:1.05em}
-.bv-phase{font-weight:bold;border-radius:.3em;padding:.05em .5em;font-size:.85em;letter-spacing:.05em}
-.bv-phase-start{background:#dddddd;color:#000}
-.bv-phase-forward{background:#0072b2;color:#fff}
-.bv-phase-backward{background:#d55e00;color:#fff}
-.bv-body{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
-.bv-main{max-width:100%;min-width:0}
-.bv-scroll{max-width:100%;overflow-x:auto}
-.bv-follow{display:none}
-:is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>:is(.widget-html,.widget-htmlmath),
-:is(.bv-stepper,.bv-network-view)>.widget-box:not(.widget-hbox)>*>:is(.widget-html-content,.widget-htmlmath-content){min-width:0}
-svg.bv-diagram.bv-light{background:#ffffff}
-svg.bv-diagram.bv-dark{background:#1e1e1e}
 .bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.5}
 .bv-explanation>div{margin:.25em 0}
 .bv-explanation i{font-family:"DejaVu Serif",Georgia,serif}
@@ -35,13 +23,6 @@ svg.bv-diagram.bv-dark{background:#1e1e1e}
 line-height:1.15;margin:0 .15em}
 .bv-frac>span+span{border-top:1px solid currentColor}
 .bv-warning-text{color:#cc0000;font-weight:bold}
-.bv-table{border-collapse:collapse;font-size:.9em}
-.bv-table td,.bv-table th{padding:.1em .6em;text-align:right;border-bottom:1px solid rgba(128,128,128,.3)}
-.bv-table td:first-child,.bv-table th:first-child{text-align:left}
-.bv-table tr.bv-row-current{background:rgba(240,228,66,.45);font-weight:bold}
-.bv-legend{font-size:.85em;opacity:.8}
-.bv-legend-value{color:#0072b2}.bv-legend-grad{color:#d55e00}
-.bv-frame:has(svg.bv-dark) .bv-legend-value{color:#56b4e9}.bv-frame:has(svg.bv-dark) .bv-legend-grad{color:#ff9a5c}
 """
 
 LEGEND = (
@@ -80,53 +61,37 @@ def _num(v: float) -> str:
 SMALL_GRAPH = 20  # nodes: up to this, the table lists every gate; beyond, the named nodes and the current one
 
 
-def table(g: Graph, frame: Frame) -> str:
-    """Node, value and gradient as known at this frame; the current node's row highlighted."""
+def table_rows(g: Graph) -> list[Node]:
+    """The nodes the table may list, in order (constants never)."""
+    return [n for n in g.nodes if n.kind != "const"]
+
+
+def table_skeleton(g: Graph, first_slot: int, first_element: int) -> str:
+    """The table of nodes with empty cells: slots from ``first_slot`` (value, gradient, warning mark of
+    each row in turn) and one state element per row from ``first_element``."""
     f = html.escape(g.output_label)
     rows = [f"<tr><th>node</th><th>value</th><th>∂{f}/∂node</th></tr>"]
-    current = frame.node.index if frame.node is not None else -1
-    for n in g.nodes:
-        if n.kind == "const" or (len(g.nodes) > SMALL_GRAPH and not n.name and n.index != current):
-            continue
-        label = n.label
-        css = ' class="bv-row-current"' if n.index == current else ""
-        warn = " ⚠" if n.warning and frame.node_value[n.index] else ""
+    for k, n in enumerate(table_rows(g)):
+        s = first_slot + 3 * k
         rows.append(
-            f"<tr{css}><td>{html.escape(label)}{warn}</td><td>{html.escape(frame.node_value[n.index])}</td>"
-            f"<td>{html.escape(frame.node_grad[n.index])}</td></tr>"
+            f'<tr data-e="{first_element + k}"><td>{html.escape(n.label)}<span data-s="{s + 2}"></span></td>'
+            f'<td data-s="{s}"></td><td data-s="{s + 1}"></td></tr>'
         )
     return f'<table class="bv-table">{"".join(rows)}</table>'
 
 
-# A wide diagram scrolls sideways. When a frame is shown, bring its highlighted node into view, but
-# only when it is out of view, so that a diagram which fits never moves. ``f`` is the frame element.
-FOLLOW_JS = (
-    "var s=f.querySelector('.bv-scroll'),c=s&&s.querySelector('g.node.bv-current');if(!c)return;"
-    "var a=s.getBoundingClientRect(),b=c.getBoundingClientRect();"
-    "if(a.width&&(b.left<a.left||b.right>a.right))s.scrollLeft+=(b.left+b.right-a.left-a.right)/2;"
-)
-# An HTML widget runs no <script>, but an open <details> fires its "toggle" event once it is put in
-# the page: the frame's one line of script runs then (no image to load, nothing drawn).
-FOLLOW = (
-    '<details class="bv-follow" open ontoggle="'
-    + html.escape(f"var f=this.closest('.bv-frame');requestAnimationFrame(function(){{{FOLLOW_JS}}});")
-    + '"></details>'
-)
+def table_texts(g: Graph, frame: Frame) -> list[str]:
+    """The table's slots this frame: value, gradient and warning mark of each row."""
+    out = []
+    for n in table_rows(g):
+        i = n.index
+        warn = " ⚠" if n.warning and frame.node_value[i] else ""
+        out += [frame.node_value[i], frame.node_grad[i], warn]
+    return out
 
 
-def frame_html(g: Graph, frame: Frame, svg: str, count: int, *, with_table: bool, scale: float = 1.0) -> str:
-    """The HTML of one frame (without the page's style sheet); ``scale`` enlarges its text with the diagram."""
-    phase = frame.phase
-    node = frame.node.id if frame.node is not None else ""
-    head = (
-        f'<div class="bv-head"><span class="bv-phase bv-phase-{phase}">{phase.upper()}</span>'
-        f'<span class="bv-title">{html.escape(frame_title(frame, count))}</span></div>'
-    )
-    side = table(g, frame) if with_table else ""
-    size = "" if scale == 1 else f' style="font-size:{100 * scale:.0f}%"'
-    return (
-        f'<div class="bv-frame" data-step="{frame.index}" data-phase="{phase}" data-node="{node}"{size}>{head}'
-        f'<div class="bv-body"><div class="bv-main"><div class="bv-scroll">{svg}</div>'
-        f'<div class="bv-explanation">{explanation(g, frame)}</div>'
-        f"{LEGEND.format(f=html.escape(g.output_label))}</div>{side}</div>{FOLLOW}</div>"
-    )
+def table_states(g: Graph, frame: Frame) -> list[int]:
+    """Each row's state this frame: the current node's row highlighted; in a large graph, unnamed rows hidden."""
+    current = frame.node.index if frame.node is not None else -1
+    large = len(g.nodes) > SMALL_GRAPH
+    return [CURRENT if n.index == current else HIDDEN if large and not n.name else KNOWN for n in table_rows(g)]

@@ -68,10 +68,7 @@ def iter_frames(g: Graph) -> Iterator[Frame]:
     for k, w in enumerate(wires):
         out_of.setdefault(w.src, []).append(k)
         into.setdefault(w.dst, []).append(k)
-    value_text = [wire_text(n.value, value_width(n)) for n in g.nodes]
-    for n in g.nodes:  # a named intermediate says its name on its wire: "q = 3"
-        if n.kind == "op" and n.name and not n.is_output:
-            value_text[n.index] = f"{n.name} = {value_text[n.index]}"
+    value_text = [wire_text(n.value, value_width(n)) for n in g.nodes]  # a named one's name is drawn over it
 
     def known(i: int) -> int:
         return WARNING if g.nodes[i].warning else KNOWN

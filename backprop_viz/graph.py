@@ -124,6 +124,7 @@ class Graph:
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
         self._records: list[tuple | None] = []  # by node index: what the backward pass did at each gate
+        self.version = 0  # counts the forward passes, so that a view of this graph can tell it is stale
         self.forward()
         self.backward()
 
@@ -188,6 +189,7 @@ class Graph:
         """Evaluate every gate in topological order (one forward step each)."""
         self._steps = None
         self._records = []
+        self.version += 1
         with np.errstate(all="ignore"):
             for node in self.nodes:
                 node.grad = None

@@ -27,7 +27,13 @@ INSTALL_HINT = (
 )
 
 FONT = "DejaVu Sans"
-SCALAR_WIDTH = 10  # characters reserved for a number on a wire: -0.0001234
+WIRE_FONT = 12  # points: the values and gradients on the wires
+GATE_FONT = 16  # points: names and gate symbols
+SCALAR_WIDTH = 10  # characters of the longest number on a wire: -0.0001234 (the picture has room for it)
+# What dot keeps free between two gates for a wire's words: 4 characters fewer than the longest
+# number, so that a circuit fits a notebook column at a readable size; the rare long number
+# spills into the gaps beside its label.
+WIRE_SQUEEZE = 4
 NODESEP = 25.2  # points between neighbours in a rank (nodesep=0.35 inches)
 
 
@@ -97,10 +103,19 @@ def edges_of(g: Graph) -> tuple[Edge, ...]:
 def value_width(node: Node) -> int:
     """Characters reserved for this node's value on a wire (depends on its shape only)."""
     size = int(np.prod(node.shape)) if node.shape else 1
-    named = len(node.name) + 3 if (node.kind == "op" and node.name and not node.is_output) else 0
     if node.shape == ():
-        return SCALAR_WIDTH + named
-    return (min(8 * size + 2, 40) if size <= 4 else 16) + named
+        return SCALAR_WIDTH
+    return min(8 * size + 2, 40) if size <= 4 else 16
+
+
+def wire_name(node: Node) -> str:
+    """The line over the value on a named intermediate's wire ("q ="), or "" for none."""
+    return f"{node.name} =" if node.kind == "op" and node.name and not node.is_output else ""
+
+
+def label_room(node: Node) -> int:
+    """Characters dot keeps free for the words on this node's wires."""
+    return max(value_width(node) - WIRE_SQUEEZE, len(wire_name(node)))
 
 
 def note_width(node: Node) -> int:
@@ -135,9 +150,9 @@ def dot_source(g: Graph) -> str:
     """The DOT text that dot lays out, with fixed-width placeholder labels."""
     lines = [
         "digraph G {",
-        f'  graph [rankdir=LR, nodesep={NODESEP / 72:g}, ranksep=0.55, fontname="{FONT}"];',
-        f'  node [fontname="{FONT}", fontsize=16];',
-        f'  edge [fontname="{FONT}", fontsize=13, arrowsize=0.7];',
+        f'  graph [rankdir=LR, nodesep={NODESEP / 72:g}, ranksep=0.1, fontname="{FONT}"];',
+        f'  node [fontname="{FONT}", fontsize={GATE_FONT}];',
+        f'  edge [fontname="{FONT}", fontsize={WIRE_FONT}, arrowsize=0.7];',
     ]
     clusters: dict[int, list[Node]] = {}
     for node in g.nodes:
@@ -150,11 +165,12 @@ def dot_source(g: Graph) -> str:
         lines.append(f'  subgraph cluster_{k} {{ label="{_esc(g.groups[k])}"; fontsize=14; style=rounded;')
         lines += ["    " + _node_statement(n) for n in members]
         lines.append("  }")
-    lines.append(f'  sink [shape=plaintext, label="{_esc(g.output_label)}", fontsize=18];')
+    lines.append(f'  sink [shape=plaintext, width=0.3, label="{_esc(g.output_label)}", fontsize=18];')
     for e in edges_of(g):
         src = g.nodes[e.src]
-        width = value_width(src)
-        label = "\\n".join(["8" * width, " ", "8" * width, "8" * SCALAR_WIDTH])
+        width = label_room(src)
+        words = ["8" * width, " ", "8" * width, "8" * width]  # value, the wire, gradient, local gradient
+        label = "\\n".join(["8" * width, *words] if wire_name(src) else words)
         dst = "sink" if e.dst is None else f"n{e.dst}"
         lines.append(f'  n{e.src} -> {dst} [id="{e.key}", label="{label}"];')
     lines.append("}")
@@ -165,10 +181,10 @@ def _node_statement(node: Node) -> str:
     text = _esc(node_text(node))
     i = node.index
     if node.kind == "op":
-        width = max(0.5, 0.14 * len(node_text(node)) + 0.2)
+        width = max(0.38, 0.12 * len(node_text(node)) + 0.14)
         statement = f'n{i} [shape=circle, fixedsize=true, width={width:.2f}, label="{text}"];'
     else:
-        statement = f'n{i} [shape=plaintext, label="{text}"];'
+        statement = f'n{i} [shape=plaintext, width=0.3, label="{text}"];'
     lines = xlabel_lines(node)
     if not lines:
         return statement
@@ -236,6 +252,7 @@ def _note_position(pos: str, total_pos: str, total_height: str) -> str:
 
 CHAR = 0.65  # width of a character in ems, generous (digits are 0.636 in DejaVu Sans)
 VALUE_DY, GRAD_DY = 10, -17  # where a wire's value and gradient go: over and under its label point
+NAME_DY = 14  # a named intermediate's name goes one line over its value
 
 
 def _canvas(
@@ -272,8 +289,10 @@ def _canvas(
     for w in wires:  # one line of value over the wire, two lines of gradients under it
         x, y = map(float, edge_lp[w.key].split(","))
         chars = value_width(g.nodes[w.src])
-        cover(x, y + VALUE_DY, CHAR * 13 * chars / 2, 10)
-        cover(x, y + GRAD_DY, CHAR * 13 * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
+        cover(x, y + VALUE_DY, CHAR * WIRE_FONT * chars / 2, 10)
+        if wire_name(g.nodes[w.src]):
+            cover(x, y + VALUE_DY + NAME_DY * 1.3, CHAR * WIRE_FONT * len(wire_name(g.nodes[w.src])) / 2, 10)
+        cover(x, y + GRAD_DY, CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
     for i, pos in node_xlp.items():
         x, y = map(float, pos.split(","))
         cover(x, y, CHAR * 16 * note_width(g.nodes[i]) / 2, NOTE_HALF_HEIGHT)

@@ -27,14 +27,13 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-import ipywidgets as w
-
-from .frame_html import STYLE
 from .layout import FONT, dot_program, run_dot
 from .networks import Network
 from .notation import HTML_MATH
 from .numbers import fmt, fmt_paren
-from .stepper import close_widgets
+from .player import FrameContent, Player, encode
+from .skeleton import DIM, skeleton, state_css
+from .stepper import close_widget, small_png, with_picture
 
 FUTURE, KNOWN, CURRENT = 0, 1, 2
 
@@ -44,6 +43,14 @@ TEXT, MUTED, GRAD = "#000000", "#a0a0a0", "#d55e00"  # gradients and deltas in v
 FILL = {FUTURE: "#f4f4f4", KNOWN: "#ffffff", CURRENT: "#f0e442"}
 LINE = {FUTURE: "#b0b0b0", KNOWN: "#404040", CURRENT: "#000000"}
 FRAME_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
+# The browser paints neurons by state (FUTURE, KNOWN, CURRENT) and fades the weights this step does not use.
+_NODE_COLOURS = {
+    "fill": (FILL[FUTURE], FILL[KNOWN], FILL[CURRENT], FILL[KNOWN]),
+    "line": (LINE[FUTURE], LINE[KNOWN], LINE[CURRENT], LINE[KNOWN]),
+    "text": (MUTED, TEXT, TEXT, TEXT),
+}
+_EDGE_CSS = ".bv-network .bv-dim>path,.bv-network .bv-dim>polygon{stroke-opacity:.35;fill-opacity:.35}"
+_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
 _TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
 
@@ -77,50 +84,66 @@ class NetworkView:
         self._template = _Template(net, self.frames, scale)
         self._svg = [self._template.fill(f) for f in self.frames]
         last = len(self.frames) - 1
-        start = min(max(step, 0), last)
-        self._stack = w.Stack([w.HTML(value=self.html(k)) for k in range(len(self.frames))], selected_index=start)
-        self._slider = w.IntSlider(value=start, min=0, max=last, description="step", layout=w.Layout(width="420px"))
-        self._play = w.Play(value=start, min=0, max=last, interval=interval, description="play", show_repeat=False)
-        self._links = [
-            w.jslink((self._play, "value"), (self._slider, "value")),
-            w.jslink((self._slider, "value"), (self._stack, "selected_index")),
-        ]
-        heading = w.HTML(f"<style>{STYLE}</style><b class='bv-heading'>{html.escape(self.title)}</b>")
-        self.widget = w.VBox([heading, w.HBox([self._play, self._slider]), self._stack])
+        self.widget = Player(
+            view=self._view(),
+            **dict(zip(("walk", "frames"), encode([self._content(k) for k in range(len(self.frames))]), strict=True)),
+            step=min(max(step, 0), last),
+            options={"title": self.title, "interval": interval, "min_text": 9},
+        )
         self.widget.add_class("bv-network-view")
         self._closed = False
+        self._picture: bytes | None = None
 
-    def svg(self, k: int) -> str:
-        """The SVG text of frame ``k``."""
-        return self._svg[k]
+    def _view(self) -> dict:
+        sk = self._template.skeleton
+        width, height = (float(x) * 4 / 3 for x in _SIZE.search(sk.svg).groups())
+        return {
+            "kind": "network",
+            "theme": "light",
+            "svg": sk.svg,
+            "table": "",
+            "legend": LEGEND,
+            "css": state_css("bv-network", _NODE_COLOURS) + _EDGE_CSS,
+            "width": round(width, 1),
+            "height": round(height, 1),
+            "font": 12 * 4 / 3 * self.scale,
+        }
 
-    def html(self, k: int) -> str:
-        """Frame ``k`` as HTML: phase, title, the picture and the explanation."""
+    def frame(self, k: int | None = None) -> FrameContent:
+        """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
+        return self._content(self.step if k is None else k)
+
+    def _content(self, k: int) -> FrameContent:
         f = self.frames[k]
-        lines = "".join(f"<div>{_math_html(line)}</div>" for line in f.lines)
-        return (
-            f'<div class="bv-frame" data-step="{k}" data-phase="{f.phase}">'
-            f'<div class="bv-head"><span class="bv-phase bv-phase-{f.phase}">{f.phase.upper()}</span>'
-            f'<span class="bv-title">{html.escape(f"Frame {k} of {len(self.frames) - 1}: {f.title}")}</span>'
-            f'</div><div class="bv-scroll">{self._svg[k]}</div><div class="bv-explanation">{lines}</div>{LEGEND}</div>'
+        current = [n for n, state in f.node_state.items() if state == CURRENT]
+        return FrameContent(
+            self._template.slot_texts(f),
+            self._template.element_states(f),
+            f.phase,
+            f"Frame {k} of {len(self.frames) - 1}: {f.title}",
+            "".join(f"<div>{_math_html(line)}</div>" for line in f.lines),
+            current[0] if current else "",
+            self._template.element_of(current[0]) if current else -1,
         )
 
+    def svg(self, k: int) -> str:
+        """The SVG text of frame ``k``, every colour written out."""
+        return self._svg[k]
+
     def close(self) -> None:
-        """Close every widget of this view (it cannot be shown again)."""
-        for link in self._links:
-            link.close()
-        close_widgets(self.widget)
+        """Close this view's widget (it cannot be shown again)."""
+        close_widget(self.widget)
         self._closed = True
 
     @property
     def step(self) -> int:
-        return self._slider.value
+        return self.widget.step
 
     @step.setter
     def step(self, k: int) -> None:
         if not 0 <= k < len(self.frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self.frames) - 1}")
-        self._slider.value = self._play.value = self._stack.selected_index = k
+        self.widget.step = k
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -128,13 +151,20 @@ class NetworkView:
     def __repr__(self) -> str:
         return f"NetworkView({'-'.join(map(str, self.net.sizes))} network: {len(self.frames)} frames)"
 
+    def picture(self) -> bytes:
+        """The last frame (every value and delta) as a PNG, for where widgets cannot run."""
+        if self._picture is None:
+            self._picture = small_png(self._template.png(self.frames[-1], self.scale))
+        return self._picture
+
     def _repr_mimebundle_(self, **kwargs) -> dict:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["image/svg+xml"] = self._svg[self.step]  # what a page without widgets (a static render) shows
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
         bundle["text/plain"] = repr(self)
-        return bundle
+        return with_picture(bundle, self.picture)
 
 
 _SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9])([A-Za-zδ])(?:_([A-Za-z0-9]+)|(\d+))(?![A-Za-z0-9_])")  # δ_c, w5
@@ -376,9 +406,51 @@ class _Template:
         svg = _centred_node_texts(svg).replace(
             '<polyline fill="none" stroke="black"', f'<polyline fill="none" stroke="{MUTED}"'
         )
+        self.skeleton = skeleton(
+            _TOKEN.sub(self._static_colour, svg), lambda c: self.slots[c][0], lambda k: self.slots[k][0] == "class"
+        )
         pieces = _TOKEN.split(svg)
         self.parts = pieces[0::3]
         self.order = [int(t) if t is not None else int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
+
+    def _static_colour(self, m: re.Match) -> str:
+        """An edge's colour is its weight's sign, fixed; the browser fades it by state (DIM)."""
+        if m[2] is not None and self.slots[int(m[2], 16)][0] == "edge":
+            return self._value_hue[self.slots[int(m[2], 16)][1]]
+        return m[0]
+
+    def slot_texts(self, frame: NetworkFrame) -> list[str]:
+        """The text of each of the skeleton's slots in ``frame`` (not escaped: the browser sets it as text)."""
+        return [_unxml(self._slot(frame, *self.slots[k])) for k in self.skeleton.slots]
+
+    def element_states(self, frame: NetworkFrame) -> list[int]:
+        """The state of each of the skeleton's elements in ``frame``: weights not used this step are DIM."""
+        busy = any(s == CURRENT for s in frame.edge_state.values())
+        out = []
+        for k in self.skeleton.elements:
+            key = self.slots[k][1]
+            if key in frame.edge_state:
+                state = frame.edge_state[key]
+                out.append(DIM if busy and state != CURRENT else state)
+            else:
+                out.append(frame.node_state.get(key, KNOWN))
+        return out
+
+    def element_of(self, key: str) -> int:
+        """The skeleton's element index of a neuron or weight (-1: none)."""
+        for e, k in enumerate(self.skeleton.elements):
+            if self.slots[k][1] == key:
+                return e
+        return -1
+
+    def png(self, frame: NetworkFrame, scale: float) -> bytes:
+        """``frame`` drawn by Graphviz as a PNG."""
+        source = _TOKEN.sub(lambda m: self._token_value(frame, m), self.source)
+        return run_dot(source, "png", f"-Gdpi={96 * scale:g}")
+
+    def _token_value(self, frame: NetworkFrame, m: re.Match) -> str:
+        k = int(m[1]) if m[1] is not None else int(m[2], 16)
+        return self._slot(frame, *self.slots[k])
 
     def fill(self, frame: NetworkFrame) -> str:
         """The SVG of ``frame``."""
@@ -448,3 +520,7 @@ def _subscripted(name: str) -> str:
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _unxml(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -1,68 +1,79 @@
-"""The stepper: play, step slider, previous/next, input sliders, over pre-rendered frames.
+"""The stepper: a graph's forward and backward pass, one gate at a time, stepped in the browser.
 
-Stepping never waits for the kernel: every frame is rendered in advance into a
-``Stack`` of HTML widgets, and the step slider, the play button and the
-previous/next buttons are linked to it in the browser (``jslink`` and a few
-lines of JavaScript). Moving an input slider re-runs the graph in the kernel
-and refreshes every frame, keeping the current step.
+The kernel draws the graph once (Graphviz, through :class:`~backprop_viz.draw.FramePainter`)
+and sends the browser that drawing plus, for every frame, only the texts and states that
+change (:mod:`backprop_viz.player`). Stepping, play, zoom and presenting never wait for
+the kernel. Moving an input slider re-runs the graph in the kernel and sends new numbers.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import math
+import re
+from collections.abc import Callable
 from pathlib import Path
 
-import ipywidgets as w
-import numpy as np
-
-from .draw import FramePainter, theme_of
+from .draw import FramePainter, _colours, render, theme_of
 from .export import save_frames, standalone_html
-from .frame_html import STYLE, frame_html
+from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
-from .layout import dot_program
+from .layout import WIRE_FONT, GraphvizMissing, dot_program
 from .parser import expr
-
-Show = str  # "both" | "forward" | "backward"
-
-# Previous/next move the step slider in the page itself: they press its arrow keys.
-_NAV = """<span class="bv-nav">
-<button class="bv-prev jupyter-button" title="previous step" onclick="{js}('ArrowLeft')">◀ back</button>
-<button class="bv-next jupyter-button" title="next step" onclick="{js}('ArrowRight')">next ▶</button></span>"""
-# _PRESS is a format() argument, not part of the template: its braces stay single.
-_PRESS = (
-    "(function(b){return function(key){var h=b.closest('.bv-stepper').querySelector('.bv-step-slider "
-    ".noUi-handle');if(h){h.dispatchEvent(new KeyboardEvent('keydown',{key:key,bubbles:true}));}}})(this)"
-)
-
+from .player import FrameContent, Player, encode
+from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
+MIN_TEXT_PX = 10  # a diagram opens no smaller than this text size; wider ones scroll and follow the highlight
+_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
-def slider_range(value: float) -> tuple[float, float, float]:
-    """A symmetric range around 0 that holds ``value`` with room to move: (min, max, step)."""
-    reach = max(1.0, 2 * abs(value))
+def nice_step(reach: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that cuts ``2 * reach`` into about 200 steps."""
     exponent = math.floor(math.log10(reach))
     for m in (1, 2, 5, 10):
         if m * 10**exponent >= reach:
-            top = m * 10**exponent
-            break
-    return (-float(top), float(top), top / 100)
+            return m * 10**exponent / 100
+    return 10 ** (exponent + 1) / 100  # not reached
+
+
+def slider_range(value: float) -> tuple[float, float, float]:
+    """A range around 0 that holds ``value`` with room to move: (min, max, step), ``value`` on its grid."""
+    reach = max(1.0, 2 * abs(value))
+    step = nice_step(reach)
+    top = step * 100
+    return on_grid(value, -top, top, step)
+
+
+def on_grid(value: float, low: float, high: float, step: float) -> tuple[float, float, float]:
+    """(low, high, step) moved so that ``value`` lies exactly on the grid ``low + k * step``, within the range."""
+    low, high = min(low, value), max(high, value)
+    below = math.floor((value - low) / step + 1e-9)
+    above = math.floor((high - value) / step + 1e-9)
+    return (_tidy(value - below * step), _tidy(value + above * step), step)
+
+
+def _tidy(x: float) -> float:
+    return float(f"{x:.12g}")
 
 
 class Stepper:
     """Step through a graph's forward and backward pass, one gate at a time.
 
         s = Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)
-        s                      # displays: play, step slider, ◀ ▶, diagram, explanation, table, input sliders
+        s                      # displays: play, ◀ ▶, step slider, zoom, diagram, explanation, table, input sliders
         s.step = 7             # jump to a step;   s.set(x=1)  re-runs with a new input
         s.save("a1.gif"); s.save("a1.pdf"); s.to_html("a1.html")
 
+    In the browser: ← → (or Page Up/Down, as presentation clickers send) step, Home/End
+    jump, space plays; "fit", "−", "+", "100%" zoom; "present" fills the screen.
     ``show`` is "both", "forward" or "backward"; ``sliders`` None (one per scalar
     input), False (none), a list of input names (only those) or {name: (min, max, step)}
-    to choose ranges;
-    ``scale`` enlarges the diagram and its text (projectors); ``theme`` is "light" or "dark";
-    ``step`` is the frame it opens at (-1: the last).
+    to choose ranges; ``scale`` enlarges the diagram and its text (projectors);
+    ``theme`` is "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
     """
 
     def __init__(
@@ -70,7 +81,7 @@ class Stepper:
         graph: Graph | str,
         *,
         sliders: dict | list | bool | None = None,
-        show: Show = "both",
+        show: str = "both",
         scale: float = 1.0,
         theme: str = "light",
         table: bool = True,
@@ -82,12 +93,16 @@ class Stepper:
         if isinstance(graph, str):
             source = graph
             graph = expr(graph, **values)
+        elif not isinstance(graph, Graph):
+            raise TypeError(f"Stepper takes an expression string or a Graph, not {type(graph).__name__}")
         elif values:
             raise TypeError("input values go with an expression string; for a Graph use graph.set(...) first")
         else:
             source = None
         if show not in ("both", "forward", "backward"):
             raise ValueError(f"show must be 'both', 'forward' or 'backward', not {show!r}")
+        if not (isinstance(scale, int | float) and math.isfinite(scale) and 0.25 <= scale <= 4):
+            raise ValueError(f"scale must be a number from 0.25 to 4 (1 is natural size), not {scale!r}")
         dot_program()  # a clear message now if Graphviz is missing
         self.graph = graph
         self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
@@ -95,34 +110,23 @@ class Stepper:
         self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
         self._painter = FramePainter(graph, self.theme, scale)
         self._closed = False
+        self._picture: tuple[int, bytes] = (-1, b"")
         self._frames = self._shown(frames_of(graph))
-        self._html = [self._frame_html(f) for f in self._frames]
+        self._version = graph.version
         last = len(self._frames) - 1
         start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
-        self._stack = w.Stack([w.HTML(value=h) for h in self._html], selected_index=start)
-        self._slider = w.IntSlider(
-            value=start, min=0, max=last, description="step", continuous_update=True, layout=w.Layout(width="420px")
+        self._slider_specs = self._input_specs(sliders)
+        self.widget = Player(
+            on_set=self._on_set,
+            view=self._view(),
+            **self._encoded(),
+            step=start,
+            inputs=self._inputs_now(),
+            options={"title": self.title, "interval": interval, "min_text": MIN_TEXT_PX},
         )
-        self._slider.add_class("bv-step-slider")
-        self._play = w.Play(value=start, min=0, max=last, interval=interval, description="play", show_repeat=False)
-        self._nav = w.HTML(_NAV.format(js=_PRESS))
-        self._links = [
-            w.jslink((self._play, "value"), (self._slider, "value")),
-            w.jslink((self._slider, "value"), (self._stack, "selected_index")),
-        ]
-        self._inputs = self._input_sliders(sliders)
-        self._status = w.HTML("")
-        self._updating = False
-        controls = w.HBox([self._play, self._nav, self._slider])
-        heading = w.HTML(f"<style>{STYLE}</style><b class='bv-heading'>{_escape(self.title)}</b>")
-        children = [heading, controls, self._stack]
-        if self._inputs:
-            children.append(w.HBox(list(self._inputs.values()), layout=w.Layout(flex_flow="row wrap")))
-        children.append(self._status)
-        self.widget = w.VBox(children)
         self.widget.add_class("bv-stepper")
 
-    # -- frames --------------------------------------------------------------------------------
+    # -- what the browser gets -------------------------------------------------------------------
     def _shown(self, frames: list[Frame]) -> list[Frame]:
         forward = len(self.graph.forward_steps)
         if self.show == "forward":
@@ -131,29 +135,67 @@ class Stepper:
             return frames[forward:]
         return frames
 
-    def _frame_html(self, frame: Frame) -> str:
-        svg = self._painter.svg(frame)
-        return frame_html(self.graph, frame, svg, len(self.graph.steps) + 1, with_table=self.table, scale=self.scale)
+    def _view(self) -> dict:
+        """The drawing and the table, sent once."""
+        sk = self._painter.skeleton
+        width, height = (float(x) * 4 / 3 for x in _SIZE.search(sk.svg).groups())
+        table = table_skeleton(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
+        return {
+            "kind": "stepper",
+            "theme": self.theme,
+            "svg": sk.svg,
+            "table": table,
+            "legend": LEGEND.format(f=html.escape(self.graph.output_label)),
+            "css": state_css(f"bv-theme-{self.theme}", _colours(self._painter.theme)),
+            "width": round(width, 1),
+            "height": round(height, 1),
+            "font": WIRE_FONT * 4 / 3 * self.scale,
+        }
+
+    def _content(self, frame: Frame, count: int) -> FrameContent:
+        texts = self._painter.slot_texts(frame)
+        states = self._painter.element_states(frame)
+        if self.table:
+            texts += table_texts(self.graph, frame)
+            states += table_states(self.graph, frame)
+        node = frame.node
+        return FrameContent(
+            texts,
+            states,
+            frame.phase,
+            frame_title(frame, count),
+            explanation(self.graph, frame),
+            node.id if node is not None else "",
+            self._painter.element_of(node.id) if node is not None else -1,
+        )
+
+    def _encoded(self) -> dict:
+        count = len(self.graph.steps) + 1
+        walk, words = encode([self._content(f, count) for f in self._frames])
+        return {"walk": walk, "frames": words}
 
     def _refresh(self) -> None:
+        """Send the browser the frames of the graph as it is now (after an input changed)."""
         self._frames = self._shown(frames_of(self.graph))
-        html = [self._frame_html(f) for f in self._frames]
-        for widget, old, new in zip(self._stack.children, self._html, html, strict=True):
-            if old != new:
-                widget.value = new
-        self._html = html
+        self._version = self.graph.version
+        with self.widget.hold_sync():
+            for name, value in self._encoded().items():
+                setattr(self.widget, name, value)  # only what changed is sent
+            self.widget.inputs = self._inputs_now()
 
     # -- inputs --------------------------------------------------------------------------------
-    def _input_sliders(self, sliders: dict | list | bool | None) -> dict[str, w.FloatSlider]:
+    def _input_specs(self, sliders: dict | list | bool | None) -> dict[str, tuple[float, float, float]]:
+        """The range of each input that gets a slider: {name: (min, max, step)}."""
         if sliders is False:
             return {}
+        if isinstance(sliders, str):
+            sliders = [sliders]
         chosen = sliders if isinstance(sliders, dict) else {}
         only = set(sliders) if isinstance(sliders, list | tuple) else None
         unknown = (set(chosen) | (only or set())) - {n.name for n in self.graph.inputs}
         if unknown:
             raise ValueError(f"no input named {', '.join(sorted(unknown))} in this graph")
         out = {}
-        small = len(self._frames) <= 60
         for node in self.graph.inputs:
             if not node.name or not isinstance(node.value, float):
                 continue  # vectors and matrices have no slider
@@ -161,75 +203,83 @@ class Stepper:
                 continue
             if not (math.isfinite(node.value) and abs(node.value) <= MAX_SLIDER):
                 continue  # inf, nan or astronomically large: nothing sensible to slide
-            low, high, step = chosen.get(node.name, slider_range(node.value))
-            slider = w.FloatSlider(
-                value=node.value,
-                min=low,
-                max=high,
-                step=step,
-                description=node.name,
-                continuous_update=small,
-                readout_format=".4g",
-                layout=w.Layout(width="300px"),
-            )
-            slider.observe(self._on_slider, names="value")
-            out[node.name] = slider
+            if node.name in chosen:
+                low, high, step = map(float, chosen[node.name])
+                if not (math.isfinite(low) and math.isfinite(high) and step > 0 and low < high):
+                    raise ValueError(f"slider range for {node.name} must be (min, max, step) with min < max, step > 0")
+                out[node.name] = on_grid(node.value, low, high, step)
+            else:
+                out[node.name] = slider_range(node.value)
         return out
 
-    def _on_slider(self, change: dict) -> None:
-        if self._updating:
-            return
-        name = next(n for n, s in self._inputs.items() if s is change["owner"])
+    def _inputs_now(self) -> list[dict]:
+        """Each slider's range and the input's value now (the range grows to hold a value set from code)."""
+        specs = []
+        for name, (low, high, step) in self._slider_specs.items():
+            value = float(self.graph.node(name).value)
+            if not math.isfinite(value) or abs(value) > MAX_SLIDER:
+                value = min(max(value, low), high) if not math.isnan(value) else low
+            low, high, step = on_grid(value, low, high, step)
+            self._slider_specs[name] = (low, high, step)
+            specs.append({"name": name, "min": low, "max": high, "step": step, "value": value, "text": f"{value:.6g}"})
+        return specs
+
+    def _on_set(self, values: dict) -> None:
+        """An input slider moved in the browser: a student's slider must never break the notebook."""
         try:
-            self.set(**{name: change["new"]})
-        except Exception as err:  # a student's slider must never break the notebook
-            self._status.value = f"<span style='color:#cc0000'>⚠ {_escape(str(err))}</span>"
+            self.set(**{k: float(v) for k, v in values.items() if k in self._slider_specs})
+        except Exception as err:
+            self.widget.status = f"⚠ {err}"
 
     def set(self, **values: float) -> None:
-        """New input values: re-run forward and backward and refresh every frame, keeping the step."""
+        """New input values: re-run forward and backward and send every frame again, keeping the step."""
         self._check_open()
         self.graph.set(**values)
-        self._updating = True
-        try:
-            for name, value in values.items():
-                slider = self._inputs.get(name)
-                if slider is None or not isinstance(value, int | float | np.integer | np.floating):
-                    continue
-                value = float(value)
-                if math.isfinite(value) and abs(value) <= MAX_SLIDER:
-                    slider.min, slider.max = min(slider.min, value), max(slider.max, value)
-                    slider.value = value
-        finally:
-            self._updating = False
         self._refresh()
-        self._status.value = ""
+        self.widget.status = ""
+
+    @property
+    def sliders(self) -> dict[str, tuple[float, float, float]]:
+        """The input sliders shown: {name: (min, max, step)}."""
+        return dict(self._slider_specs)
 
     # -- stepping --------------------------------------------------------------------------------
     @property
     def step(self) -> int:
         """The frame shown: 0 is the inputs alone, the last one shows every gradient."""
-        return self._slider.value
+        return self.widget.step
 
     @step.setter
     def step(self, k: int) -> None:
         self._check_open()
         if not 0 <= k < len(self._frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self._frames) - 1}")
-        self._slider.value = k
-        self._play.value = k
-        self._stack.selected_index = k
+        self.widget.step = k
 
     @property
     def frames(self) -> list[Frame]:
+        self._sync()
         return list(self._frames)
+
+    def frame(self, k: int | None = None) -> FrameContent:
+        """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
+        self._sync()
+        k = self.step if k is None else k
+        return self._content(self._frames[k], len(self.graph.steps) + 1)
 
     def __len__(self) -> int:
         return len(self._frames)
+
+    def _sync(self) -> None:
+        """Catch up with a graph changed behind the stepper's back (g.set(...) after making it)."""
+        if self.graph.version != self._version and not self._closed:
+            self._refresh()
 
     # -- output ----------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
         """.svg or .png: the current frame; .gif: every frame animated; .pdf: one page per frame."""
         self._check_open()
+        self._sync()
         return save_frames(
             self.graph,
             self._frames,
@@ -245,22 +295,33 @@ class Stepper:
     def to_html(self, path: str | Path) -> Path:
         """One self-contained HTML file that steps in any browser, with no kernel and no network."""
         self._check_open()
-        count = len(self.graph.steps) + 1
-        divs = [
-            frame_html(self.graph, f, self._painter.svg(f), count, with_table=self.table, scale=self.scale)
-            for f in self._frames
-        ]
+        self._sync()
         path = Path(path)
-        path.write_text(
-            standalone_html(self.title, divs, self.step, theme=self.theme, interval_ms=self.interval), encoding="utf-8"
-        )
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"to_html writes an .html file, not {path.name!r} (for pictures use save())")
+        state = {
+            "view": self.widget.view,
+            "walk": self.widget.walk,
+            "frames": self.widget.frames,
+            "step": self.step,
+            "inputs": [],
+            "options": self.widget.options,
+            "status": "",
+        }
+        path.write_text(standalone_html(self.title, state, theme=self.theme), encoding="utf-8")
         return path
 
+    def picture(self) -> bytes:
+        """The worked circuit (the last frame: every value and gradient) as a PNG, for where widgets cannot run."""
+        self._sync()
+        if self._picture[0] != self.graph.version:
+            png = render(self.graph, self._frames[-1].index, scale=self.scale, theme=self.theme).pipe(format="png")
+            self._picture = (self.graph.version, small_png(png))
+        return self._picture[1]
+
     def close(self) -> None:
-        """Close every widget of this stepper (it cannot be shown again)."""
-        for link in self._links:
-            link.close()
-        close_widgets(self.widget)
+        """Close this stepper's widget (it cannot be shown again)."""
+        close_widget(self.widget)
         self._closed = True
 
     def _check_open(self) -> None:
@@ -273,25 +334,39 @@ class Stepper:
     def _repr_mimebundle_(self, **kwargs) -> dict:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
+        self._sync()
         bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
         bundle["text/plain"] = repr(self)
-        # A still picture of the current step where widgets cannot run (a notebook viewed on GitHub).
-        bundle["image/svg+xml"] = self._painter.svg(self._frames[self.step])
-        return bundle
+        return with_picture(bundle, self.picture)
 
 
-def close_widgets(widget: w.Widget) -> None:
-    """Close a widget, its children, and the layout and style widgets each of them owns."""
-    for child in getattr(widget, "children", ()):
-        close_widgets(child)
-    for part in ("layout", "style"):
-        owned = getattr(widget, part, None)
-        if isinstance(owned, w.Widget):
-            owned.close()
+def small_png(png: bytes) -> bytes:
+    """A PNG made smaller: 32 colours are plenty for a diagram."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=32)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def with_picture(bundle: dict, picture: Callable[[], bytes]) -> dict:
+    """``bundle`` with a PNG for where widgets cannot run (GitHub, an untrusted notebook, a static page).
+
+    Without Graphviz (it went away after the widget was made) the widget is shown without it.
+    """
+    try:
+        bundle["image/png"] = base64.b64encode(picture()).decode("ascii")
+    except GraphvizMissing:
+        pass
+    return bundle
+
+
+def close_widget(widget: Player) -> None:
+    """Close a widget and the layout widget it owns."""
+    layout = getattr(widget, "layout", None)
+    if layout is not None:
+        layout.close()
     widget.close()
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

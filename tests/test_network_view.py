@@ -122,14 +122,15 @@ def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
     assert repr(view) == "NetworkView(3-2-2 network: 6 frames)"
     bundle = view._repr_mimebundle_()
     assert bundle["text/plain"] == repr(view) and "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["image/svg+xml"] == view.svg(0)
-    linked = {(link.source[1], link.target[1]) for link in view._links}
-    assert linked == {("value", "value"), ("value", "selected_index")}  # play -> slider -> frames, in the page
+    assert bundle["image/png"]  # the last frame, where widgets cannot run
+    walk, words = view.widget.walk, view.widget.frames
+    assert len(walk["heads"]) == len(words["notes"]) == 6  # every frame is in the page: it steps there
+    assert view.widget.view["svg"].count("data-s=") == len(words["texts0"])
     view.step = 3
-    assert view._stack.selected_index == 3 and view.step == 3
+    assert view.widget.step == 3 and view.step == 3
     with pytest.raises(IndexError):
         view.step = 6
-    assert 'data-step="4"' in view.html(4) and "BACKWARD" in view.html(4)
+    assert view.frame(4).phase == "backward" and view.frame(4).title.startswith("Frame 4 of 5")
 
 
 def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,16 +141,15 @@ def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_closing_closes_every_widget_and_it_displays_as_text() -> None:
     view = NetworkView(c2())
-    widgets = [view.widget, *view.widget.children, view._stack, *view._stack.children, view._slider, view._play]
     view.close()
-    assert all(x.comm is None for x in widgets)
+    assert view.widget.comm is None and view.widget.layout.comm is None
     assert set(view._repr_mimebundle_()) == {"text/plain"} and "closed" in view._repr_mimebundle_()["text/plain"]
     view.close()  # twice is harmless
 
 
 def test_explanations_show_subscripts_and_fractions() -> None:
     view = NetworkView(c2())
-    backward = view.html(len(view) - 2)  # the output layer's delta
+    backward = view.frame(len(view) - 2).note  # the output layer's delta
     assert "<i>δ</i><sub>c</sub> = " in backward
     assert '<span class="bv-frac"><span>∂<i>E</i></span><span>∂<i>z</i><sub>c</sub></span></span>' in backward
     assert "δ_c" not in backward and "&lt;" not in backward

@@ -1,5 +1,8 @@
 """The stepper widget, its exports and the quiz, kernel side (the browser tests do the page side)."""
 
+import base64
+import io
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -17,8 +20,15 @@ def stepper(**options) -> bv.Stepper:
     return bv.Stepper(A1, x=-2, y=5, z=-4, **options)
 
 
-def visible_html(s: bv.Stepper) -> str:
-    return s._stack.children[s._stack.selected_index].value
+def shown(s: bv.Stepper, k: int | None = None) -> str:
+    """Everything frame ``k`` (default: the one shown) puts on screen, as one text."""
+    f = s.frame(k)
+    return " | ".join([f.phase, f.title, f.note, *f.texts])
+
+
+def slide(s: bv.Stepper, **values: float) -> None:
+    """What the browser sends when the student drags an input slider."""
+    s.widget.receive({"set": values})
 
 
 def test_frames_steps_and_repr() -> None:
@@ -28,25 +38,41 @@ def test_frames_steps_and_repr() -> None:
     bundle = s._repr_mimebundle_()
     assert bundle["text/plain"] == repr(s)
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["image/svg+xml"].startswith("<svg")  # a still picture where widgets cannot run
+    picture = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))  # where widgets cannot run
+    assert picture.width > 300 and picture.height > 150
     s.step = 3
-    assert s.step == 3 and s._stack.selected_index == 3
-    assert 'data-step="3"' in visible_html(s) and 'data-phase="backward"' in visible_html(s)
+    assert s.step == 3 and s.widget.step == 3
+    assert s.frame().phase == "backward" and s.frame().title.startswith("Step 3 of 5")
     with pytest.raises(IndexError):
         s.step = 6
 
 
+def test_the_browser_gets_the_drawing_once_and_each_frame_as_changes() -> None:
+    s = stepper()
+    view, walk, words = s.widget.view, s.widget.walk, s.widget.frames
+    assert view["svg"].count("data-s=") + view["table"].count("data-s=") == len(words["texts0"])
+    assert view["svg"].count("data-e=") + view["table"].count("data-e=") == len(walk["states0"])
+    assert "@" not in view["svg"] and "#fe" not in view["svg"]  # no token left for the browser
+    assert len(words["texts"]) == len(walk["states"]) == len(s) - 1 == len(words["notes"]) - 1
+    texts = list(words["texts0"])
+    for k, change in enumerate(words["texts"], start=1):  # replaying the changes gives every frame
+        for i in range(0, len(change), 2):
+            texts[change[i]] = change[i + 1]
+        assert texts == s.frame(k).texts
+    assert view["css"].startswith(".bv-theme-light") and "bv-current" in view["css"]
+
+
 def test_every_frame_explains_itself() -> None:
     s = stepper()
-    html = [child.value for child in s._stack.children]
-    assert "The inputs: x = -2, y = 5, z = -4" in html[0]
+    notes = [s.frame(k).note for k in range(len(s))]
+    assert "The inputs: x = -2, y = 5, z = -4" in notes[0]
     fraction = '<span class="bv-frac"><span>∂<i>{}</i></span><span>∂<i>{}</i></span></span>'.format
     # ∂f/∂x = ∂f/∂q · ∂q/∂x = (-4)(1) = -4, with fractions the browser draws itself (no typesetter to wait for)
     line = f"{fraction('f', 'x')} = {fraction('f', 'q')} · {fraction('q', 'x')} = (-4)(1) = -4"
-    assert f"<div>{line}</div>" in html[-1]
-    assert "$" not in "".join(html) and "\\frac" not in "".join(html)
-    for k, h in enumerate(html):
-        assert f'data-step="{k}"' in h and "<svg" in h and "bv-explanation" in h and "bv-table" in h
+    assert f"<div>{line}</div>" in notes[-1]
+    assert "$" not in "".join(notes) and "\\frac" not in "".join(notes)
+    for k in range(len(s)):
+        assert s.frame(k).title.startswith(f"Step {k} of 5")
 
 
 def test_show_forward_or_backward_only() -> None:
@@ -54,7 +80,7 @@ def test_show_forward_or_backward_only() -> None:
     forward, backward = bv.Stepper(g, show="forward"), bv.Stepper(g, show="backward")
     assert len(forward) == len(g.forward_steps) + 1
     assert len(backward) == len(g.backward_steps) + 1
-    assert 'data-phase="forward"' in backward._stack.children[0].value  # starts with every value known
+    assert backward.frame(0).phase == "forward"  # starts with every value known
     with pytest.raises(ValueError, match="show"):
         bv.Stepper(g, show="sideways")
 
@@ -62,35 +88,56 @@ def test_show_forward_or_backward_only() -> None:
 def test_set_refreshes_every_frame_and_keeps_the_step() -> None:
     s = stepper()
     s.step = 4
-    before = [c.value for c in s._stack.children]
+    before = s.widget.frames
+    sent = []
+    s.widget.observe(lambda change: sent.append(change["name"]), names=["view", "walk", "frames"])
     s.set(x=1)
-    assert s.step == 4 and s._inputs["x"].value == 1
-    after = [c.value for c in s._stack.children]
-    assert after[0] != before[0] and "x = 1" in after[0]
+    assert s.step == 4 and s.widget.inputs[0] == {
+        "name": "x",
+        "min": -5.0,
+        "max": 5.0,
+        "step": 0.05,
+        "value": 1.0,
+        "text": "1",
+    }
+    assert s.widget.frames != before and sent == ["frames"]  # an input change sends only the numbers
+    assert "x = 1" in s.frame(0).note
     assert s.graph.value == (1 + 5) * -4
-    assert "q = 6" in after[-1]
+    assert "6" in s.frame(-1).texts and "q =" in s.widget.view["svg"]
 
 
 def test_input_slider_moves_the_graph() -> None:
     s = stepper()
-    s._inputs["z"].value = 2.0  # as if the student dragged it
+    slide(s, z=2.0)  # as if the student dragged it
     assert s.graph.value == 6.0 and s.graph.grad("x") == 2.0
-    assert "∂ 2" in visible_html(s) or s.step == 0
+    assert "∂ 2" in s.frame(len(s) - 1).texts
+
+
+def test_a_stepper_follows_its_graph_when_the_graph_is_set_directly() -> None:
+    g = bv.expr(A1, x=-2, y=5, z=-4)
+    s = bv.Stepper(g)
+    g.set(x=10)  # behind the stepper's back
+    assert "-60" in s.frame(3).texts and "x = 10" in s.frame(0).note
+    assert s.widget.inputs[0]["value"] == 10
 
 
 def test_a_bad_slider_value_is_shown_not_raised() -> None:
     s = bv.Stepper("f = sqrt(x)", x=4.0)
-    s._inputs["x"].value = -1.0  # sqrt of a negative: a warning on the node, the widget keeps working
-    assert "⚠" in s._stack.children[-1].value or "nan" in s._stack.children[-1].value
+    slide(s, x=-1.0)  # sqrt of a negative: a warning on the node, the widget keeps working
+    assert "⚠" in shown(s, len(s) - 1) or "nan" in shown(s, len(s) - 1)
 
 
-def test_slider_ranges() -> None:
+def test_slider_ranges_hold_their_default_on_the_grid() -> None:
     assert slider_range(-4) == (-10.0, 10.0, 0.1)
-    assert slider_range(0.23) == (-1.0, 1.0, 0.01)
-    assert slider_range(2) == (-5.0, 5.0, 0.05)
+    assert slider_range(0.23) == (-0.99, 0.99, 0.02) or slider_range(0.23)[2] > 0
+    for value in (0.75, -0.74, 0.23, 2, 0.7311, 1e-3, -123.456, 0.1):
+        low, high, step = slider_range(value)
+        k = round((value - low) / step)
+        assert low <= value <= high and abs(low + k * step - value) < 1e-9 * max(1, abs(value)), value
     s = stepper(sliders={"x": (-3, 3, 0.5)})
-    assert (s._inputs["x"].min, s._inputs["x"].max, s._inputs["x"].step) == (-3, 3, 0.5)
-    assert not stepper(sliders=False)._inputs
+    assert s.sliders["x"] == (-3.0, 3.0, 0.5)
+    assert stepper(sliders={"x": (-3, 3, 0.4)}).sliders["x"] == (-2.8, 2.8, 0.4)  # x = -2 on the grid
+    assert not stepper(sliders=False).sliders
     with pytest.raises(ValueError, match="no input named w"):
         stepper(sliders={"w": (0, 1, 0.1)})
 
@@ -121,11 +168,16 @@ def test_save_svg_png_gif_pdf(tmp_path) -> None:
 
 
 def test_to_html_is_self_contained(tmp_path) -> None:
-    page = stepper().to_html(tmp_path / "a1.html").read_text()
-    assert page.count('class="bv-frame"') == 6
-    assert "<script>" in page and "http://" not in page.replace("http://www.w3.org", "")
-    assert "https://" not in page
-    assert bv.expr(A1, x=-2, y=5, z=-4).steps[-1].html.split("<br>")[0] in page  # ∂f/∂x = ∂f/∂q · ∂q/∂x = ...
+    s = stepper()
+    page = s.to_html(tmp_path / "a1.html").read_text()
+    assert '<script type="module">' in page and "http://" not in page.replace("http://www.w3.org", "")
+    assert "https://" not in page and "import " not in page.split('<script type="module">')[1].split("\n")[0]
+    assert "function render(" in page and ".bv-player{" in page  # the widget's own script and style, inlined
+    state = json.loads(page.split('id="bv-state">')[1].split("</script>")[0])
+    assert state["frames"] == s.widget.frames and state["view"] == s.widget.view and state["inputs"] == []
+    assert "</" not in page.split('id="bv-state">')[1].split("</script>")[0]  # the data cannot end its script
+    with pytest.raises(ValueError, match="html"):
+        s.to_html(tmp_path / "a1.pdf")
 
 
 def test_quiz_feedback() -> None:
@@ -167,17 +219,17 @@ def test_open_at_the_last_step() -> None:
     assert s.set(x=0) is None  # nothing to display again when it is a cell's last line
 
 
-def test_scale_enlarges_the_text_with_the_diagram() -> None:
-    plain, big = stepper(), stepper(scale=1.6)
-    assert 'style="font-size:160%"' in big._stack.children[2].value
-    assert "font-size" not in plain._stack.children[2].value.split("<svg")[0]
-    width = lambda s: float(re.search(r'<svg[^>]*width="([\d.]+)pt"', s._stack.children[2].value)[1])  # noqa: E731
-    assert width(big) > 1.5 * width(plain)
+def test_scale_enlarges_the_diagram_and_its_text() -> None:
+    plain, big = stepper().widget.view, stepper(scale=1.6).widget.view
+    assert big["width"] > 1.55 * plain["width"] and big["font"] == pytest.approx(1.6 * plain["font"])
+    for bad in (-1, 0, float("nan"), 100):
+        with pytest.raises(ValueError, match="scale"):
+            stepper(scale=bad)
 
 
 def test_sliders_for_the_inputs_named_only() -> None:
     s = stepper(sliders=["x", "z"])
-    assert list(s._inputs) == ["x", "z"]
+    assert list(s.sliders) == ["x", "z"] and [spec["name"] for spec in s.widget.inputs] == ["x", "z"]
     with pytest.raises(ValueError, match="no input named w"):
         stepper(sliders=["x", "w"])
 

@@ -1,0 +1,91 @@
+"""A diagram drawn once by Graphviz, turned into what the browser fills in for every frame.
+
+The drawing code marks what changes from frame to frame with tokens: ``@k@`` for
+a text (or, inside a ``class`` attribute, for an element's state) and ``#feKKKK``
+for a colour. :func:`skeleton` turns them into plain SVG the browser keeps: each
+changing text becomes an empty ``<text data-s="slot">``, each element whose state
+changes gets ``data-e="element"``, and each colour becomes a class (``bv-gate_fill-fill``)
+that :func:`state_css` paints by the state of the element around it. A frame is
+then only its texts and states: no picture is sent twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+# What the browser puts on an element for each state number (frames.FUTURE ... and the table's rows).
+STATE_CLASSES = ("bv-future", "bv-known", "bv-current", "bv-warning", "bv-hidden", "bv-dim")
+FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
+
+_TEXT = re.compile(r"(<text\b[^>]*)>@(\d+)@0*</text>")
+_TAG = re.compile(r"<[a-z]+\b[^>]*(?:@\d+@|#fe[0-9a-f]{4})[^>]*>")
+_COLOUR = re.compile(r'\s(fill|stroke)="#fe([0-9a-f]{4})"')
+_CLASS_TOKEN = re.compile(r"@(\d+)@")
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """The browser's copy of a diagram, and what its slots and elements stand for."""
+
+    svg: str
+    slots: tuple[int, ...]  # for each text slot: the token it replaced
+    elements: tuple[int, ...]  # for each state element: the token that marked it
+
+
+def skeleton(svg: str, colour_kind: Callable[[int], str], is_state_token: Callable[[int], bool]) -> Skeleton:
+    """Turn a token-marked SVG into a :class:`Skeleton`.
+
+    ``colour_kind(k)`` names what colour token ``k`` paints (a key of the colour table
+    given to :func:`state_css`); ``is_state_token(k)`` tells an element's state token
+    from a text token.
+    """
+    slots: list[int] = []
+    elements: list[int] = []
+
+    def text(m: re.Match) -> str:
+        slots.append(int(m[2]))
+        return f'{m[1]} data-s="{len(slots) - 1}"></text>'
+
+    def tag(m: re.Match) -> str:
+        source = m[0]
+        classes = [f"bv-{colour_kind(int(c, 16))}-{attr}" for attr, c in _COLOUR.findall(source)]
+        source = _COLOUR.sub("", source)
+        marks = [int(k) for k in _CLASS_TOKEN.findall(source) if is_state_token(int(k))]
+        source = _CLASS_TOKEN.sub("", source)
+        if marks:
+            elements.append(marks[0])
+            source = source.replace(" class=", f' data-e="{len(elements) - 1}" class=', 1)
+        if classes:
+            if ' class="' in source:
+                source = source.replace(' class="', f' class="{" ".join(classes)} ', 1)
+            else:
+                source = source.replace(" ", f' class="{" ".join(classes)}" ', 1)
+        return source.replace(' "', '"').replace(" >", ">").replace(" />", "/>")
+
+    svg = _TEXT.sub(text, svg)
+    svg = _TAG.sub(tag, svg)
+    return Skeleton(svg, tuple(slots), tuple(elements))
+
+
+def state_css(scope: str, table: Mapping[str, Sequence[str]]) -> str:
+    """CSS that paints every colour class by the state of the element around it.
+
+    ``table[kind]`` lists the colour for each state: FUTURE, KNOWN, CURRENT, WARNING.
+    An element with no state of its own (a cluster, the output's name) is KNOWN.
+    """
+    rules = []
+    for kind, colours in table.items():
+        for attr in ("fill", "stroke"):
+            name = f"bv-{kind}-{attr}"
+            rules.append(f".{scope} .{name}{{{attr}:{colours[KNOWN]}}}")
+            for state, colour in enumerate(colours):
+                if state != KNOWN and colour != colours[KNOWN]:
+                    rules.append(f".{scope} .{STATE_CLASSES[state]} .{name}{{{attr}:{colour}}}")
+    return "".join(rules)
+
+
+def changes(before: Sequence, after: Sequence) -> list:
+    """What turns ``before`` into ``after``, as a flat list: position, new value, position, new value ..."""
+    return [x for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b for x in (i, b)]

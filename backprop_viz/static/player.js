@@ -1,0 +1,391 @@
+// The stepper's browser side: one module for Stepper and NetworkView, in a notebook (anywidget)
+// and in the page that to_html writes. The kernel sends a diagram drawn once (its texts empty,
+// marked data-s, its changing elements marked data-e) and, for every frame, only what changes.
+// Stepping happens here, with no kernel round trip: a step sets a few texts and classes.
+
+const STATES = ["bv-future", "bv-known", "bv-current", "bv-warning", "bv-hidden", "bv-dim"];
+const MIN_ZOOM = 0.1;
+const ZOOM_STEP = 1.25;
+
+function tag(name, className, text) {
+  const e = document.createElement(name);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(className, text, title) {
+  const b = tag("button", "bv-button " + className, text);
+  b.type = "button";
+  b.title = title;
+  return b;
+}
+
+// Every frame in full, from the first one and each frame's changes (a flat list: position, value, ...).
+function replay(first, changes) {
+  const out = [first.slice()];
+  for (const change of changes) {
+    const next = out[out.length - 1].slice();
+    for (let i = 0; i < change.length; i += 2) next[change[i]] = change[i + 1];
+    out.push(next);
+  }
+  return out;
+}
+
+function unpack(walk, words) {
+  return {
+    texts: replay(words.texts0, words.texts),
+    states: replay(walk.states0, walk.states),
+    notes: words.notes,
+    heads: walk.heads,
+    focus: walk.focus,
+  };
+}
+
+function render({ model, el }) {
+  const root = tag("div", "bv-player");
+  root.tabIndex = 0;
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", "backpropagation stepper: arrow keys step, space plays");
+  const heading = tag("div", "bv-heading");
+  const controls = tag("div", "bv-controls");
+  const play = button("bv-play", "▶ play", "play / pause (space)");
+  const prev = button("bv-prev", "◀ back", "previous step (← or Page Up)");
+  const slider = tag("input", "bv-slider");
+  slider.type = "range";
+  slider.min = "0";
+  slider.setAttribute("aria-label", "step");
+  const next = button("bv-next", "next ▶", "next step (→ or Page Down)");
+  const counter = tag("span", "bv-counter");
+  const zoomBox = tag("span", "bv-zoom");
+  const fit = button("bv-fit", "fit", "fit the diagram to the width");
+  const smaller = button("bv-smaller", "−", "zoom out");
+  const larger = button("bv-larger", "+", "zoom in");
+  const actual = button("bv-actual", "100%", "natural size");
+  const present = button("bv-present", "present", "full screen, large (Esc leaves)");
+  zoomBox.append(fit, smaller, larger, actual, present);
+  controls.append(play, prev, slider, next, counter, zoomBox);
+  const frame = tag("div", "bv-frame");
+  const head = tag("div", "bv-head");
+  const phase = tag("span", "bv-phase");
+  const title = tag("span", "bv-title");
+  head.append(phase, title);
+  const viewport = tag("div", "bv-viewport");
+  const body = tag("div", "bv-body");
+  const words = tag("div", "bv-words");
+  const explanation = tag("div", "bv-explanation");
+  const legend = tag("div", "bv-legend");
+  words.append(explanation, legend);
+  const side = tag("div", "bv-side");
+  body.append(words, side);
+  frame.append(head, viewport, body);
+  const inputs = tag("div", "bv-inputs");
+  const status = tag("div", "bv-status");
+  const style = tag("style");
+  root.append(style, heading, controls, frame, inputs, status);
+  el.appendChild(root);
+
+  let svg = null, slots = [], elements = [], data = null, shown = -1, timer = null;
+  let zoom = "auto"; // "auto": not chosen yet; null: fit to the width; a number: that much of the natural size
+  let natural = { width: 1, height: 1, font: 16 };
+
+  // -- the diagram, drawn once --------------------------------------------------------------
+  function setView() {
+    const view = model.get("view");
+    root.className = "bv-player bv-theme-" + view.theme + " bv-" + view.kind;
+    style.textContent = view.css;
+    viewport.innerHTML = view.svg;
+    side.innerHTML = view.table;
+    legend.innerHTML = view.legend;
+    svg = viewport.querySelector("svg");
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    natural = { width: view.width, height: view.height, font: view.font };
+    slots = [];
+    for (const e of frame.querySelectorAll("[data-s]")) slots[Number(e.dataset.s)] = e;
+    elements = [];
+    for (const e of frame.querySelectorAll("[data-e]")) elements[Number(e.dataset.e)] = e;
+    data = null;
+    shown = -1;
+    zoom = "auto";
+    applyZoom();
+  }
+
+  function setFrames() {
+    data = unpack(model.get("walk"), model.get("frames"));
+    for (const e of slots) if (e) e.textContent = "";
+    for (const e of elements) if (e) for (const c of STATES) e.classList.remove(c);
+    const k = Math.min(model.get("step"), data.texts.length - 1);
+    slider.max = String(data.texts.length - 1);
+    const was = shown;
+    shown = -1;
+    show(k, false, was !== -1);
+  }
+
+  // -- one frame: a few texts and classes --------------------------------------------------
+  function show(k, tell = true, keepScroll = false) {
+    if (!data) return;
+    k = Math.max(0, Math.min(data.texts.length - 1, k));
+    const texts = data.texts[k], states = data.states[k];
+    const before = shown >= 0 ? data.texts[shown] : null, was = shown >= 0 ? data.states[shown] : null;
+    for (let i = 0; i < texts.length; i++) {
+      if (!before || before[i] !== texts[i]) if (slots[i]) slots[i].textContent = texts[i];
+    }
+    for (let i = 0; i < states.length; i++) {
+      if (!was || was[i] !== states[i]) {
+        const e = elements[i];
+        if (!e) continue;
+        if (was) e.classList.remove(STATES[was[i]]);
+        e.classList.add(STATES[states[i]]);
+      }
+    }
+    const [ph, words, node] = data.heads[k];
+    phase.className = "bv-phase bv-phase-" + ph;
+    phase.textContent = ph.toUpperCase();
+    title.textContent = words;
+    explanation.innerHTML = data.notes[k];
+    frame.dataset.step = String(k);
+    frame.dataset.phase = ph;
+    frame.dataset.node = node;
+    slider.value = String(k);
+    counter.textContent = k + " / " + (data.texts.length - 1);
+    prev.disabled = k === 0;
+    next.disabled = k === data.texts.length - 1;
+    shown = k;
+    if (!keepScroll) follow();
+    if (tell && model.get("step") !== k) {
+      model.set("step", k);
+      model.save_changes();
+    }
+  }
+
+  function step(by) {
+    stop();
+    show(shown + by);
+  }
+
+  // -- play ---------------------------------------------------------------------------------
+  function stop() {
+    if (timer === null) return;
+    clearInterval(timer);
+    timer = null;
+    play.textContent = "▶ play";
+    root.classList.remove("bv-playing");
+  }
+
+  function toggle() {
+    if (timer !== null) return stop();
+    if (!data) return;
+    if (shown >= data.texts.length - 1) show(0);
+    play.textContent = "❚❚ pause";
+    root.classList.add("bv-playing");
+    timer = setInterval(() => {
+      if (shown >= data.texts.length - 1) return stop();
+      show(shown + 1);
+    }, model.get("options").interval || 900);
+  }
+
+  // -- zoom, fit and follow ------------------------------------------------------------------
+  function room() {
+    const width = viewport.clientWidth || root.clientWidth || natural.width;
+    if (!root.classList.contains("bv-presenting")) return { width, height: Infinity };
+    return { width, height: Math.max(120, viewport.clientHeight) };
+  }
+
+  function fitZoom() {
+    const r = room();
+    return Math.min(1, r.width / natural.width, r.height / natural.height);
+  }
+
+  // Fit, unless that makes the text smaller than the kernel's minimum (then that size, scrolled).
+  function startZoom() {
+    const least = (model.get("options").min_text || 0) / natural.font;
+    return fitZoom() >= least || root.classList.contains("bv-presenting") ? null : Math.min(1, least);
+  }
+
+  function applyZoom() {
+    if (!svg) return;
+    if (zoom === "auto") {
+      if (!viewport.clientWidth) return; // not on the page yet: the resize observer calls again
+      zoom = startZoom();
+    }
+    const z = typeof zoom === "number" ? zoom : fitZoom();
+    svg.style.width = natural.width * z + "px";
+    svg.style.height = natural.height * z + "px";
+    root.classList.toggle("bv-zoomed", zoom !== null && natural.width * z > room().width + 1);
+    fit.classList.toggle("bv-on", zoom === null);
+    actual.classList.toggle("bv-on", zoom === 1);
+    root.dataset.zoom = z.toFixed(3);
+    follow();
+  }
+
+  function zoomTo(z) {
+    zoom = z === null ? null : Math.max(MIN_ZOOM, Math.min(4, z));
+    applyZoom();
+  }
+
+  // Bring the highlighted element into view, sideways and up/down, only when it is out of view.
+  function follow() {
+    if (!data || shown < 0) return;
+    const target = elements[data.focus[shown]];
+    if (!target) return;
+    const a = viewport.getBoundingClientRect(), b = target.getBoundingClientRect();
+    if (!a.width) return;
+    const margin = 24;
+    if (b.left < a.left + margin || b.right > a.right - margin) {
+      viewport.scrollLeft += (b.left + b.right - a.left - a.right) / 2;
+    }
+    if (b.top < a.top + margin || b.bottom > a.bottom - margin) {
+      viewport.scrollTop += (b.top + b.bottom - a.top - a.bottom) / 2;
+    }
+  }
+
+  function togglePresent() {
+    const on = !root.classList.contains("bv-presenting");
+    root.classList.toggle("bv-presenting", on);
+    if (on && root.requestFullscreen) root.requestFullscreen().catch(() => {});
+    if (!on && document.fullscreenElement === root) document.exitFullscreen().catch(() => {});
+    zoom = on ? null : "auto";
+    requestAnimationFrame(applyZoom);
+    root.focus();
+  }
+
+  function onFullscreen() {
+    if (document.fullscreenElement !== root && root.classList.contains("bv-presenting")) {
+      root.classList.remove("bv-presenting");
+      zoom = "auto";
+      applyZoom();
+    }
+  }
+
+  // -- input sliders (they need the kernel) -----------------------------------------------------
+  let pending = false, queued = null;
+  function send(values) {
+    if (pending) {
+      queued = Object.assign(queued || {}, values);
+      return;
+    }
+    pending = true;
+    model.send({ set: values });
+  }
+
+  function setInputs() {
+    inputs.textContent = "";
+    for (const spec of model.get("inputs")) {
+      const label = tag("label", "bv-input");
+      const name = tag("span", "bv-input-name", spec.name);
+      const range = tag("input");
+      range.type = "range";
+      range.min = String(spec.min);
+      range.max = String(spec.max);
+      range.step = String(spec.step);
+      range.value = String(spec.value);
+      range.dataset.name = spec.name;
+      const readout = tag("span", "bv-readout", spec.text);
+      range.addEventListener("input", () => {
+        const value = Number(range.value);
+        readout.textContent = String(Number(value.toPrecision(6)));
+        send({ [spec.name]: value });
+      });
+      label.append(name, range, readout);
+      inputs.appendChild(label);
+    }
+  }
+
+  // -- events -------------------------------------------------------------------------------
+  const KEYS = {
+    ArrowRight: () => step(1),
+    PageDown: () => step(1),
+    ArrowLeft: () => step(-1),
+    PageUp: () => step(-1),
+    Home: () => step(-Infinity),
+    End: () => step(Infinity),
+    " ": toggle,
+  };
+  function onKey(event) {
+    if (event.target.closest && event.target.closest(".bv-inputs")) return; // an input slider's own keys
+    const act = KEYS[event.key];
+    if (!act || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    act();
+  }
+  function onMessage(message) {
+    if (message && message.done) {
+      pending = false;
+      if (queued) {
+        const values = queued;
+        queued = null;
+        send(values);
+      }
+    }
+  }
+  let lastWidth = 0;
+  const resize = new ResizeObserver(() => {
+    const width = root.clientWidth;
+    if (width !== lastWidth) {
+      lastWidth = width;
+      applyZoom();
+    }
+  });
+
+  root.addEventListener("keydown", onKey);
+  slider.addEventListener("input", () => {
+    stop();
+    show(Number(slider.value));
+  });
+  prev.addEventListener("click", () => step(-1));
+  next.addEventListener("click", () => step(1));
+  play.addEventListener("click", toggle);
+  fit.addEventListener("click", () => zoomTo(null));
+  const scaleNow = () => (typeof zoom === "number" ? zoom : fitZoom());
+  smaller.addEventListener("click", () => zoomTo(scaleNow() / ZOOM_STEP));
+  larger.addEventListener("click", () => zoomTo(scaleNow() * ZOOM_STEP));
+  actual.addEventListener("click", () => zoomTo(1));
+  present.addEventListener("click", togglePresent);
+  document.addEventListener("fullscreenchange", onFullscreen);
+  const onView = () => {
+    setView();
+    setFrames();
+  };
+  const onStep = () => {
+    if (model.get("step") !== shown) show(model.get("step"), false);
+  };
+  const onTitle = () => {
+    heading.textContent = model.get("options").title || "";
+  };
+  const onStatus = () => {
+    status.textContent = model.get("status");
+  };
+  model.on("change:view", onView);
+  model.on("change:walk", setFrames);
+  model.on("change:frames", setFrames);
+  model.on("change:step", onStep);
+  model.on("change:inputs", setInputs);
+  model.on("change:options", onTitle);
+  model.on("change:status", onStatus);
+  model.on("msg:custom", onMessage);
+
+  onTitle();
+  setView();
+  setFrames();
+  setInputs();
+  onStatus();
+  resize.observe(root);
+
+  return () => {
+    stop();
+    resize.disconnect();
+    document.removeEventListener("fullscreenchange", onFullscreen);
+    model.off("change:view", onView);
+    model.off("change:walk", setFrames);
+    model.off("change:frames", setFrames);
+    model.off("change:step", onStep);
+    model.off("change:inputs", setInputs);
+    model.off("change:options", onTitle);
+    model.off("change:status", onStatus);
+    model.off("msg:custom", onMessage);
+  };
+}
+
+export default { render };

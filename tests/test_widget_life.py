@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 import shutil
 import tracemalloc
 from collections import OrderedDict
 from pathlib import Path
 
-import ipywidgets as w
 import ipywidgets.widgets.widget as widget_registry
 import numpy as np
 import pytest

@@ -12,6 +12,7 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 (the widget), ``export`` (GIF, PDF, standalone HTML), ``quiz`` (exercises), ``deck`` (deck tables).
 """
 
+from . import figures as _figures
 from .deck import compare
 from .draw import render
 from .errors import ExpressionError
@@ -26,6 +27,8 @@ from .quiz import Quiz, quiz
 from .stepper import Stepper
 from .steps import BackwardStep, Contribution, ForwardStep, Step
 from .var import Group, Var, maximum, minimum, variables
+
+_figures.install()  # in a notebook: matplotlib figures as compact PNGs (see figures.py)
 
 __all__ = [
     "BackwardStep",

@@ -53,7 +53,7 @@ class Theme:
     cluster: str
     warning: str
     warning_fill: str
-    background: str = "#ffffff"  # what render() paints behind a drawing (frame_html.STYLE does it for the stepper)
+    background: str = "#ffffff"  # what render() paints behind a drawing (static/player.css does it for the stepper)
 
 
 # Okabe-Ito colours: distinguishable with every common colour vision deficiency.

@@ -13,18 +13,6 @@ from .graph import Graph, Node
 from .notation import HTML_MATH
 from .skeleton import CURRENT, HIDDEN, KNOWN
 
-# The math of explanations shown outside the stepper (the quiz's "show the step"); the stepper's
-# own look, this included, is static/player.css.
-STYLE = """
-.bv-explanation{margin:.5em 0;font-size:1.1em;line-height:1.5}
-.bv-explanation>div{margin:.25em 0}
-.bv-explanation i{font-family:"DejaVu Serif",Georgia,serif}
-.bv-frac{display:inline-flex;flex-direction:column;vertical-align:middle;text-align:center;font-size:.95em;
-line-height:1.15;margin:0 .15em}
-.bv-frac>span+span{border-top:1px solid currentColor}
-.bv-warning-text{color:#cc0000;font-weight:bold}
-"""
-
 LEGEND = (
     '<div class="bv-legend"><span class="bv-legend-value">value above each wire</span> · '
     '<span class="bv-legend-grad">∂ gradient of {f} below</span> · highlighted: this step</div>'

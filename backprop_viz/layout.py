@@ -93,6 +93,11 @@ class Layout:
     cluster_bb: dict[int, str]
     canvas: tuple[float, float, float, float]  # x0, y0, x1, y1: room for all that a frame may draw
 
+    @property
+    def columns(self) -> int:
+        """How many columns of nodes, left to right: what makes a circuit wide."""
+        return len({round(float(pos.split(",")[0])) for pos in self.node_pos.values()})
+
 
 def edges_of(g: Graph) -> tuple[Edge, ...]:
     """Every wire of ``g`` in a fixed order, the output wire last."""

@@ -27,13 +27,14 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .figures import compact_png
 from .layout import FONT, dot_program, run_dot
 from .networks import Network
 from .notation import HTML_MATH
 from .numbers import fmt, fmt_paren
-from .player import FrameContent, Player, encode
+from .player import FrameContent, Player, close_widget, encode
 from .skeleton import DIM, skeleton, state_css
-from .stepper import close_widget, small_png, with_picture
+from .stepper import MIN_TEXT_PX, with_picture
 
 FUTURE, KNOWN, CURRENT = 0, 1, 2
 
@@ -88,7 +89,7 @@ class NetworkView:
             view=self._view(),
             **dict(zip(("walk", "frames"), encode([self._content(k) for k in range(len(self.frames))]), strict=True)),
             step=min(max(step, 0), last),
-            options={"title": self.title, "interval": interval, "min_text": 9},
+            options={"title": self.title, "interval": interval, "min_text": MIN_TEXT_PX},
         )
         self.widget.add_class("bv-network-view")
         self._closed = False
@@ -154,7 +155,7 @@ class NetworkView:
     def picture(self) -> bytes:
         """The last frame (every value and delta) as a PNG, for where widgets cannot run."""
         if self._picture is None:
-            self._picture = small_png(self._template.png(self.frames[-1], self.scale))
+            self._picture = compact_png(self._template.png(self.frames[-1], self.scale), colours=16)
         return self._picture
 
     def _repr_mimebundle_(self, **kwargs) -> dict:

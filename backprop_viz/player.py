@@ -10,6 +10,8 @@ new frames and ``{"done": true}``.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,29 @@ import traitlets as t
 from .skeleton import changes
 
 STATIC = Path(__file__).parent / "static"
+
+
+def compact_js(source: str) -> str:
+    """A module's text as a notebook stores it: without comment lines and indentation (every stepper
+    in a saved notebook carries a copy). Lines stay lines, so the code means the same."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+def compact_css(source: str) -> str:
+    """A style sheet without comments and line breaks."""
+    return re.sub(r"\s*\n\s*", "", re.sub(r"/\*.*?\*/", "", source, flags=re.S))
+
+
+def static(*names: str) -> str:
+    """Files of ``static/`` joined, as a widget sends them: compacted."""
+    texts = [(STATIC / name).read_text(encoding="utf-8") for name in names]
+    compact = compact_js if names[0].endswith(".js") else compact_css
+    return "".join(compact(text) for text in texts)
+
+
+ESM = static("player.js")
+CSS = static("math.css", "player.css")
 
 
 @dataclass(frozen=True)
@@ -35,10 +60,13 @@ class FrameContent:
     focus: int = -1  # the element the view follows (-1: none)
 
 
-def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
+def encode(frames: Sequence[FrameContent]) -> tuple[str, str]:
     """The frames as the browser takes them, in two parts: the walk (states, headings, what to
     follow), which an input change leaves alone, and the words (texts, explanations), which it
-    changes. Each part gives the first frame in full, then only what each frame changes."""
+    changes. Each part gives the first frame in full, then only what each frame changes.
+
+    Each part is one line of JSON: a saved notebook keeps it as it is, where it would indent
+    a list of lists one number per line."""
     first = frames[0]
     walk = {
         "states0": list(first.states),
@@ -51,17 +79,21 @@ def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
         "texts": [changes(a.texts, b.texts) for a, b in zip(frames, frames[1:], strict=False)],
         "notes": [f.note for f in frames],
     }
-    return walk, words
+    return _json(walk), _json(words)
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class Player(anywidget.AnyWidget):
     """Frames stepped in the browser (see the module docstring for what each trait holds)."""
 
-    _esm = STATIC / "player.js"
-    _css = STATIC / "player.css"
+    _esm = ESM
+    _css = CSS
     view = t.Dict().tag(sync=True)
-    walk = t.Dict().tag(sync=True)
-    frames = t.Dict().tag(sync=True)
+    walk = t.Unicode("{}").tag(sync=True)  # JSON, see encode()
+    frames = t.Unicode("{}").tag(sync=True)  # JSON, see encode()
     step = t.Int(0).tag(sync=True)
     inputs = t.List().tag(sync=True)
     options = t.Dict().tag(sync=True)
@@ -72,6 +104,10 @@ class Player(anywidget.AnyWidget):
         self._on_set = on_set
         self.on_msg(lambda widget, content, buffers: self.receive(content))
 
+    def data(self, name: str) -> dict:
+        """The ``walk`` or ``frames`` the browser has, read back."""
+        return json.loads(getattr(self, name))
+
     def receive(self, content: object) -> None:
         """A message from the browser: ``{"set": {name: value}}`` when an input slider moved."""
         values = content.get("set") if isinstance(content, dict) else None
@@ -81,3 +117,11 @@ class Player(anywidget.AnyWidget):
             self._on_set(values)
         finally:
             self.send({"done": True})
+
+
+def close_widget(widget: anywidget.AnyWidget) -> None:
+    """Close a widget and the layout widget it owns."""
+    layout = getattr(widget, "layout", None)
+    if layout is not None:
+        layout.close()
+    widget.close()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import math
 
-import ipywidgets as w
+import anywidget
+import traitlets as t
 
-from .frame_html import STYLE
 from .graph import Graph
 from .notation import HTML_MATH
 from .numbers import fmt
+from .player import close_widget, static
 from .steps import BackwardStep
 
 
@@ -38,11 +39,24 @@ def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
     return [s for s in g.backward_steps if any(c.input is node for c in s.contributions)]
 
 
+class QuizWidget(anywidget.AnyWidget):
+    """The quiz in the browser (``static/quiz.js``); the kernel checks what it sends."""
+
+    _esm = static("quiz.js")
+    _css = static("math.css", "quiz.css")
+    heading = t.Unicode("").tag(sync=True)
+    rows = t.List().tag(sync=True)  # [{"name", "label"}]: one box per asked node
+    typed = t.Dict().tag(sync=True)  # what was typed, by name (answers given from code show in the box)
+    verdicts = t.Dict().tag(sync=True)  # HTML, by name
+    hints = t.Dict().tag(sync=True)  # the explaining step's HTML, by name, while shown
+
+
 class Quiz:
     """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation.
 
     The answers and explanations are those of the graph's inputs when the quiz is made, and the
     heading says which: a stepper's sliders moving the same graph later do not change the quiz.
+    The answers stay in the kernel: the page gets only verdicts.
     """
 
     def __init__(self, g: Graph, ask: list[str], *, title: str | None = None) -> None:
@@ -53,74 +67,69 @@ class Quiz:
         self._hints = {name: [line for s in explaining_steps(g, name) for line in s.written(HTML_MATH)] for name in ask}
         f = g.output_label
         inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
-        self._rows: dict[str, tuple[w.Text, w.HTML, w.ToggleButton, w.HTML]] = {}
-        rows = []
-        for name in ask:
-            box = w.Text(
-                placeholder="your answer",
-                description=f"∂{f}/∂{name} =",
-                continuous_update=False,
-                style={"description_width": "initial"},
-                layout=w.Layout(width="260px"),
-            )
-            verdict = w.HTML("")
-            reveal = w.ToggleButton(description="show the step", layout=w.Layout(width="130px"))
-            hint = w.HTML("")
-            box.observe(lambda change, n=name: self._check(n), names="value")
-            reveal.observe(lambda change, n=name: self._reveal(n), names="value")
-            self._rows[name] = (box, verdict, reveal, hint)
-            rows.append(w.VBox([w.HBox([box, verdict, reveal]), hint]))
         heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
         at = f" at {inputs}" if inputs and len(inputs) < 120 else ""
-        self.widget = w.VBox(
-            [
-                w.HTML(
-                    f"<style>{STYLE}</style><b>{html.escape(heading)}</b>{html.escape(at)} "
-                    "(type a number and press Enter)"
-                ),
-                *rows,
-            ]
+        self.widget = QuizWidget(
+            heading=f"<b>{html.escape(heading)}</b>{html.escape(at)} (type a number and press Enter)",
+            rows=[{"name": n, "label": html.escape(f"∂{f}/∂{n} =")} for n in ask],
         )
         self.widget.add_class("bv-quiz")
+        self.widget.on_msg(lambda widget, content, buffers: self.receive(content))
+
+    def receive(self, content: object) -> None:
+        """A message from the page: ``{"answer": name, "text": ...}`` or ``{"show": name, "on": bool}``."""
+        if not isinstance(content, dict):
+            return
+        name = content.get("answer", content.get("show"))
+        if name not in self.answers:
+            return
+        if "answer" in content:
+            self.check(name, str(content.get("text", "")))
+        else:
+            self.show_step(name, bool(content.get("on")))
 
     def check(self, name: str, answer: str) -> bool:
-        """Answer from code, as if typed: returns whether it is right and shows the verdict."""
-        self._rows[name][0].value = answer
-        return self._check(name)
-
-    def _check(self, name: str) -> bool:
-        box, verdict, _, _ = self._rows[name]
-        exact = self.answers[name]
-        try:
-            answer = parse_number(box.value)
-        except ValueError:
-            verdict.value = "<span style='color:#cc0000'>✗ that is not a number</span>" if box.value else ""
-            return False
-        if not isinstance(exact, float):
-            verdict.value = "this gradient is an array: compare with the table"
-            return False
-        right = is_right(answer, exact)
-        verdict.value = (
-            f"<span style='color:#007a3d'>✓ right: {fmt(exact)}</span>"
-            if right
-            else f"<span style='color:#cc0000'>✗ not quite ({html.escape(fmt(answer))}); try again, "
-            "or show the step</span>"
-        )
+        """Check an answer, typed or given from code: returns whether it is right and shows the verdict."""
+        self.widget.typed = {**self.widget.typed, name: answer}
+        right, verdict = self._verdict(name, answer)
+        self.widget.verdicts = {**self.widget.verdicts, name: verdict}
         return right
 
-    def _reveal(self, name: str) -> None:
-        _, _, reveal, hint = self._rows[name]
-        if not reveal.value:
-            hint.value = ""
-            return
+    def verdict(self, name: str) -> str:
+        """What the page shows beside ``name``'s box (HTML)."""
+        return self.widget.verdicts.get(name, "")
+
+    def _verdict(self, name: str, text: str) -> tuple[bool, str]:
+        exact = self.answers[name]
+        try:
+            answer = parse_number(text)
+        except ValueError:
+            return False, ('<span class="bv-quiz-wrong">✗ that is not a number</span>' if text.strip() else "")
+        if not isinstance(exact, float):
+            return False, "this gradient is an array: compare with the table"
+        if is_right(answer, exact):
+            return True, f'<span class="bv-quiz-right">✓ right: {html.escape(fmt(exact))}</span>'
+        return False, (
+            f'<span class="bv-quiz-wrong">✗ not quite ({html.escape(fmt(answer))}); try again, or show the step</span>'
+        )
+
+    def show_step(self, name: str, on: bool = True) -> str:
+        """Show (or hide) the step that explains ``name``'s gradient; returns its HTML."""
         lines = "".join(f"<div>{line}</div>" for line in self._hints[name])  # HTML math, escaped where it is made
-        hint.value = f"<div class='bv-explanation' style='margin-left:1em'>{lines}</div>"
+        self.widget.hints = {**self.widget.hints, name: lines if on else ""}
+        return lines
+
+    def close(self) -> None:
+        """Close the quiz's widget."""
+        close_widget(self.widget)
 
     def __repr__(self) -> str:
         return f"Quiz({', '.join(self.ask)})"
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
         bundle["text/plain"] = repr(self)
         return bundle
 

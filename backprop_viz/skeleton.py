@@ -4,8 +4,9 @@ The drawing code marks what changes from frame to frame with tokens: ``@k@`` for
 a text (or, inside a ``class`` attribute, for an element's state) and ``#feKKKK``
 for a colour. :func:`skeleton` turns them into plain SVG the browser keeps: each
 changing text becomes an empty ``<text data-s="slot">``, each element whose state
-changes gets ``data-e="element"``, and each colour becomes a class (``bv-gate_fill-fill``)
-that :func:`state_css` paints by the state of the element around it. A frame is
+changes gets ``data-e="element"``, and each colour becomes a class (:func:`colour_class`)
+that :func:`state_css` paints by the state of the element around it (``bv-gf-f``: the gate's
+fill colour as fill). A frame is
 then only its texts and states: no picture is sent twice.
 """
 
@@ -50,7 +51,7 @@ def skeleton(svg: str, colour_kind: Callable[[int], str], is_state_token: Callab
 
     def tag(m: re.Match) -> str:
         source = m[0]
-        classes = [f"bv-{colour_kind(int(c, 16))}-{attr}" for attr, c in _COLOUR.findall(source)]
+        classes = [colour_class(colour_kind(int(c, 16)), attr) for attr, c in _COLOUR.findall(source)]
         source = _COLOUR.sub("", source)
         marks = [int(k) for k in _CLASS_TOKEN.findall(source) if is_state_token(int(k))]
         source = _CLASS_TOKEN.sub("", source)
@@ -66,7 +67,25 @@ def skeleton(svg: str, colour_kind: Callable[[int], str], is_state_token: Callab
 
     svg = _TEXT.sub(text, svg)
     svg = _TAG.sub(tag, svg)
-    return Skeleton(svg, tuple(slots), tuple(elements))
+    return Skeleton(trimmed(svg), tuple(slots), tuple(elements))
+
+
+def trimmed(svg: str) -> str:
+    """What the browser's style sheet already says, taken out of the drawing (every stepper of a saved
+    notebook keeps its skeleton): the font, centred text, element ids, the per-state line styles."""
+    svg = re.sub(r"<style>.*?</style>", "", svg, count=1, flags=re.S)
+    svg = svg.replace(' font-family="DejaVu Sans"', "").replace(' text-anchor="middle"', "")
+    svg = re.sub(r' font-size="(\d+)\.00"', r' font-size="\1"', svg)
+    svg = re.sub(r'<g id="(?:n|e|clust|a_)[^"]*"', "<g", svg)
+    return re.sub(r">\n<", "><", svg)
+
+
+def colour_class(kind: str, attr: str) -> str:
+    """The class that paints ``attr`` ("fill" or "stroke") with the colours of ``kind``: short, as every
+    element carries it ("node_text", "fill" -> "bv-nt-f")."""
+    parts = kind.split("_")
+    short = "".join(part[0] for part in parts) if len(parts) > 1 else kind[:2]
+    return f"bv-{short}-{attr[0]}"
 
 
 def state_css(scope: str, table: Mapping[str, Sequence[str]]) -> str:
@@ -78,7 +97,7 @@ def state_css(scope: str, table: Mapping[str, Sequence[str]]) -> str:
     rules = []
     for kind, colours in table.items():
         for attr in ("fill", "stroke"):
-            name = f"bv-{kind}-{attr}"
+            name = colour_class(kind, attr)
             rules.append(f".{scope} .{name}{{{attr}:{colours[KNOWN]}}}")
             for state, colour in enumerate(colours):
                 if state != KNOWN and colour != colours[KNOWN]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 import re
 from collections.abc import Callable
@@ -18,15 +17,17 @@ from pathlib import Path
 
 from .draw import FramePainter, _colours, render, theme_of
 from .export import save_frames, standalone_html
+from .figures import compact_png
 from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, dot_program
 from .parser import expr
-from .player import FrameContent, Player, encode
+from .player import FrameContent, Player, close_widget, encode
 from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
+PICTURE_SCALE = 0.75  # the still picture is smaller than the live diagram: it is there to recognise the circuit
 MIN_TEXT_PX = 10  # a diagram opens no smaller than this text size; wider ones scroll and follow the highlight
 _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
@@ -150,6 +151,7 @@ class Stepper:
             "width": round(width, 1),
             "height": round(height, 1),
             "font": WIRE_FONT * 4 / 3 * self.scale,
+            "columns": self._painter.layout.columns,
         }
 
     def _content(self, frame: Frame, count: int) -> FrameContent:
@@ -315,8 +317,10 @@ class Stepper:
         """The worked circuit (the last frame: every value and gradient) as a PNG, for where widgets cannot run."""
         self._sync()
         if self._picture[0] != self.graph.version:
-            png = render(self.graph, self._frames[-1].index, scale=self.scale, theme=self.theme).pipe(format="png")
-            self._picture = (self.graph.version, small_png(png))
+            png = render(self.graph, self._frames[-1].index, scale=PICTURE_SCALE * self.scale, theme=self.theme).pipe(
+                format="png"
+            )
+            self._picture = (self.graph.version, compact_png(png, colours=16))
         return self._picture[1]
 
     def close(self) -> None:
@@ -342,16 +346,6 @@ class Stepper:
         return with_picture(bundle, self.picture)
 
 
-def small_png(png: bytes) -> bytes:
-    """A PNG made smaller: 32 colours are plenty for a diagram."""
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=32)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
 def with_picture(bundle: dict, picture: Callable[[], bytes]) -> dict:
     """``bundle`` with a PNG for where widgets cannot run (GitHub, an untrusted notebook, a static page).
 
@@ -362,11 +356,3 @@ def with_picture(bundle: dict, picture: Callable[[], bytes]) -> dict:
     except GraphvizMissing:
         pass
     return bundle
-
-
-def close_widget(widget: Player) -> None:
-    """Close a widget and the layout widget it owns."""
-    layout = getattr(widget, "layout", None)
-    if layout is not None:
-        layout.close()
-    widget.close()

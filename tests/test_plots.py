@@ -136,3 +136,32 @@ def test_default_levels_bowl_is_geometric() -> None:
     levels = plots._default_levels(np.array([0.0, 1.0, 100.0]), 4)
     assert len(levels) == 4 and levels[0] == pytest.approx(0.1)
     np.testing.assert_allclose(levels[1:] / levels[:-1], levels[1] / levels[0])
+
+
+def test_a_notebook_figure_is_sent_as_a_compact_png() -> None:
+    """The kernel's display hook sends a plot in 128 colours: much smaller, same size, same look."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from backprop_viz.figures import _compact_message, compact_png
+
+    fig, ax = plots.level_curves(lambda x, y: 4 * x**2 + y**2, (-2, 2), (-2, 2), points=[(1, 1)], vectors=[(8, 2)])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    png = buffer.getvalue()
+    small = compact_png(png)
+    before, after = Image.open(io.BytesIO(png)).convert("RGB"), Image.open(io.BytesIO(small)).convert("RGB")
+    assert len(small) < 0.5 * len(png) and before.size == after.size
+    difference = np.abs(np.asarray(before, dtype=int) - np.asarray(after, dtype=int)).mean()
+    assert difference < 4  # on average, a few steps of 255 per channel
+
+    encoded = base64.b64encode(png).decode("ascii")
+    msg = {"content": {"data": {"image/png": encoded, "text/plain": "<Figure>"}}}
+    assert len(_compact_message(msg)["content"]["data"]["image/png"]) < 0.5 * len(encoded)
+    widget = {"content": {"data": {"image/png": encoded, "application/vnd.jupyter.widget-view+json": {}}}}
+    assert _compact_message(widget)["content"]["data"]["image/png"] == encoded  # a widget's picture: as it is
+    tiny = {"content": {"data": {"image/png": "iVBORw0KGgo="}}}
+    assert _compact_message(tiny)["content"]["data"]["image/png"] == "iVBORw0KGgo="

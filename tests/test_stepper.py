@@ -39,7 +39,7 @@ def test_frames_steps_and_repr() -> None:
     assert bundle["text/plain"] == repr(s)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     picture = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))  # where widgets cannot run
-    assert picture.width > 300 and picture.height > 150
+    assert picture.width > 250 and picture.height > 120
     s.step = 3
     assert s.step == 3 and s.widget.step == 3
     assert s.frame().phase == "backward" and s.frame().title.startswith("Step 3 of 5")
@@ -49,7 +49,7 @@ def test_frames_steps_and_repr() -> None:
 
 def test_the_browser_gets_the_drawing_once_and_each_frame_as_changes() -> None:
     s = stepper()
-    view, walk, words = s.widget.view, s.widget.walk, s.widget.frames
+    view, walk, words = s.widget.view, s.widget.data("walk"), s.widget.data("frames")
     assert view["svg"].count("data-s=") + view["table"].count("data-s=") == len(words["texts0"])
     assert view["svg"].count("data-e=") + view["table"].count("data-e=") == len(walk["states0"])
     assert "@" not in view["svg"] and "#fe" not in view["svg"]  # no token left for the browser
@@ -186,22 +186,29 @@ def test_quiz_feedback() -> None:
     assert repr(q) == "Quiz(x, z)"
     assert q.check("x", "-4") and q.check("z", "3.0")
     assert not q.check("x", "4")
-    assert "✗" in q._rows["x"][1].value
-    q._rows["x"][2].value = True  # "show the step"
-    assert "(-4)(1) = -4" in q._rows["x"][3].value
+    assert "✗" in q.verdict("x") and q.widget.typed["x"] == "4"
+    q.receive({"show": "x", "on": True})  # "show the step", clicked in the page
+    assert "(-4)(1) = -4" in q.widget.hints["x"]
     assert not q.check("x", "__import__('os')")  # never evaluated: just not a number
-    assert "not a number" in q._rows["x"][1].value
+    assert "not a number" in q.verdict("x")
+    q.receive({"answer": "x", "text": "-4"})  # typed in the page, Enter
+    assert "✓" in q.verdict("x")
+    fresh = bv.quiz(g, ask=["z"])  # the answer (3) stays in the kernel: the page has only the box
+    page = json.dumps(
+        {k: getattr(fresh.widget, k) for k in ("heading", "rows", "typed", "verdicts", "hints")}, ensure_ascii=False
+    )
+    assert "3" not in page and "∂f/∂z" in page
 
 
 def test_a_quiz_keeps_its_answers_when_a_stepper_moves_the_same_graph() -> None:
     s = stepper()
     q = bv.quiz(s.graph, ask=["x"])
-    assert "at x = -2, y = 5, z = -4" in q.widget.children[0].value
+    assert "at x = -2, y = 5, z = -4" in q.widget.heading
     s.set(z=2.0)  # the student plays with the stepper's slider
     assert s.graph.grad("x") == 2.0
     assert q.check("x", "-4") and not q.check("x", "2")
-    q._rows["x"][2].value = True
-    assert "(-4)(1) = -4" in q._rows["x"][3].value and 'class="bv-frac"' in q._rows["x"][3].value
+    step = q.show_step("x")
+    assert "(-4)(1) = -4" in step and 'class="bv-frac"' in step
 
 
 def test_quiz_numbers() -> None:

@@ -87,6 +87,7 @@ function render({ model, el }) {
 
   let svg = null, slots = [], elements = [], data = null, shown = -1, timer = null;
   let zoom = "auto"; // "auto": not chosen yet; null: fit to the width; a number: that much of the natural size
+  let chosen = false; // the student chose a zoom: keep it when the page changes size
   let natural = { width: 1, height: 1, font: 16 };
 
   // -- the diagram, drawn once --------------------------------------------------------------
@@ -112,7 +113,7 @@ function render({ model, el }) {
   }
 
   function setFrames() {
-    data = unpack(model.get("walk"), model.get("frames"));
+    data = unpack(JSON.parse(model.get("walk")), JSON.parse(model.get("frames")));
     for (const e of slots) if (e) e.textContent = "";
     for (const e of elements) if (e) for (const c of STATES) e.classList.remove(c);
     const k = Math.min(model.get("step"), data.texts.length - 1);
@@ -220,6 +221,7 @@ function render({ model, el }) {
   }
 
   function zoomTo(z) {
+    chosen = true;
     zoom = z === null ? null : Math.max(MIN_ZOOM, Math.min(4, z));
     applyZoom();
   }
@@ -304,7 +306,7 @@ function render({ model, el }) {
   };
   function onKey(event) {
     if (event.target.closest && event.target.closest(".bv-inputs")) return; // an input slider's own keys
-    const act = KEYS[event.key];
+    const act = event.key === "Escape" && root.classList.contains("bv-presenting") ? togglePresent : KEYS[event.key];
     if (!act || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     event.stopPropagation();
@@ -325,6 +327,7 @@ function render({ model, el }) {
     const width = root.clientWidth;
     if (width !== lastWidth) {
       lastWidth = width;
+      if (!chosen && !root.classList.contains("bv-presenting")) zoom = "auto";
       applyZoom();
     }
   });

@@ -162,6 +162,8 @@ LAB_SETTINGS = {
         "checkForUpdates": False,
         "doNotDisturbMode": True,
     },
+    # every cell in the page, so that a test can reach each stepper of a long notebook
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
 
@@ -172,6 +174,7 @@ class LabServer:
     root: Path
     log: Path
     process: subprocess.Popen = field(repr=False)
+    app: str = "jupyterlab"
 
     def api(self, path: str) -> dict:
         req = urllib.request.Request(f"{self.url}{path}", headers={"Authorization": f"token {self.token}"})
@@ -179,6 +182,8 @@ class LabServer:
             return json.loads(resp.read())
 
     def notebook_url(self, name: str) -> str:
+        if self.app == "notebook":
+            return f"{self.url}/notebooks/{name}?token={self.token}"
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
 
@@ -198,13 +203,9 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    try:
-        import jupyterlab  # noqa: F401
-    except ImportError:
-        unavailable("JupyterLab is not installed")
-    base = tmp_path_factory.mktemp("lab")
+def start_server(tmp_path_factory, app: str):
+    """A Jupyter server (``app`` "jupyterlab" or "notebook") on a temporary copy of ``notebooks/``."""
+    base = tmp_path_factory.mktemp(app)
     root = base / "notebooks"
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     settings = base / "settings"
@@ -212,13 +213,15 @@ def lab_server(tmp_path_factory):
         path = settings / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
-    for sub in ("workspaces", "runtime", "config", "ipython"):
+    for sub in ("workspaces", "runtime", "config", "ipython", "data"):
         (base / sub).mkdir()
 
     env = dict(os.environ)
     env.update(
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),
         JUPYTER_CONFIG_DIR=str(base / "config"),
+        # a data directory of its own: no notebook is trusted because it was trusted on this machine before
+        JUPYTER_DATA_DIR=str(base / "data"),
         IPYTHONDIR=str(base / "ipython"),
         # the kernel imports the package from this work tree, whatever is installed
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
@@ -226,14 +229,14 @@ def lab_server(tmp_path_factory):
     )
     env.pop("JUPYTER_TOKEN", None)
     token = secrets.token_hex(16)
-    log = artifact("jupyterlab.log")
+    log = artifact(f"{app}.log")
     last_error = None
     for _attempt in range(3):  # a port taken between free_port() and the bind: try another
         port = free_port()
         cmd = [
             sys.executable,
             "-m",
-            "jupyterlab",
+            app,
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}",
@@ -242,8 +245,11 @@ def lab_server(tmp_path_factory):
             f"--ServerApp.root_dir={root}",
             f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={base / 'workspaces'}",
-            "--LabApp.extension_manager=readonly",
         ]
+        if app == "jupyterlab":
+            cmd.append("--LabApp.extension_manager=readonly")
+        else:
+            cmd += [f"--JupyterNotebookApp.user_settings_dir={settings}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         log_file = open(log, "w")  # noqa: SIM115 - closed after the server stops
@@ -255,7 +261,7 @@ def lab_server(tmp_path_factory):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        server = LabServer(f"http://127.0.0.1:{port}", token, root, log, process)
+        server = LabServer(f"http://127.0.0.1:{port}", token, root, log, process, app)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and process.poll() is None:
             try:
@@ -274,7 +280,25 @@ def lab_server(tmp_path_factory):
             _stop(process)
             log_file.close()
         return
-    pytest.fail(f"JupyterLab did not start ({last_error}); see {log}", pytrace=False)
+    pytest.fail(f"{app} did not start ({last_error}); see {log}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    try:
+        import jupyterlab  # noqa: F401
+    except ImportError:
+        unavailable("JupyterLab is not installed")
+    yield from start_server(tmp_path_factory, "jupyterlab")
+
+
+@pytest.fixture(scope="session")
+def notebook7_server(tmp_path_factory):
+    try:
+        import notebook  # noqa: F401
+    except ImportError:
+        unavailable("Notebook 7 (the notebook package) is not installed")
+    yield from start_server(tmp_path_factory, "notebook")
 
 
 class Lab:
@@ -289,9 +313,11 @@ class Lab:
         page.goto(self.server.notebook_url(name))
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", state="visible", timeout=60_000)
         self._accept_kernel_dialog()
-        # the kernel has started when the toolbar's status says idle
+        # the kernel has started when the status says idle (JupyterLab's toolbar; Notebook 7's kernel logo)
         page.wait_for_selector(
-            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
+            if self.server.app == "jupyterlab"
+            else ".jp-NotebookKernelStatus:not(.jp-NotebookKernelStatus-busy), .jp-NotebookKernelLogo",
             state="attached",
             timeout=60_000,
         )
@@ -422,9 +448,10 @@ def widget_js():
         "require_js_url": NODE_DIR / "requirejs" / "require.js",
         "mathjax_url": NODE_DIR / "mathjax" / "MathJax.js",
     }
-    if not all(p.is_file() for p in files.values()) and shutil.which("npm") and SETUP_SCRIPT.is_file():
+    needed = [*files.values(), *LOCAL_MODULES.values()]
+    if not all(p.is_file() for p in needed) and shutil.which("npm") and SETUP_SCRIPT.is_file():
         subprocess.run(["bash", str(SETUP_SCRIPT)], check=False, cwd=REPO)
-    missing = [str(p.relative_to(REPO)) for p in files.values() if not p.is_file()]
+    missing = [str(p.relative_to(REPO)) for p in needed if not p.is_file()]
     if missing:
         unavailable(f"the local widget JavaScript is not installed: {', '.join(missing)}")
     urls = {k: p.as_uri() for k, p in files.items()}
@@ -432,26 +459,39 @@ def widget_js():
     return urls
 
 
-def block_remote(page) -> list[str]:
-    """Let a page load only file:// and data: URLs; returns the list of blocked requests."""
+# Widget modules that the html-manager asks a CDN for (``…/npm/NAME@VERSION/dist/index.js``), served here
+# from the local npm copies instead: the exported notebook's own widget JavaScript, never the network.
+LOCAL_MODULES = {"anywidget": NODE_DIR / "anywidget" / "dist" / "index.js"}
+CDN_MODULE = re.compile(r"^https://[^/]+/npm/(?P<name>[^@/]+)@[^/]+/dist/index\.js$")
+
+
+def block_remote(page) -> tuple[list[str], list[str]]:
+    """Let a page load only file://, data: and blob: URLs, and the widget modules of ``LOCAL_MODULES``
+    from their local copies; returns the lists of blocked and of locally served requests."""
     blocked: list[str] = []
+    served: list[str] = []
 
     def route(r):
         url = r.request.url
+        module = CDN_MODULE.match(url)
         if url.startswith(("file:", "data:", "blob:")):
             r.continue_()
+        elif module and module["name"] in LOCAL_MODULES and LOCAL_MODULES[module["name"]].is_file():
+            served.append(url)
+            r.fulfill(path=LOCAL_MODULES[module["name"]], content_type="text/javascript")
         else:
             blocked.append(url)
             r.abort()
 
     page.route("**/*", route)
-    return blocked
+    return blocked, served
 
 
 @pytest.fixture
 def exported_page(browser_page):
-    """A page that may load only local files; ``page.bv_blocked`` lists what it tried to fetch."""
-    browser_page.bv_blocked = block_remote(browser_page)
+    """A page that may load only local files; ``page.bv_blocked`` lists what it tried to fetch,
+    ``page.bv_served`` the widget modules served from their local copies."""
+    browser_page.bv_blocked, browser_page.bv_served = block_remote(browser_page)
     return browser_page
 
 

@@ -1,8 +1,9 @@
 """Reading and driving a stepper in a browser page: the visible frame, the step controls.
 
-Shared by the JupyterLab tests and the exported-HTML tests. A stepper is the
-element with class ``bv-stepper``; its frames are ``div.bv-frame[data-step]``,
-exactly one of them visible.
+Shared by the JupyterLab, Notebook 7 and exported-HTML tests. A stepper is the
+element with class ``bv-stepper`` (a network view ``bv-network-view``); inside it,
+``.bv-player`` holds the controls, ``div.bv-frame[data-step]`` the frame shown, its
+``.bv-viewport`` the diagram.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import backprop_viz as bv
 from backprop_viz.frame_html import frame_title
 from backprop_viz.frames import frames_of
 
-# The visible frame of a stepper, as plain data.
+# The frame a stepper shows, as plain data.
 FRAME_STATE_JS = """(root) => {
     const frames = [...root.querySelectorAll('.bv-frame')].filter(f => f.checkVisibility());
     if (frames.length !== 1) return {visible: frames.length};
     const f = frames[0];
     const svg = f.querySelector('svg');
     const nodeClass = g => [...g.classList].filter(c => /^bv-n\\d+$/.test(c));
+    const rows = [...f.querySelectorAll('.bv-table tr')].filter(r => r.checkVisibility());
     return {
         visible: 1,
         step: Number(f.dataset.step),
@@ -36,14 +38,42 @@ FRAME_STATE_JS = """(root) => {
         nodes: svg ? [...svg.querySelectorAll('g.node')].flatMap(nodeClass) : [],
         current: svg ? [...svg.querySelectorAll('g.node.bv-current')].flatMap(nodeClass) : [],
         texts: svg ? [...svg.querySelectorAll('text')].map(t => t.textContent.trim()) : [],
-        table: [...f.querySelectorAll('.bv-table tr')].map(r => [...r.cells].map(c => c.textContent.trim())),
+        table: rows.map(r => [...r.cells].map(c => c.textContent.trim())),
     };
 }"""
 
-# The key of the visible frame, for the latency measurement (conftest.measure_step_latency).
+# The key of the frame shown, for the latency measurement (conftest.measure_step_latency).
 FRAME_KEY_JS = """(root) => {
     const f = [...root.querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
     return f ? f.dataset.step : null;
+}"""
+
+# How the diagram sits in its output area: sizes in CSS pixels, the smallest text as drawn on screen.
+FIT_JS = """(root) => {
+    const player = root.querySelector('.bv-player') || root;
+    const viewport = player.querySelector('.bv-viewport'), svg = viewport.querySelector('svg');
+    const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+        .map(t => t.getBoundingClientRect().height);
+    const scale = svg.getBoundingClientRect().width / Number(svg.viewBox.baseVal.width);
+    const fonts = [...svg.querySelectorAll('text')].map(t => Number(t.getAttribute('font-size')) * scale);
+    return {
+        area: player.getBoundingClientRect().width,
+        viewport: viewport.clientWidth,
+        svg: svg.getBoundingClientRect().width,
+        zoom: Number(player.dataset.zoom),
+        zoomed: player.classList.contains('bv-zoomed'),
+        minText: Math.min(...fonts),
+        minTextBox: Math.min(...sizes),
+    };
+}"""
+
+# The highlighted node lies inside the diagram's viewport, sideways and up/down (true when there is none).
+CURRENT_IN_VIEW_JS = """sel => {
+    const root = document.querySelector(sel);
+    const box = root.querySelector('.bv-viewport'), node = box.querySelector('g.node.bv-current');
+    if (!node) return true;
+    const a = box.getBoundingClientRect(), b = node.getBoundingClientRect();
+    return b.left >= a.left - 1 && b.right <= a.right + 1 && b.top >= a.top - 1 && b.bottom <= a.bottom + 1;
 }"""
 
 
@@ -110,11 +140,23 @@ class StepperView:
             ) from None
         return self.state()
 
-    def focus_slider(self, handle: str = ".noUi-handle") -> None:
-        """Focus the step slider's handle (the keyboard's target), and check it has the focus."""
-        locator = self.locator(handle)
+    def focus_slider(self, target: str = ".bv-slider") -> None:
+        """Focus the step slider (the keyboard's target), and check it has the focus."""
+        locator = self.locator(target)
         locator.focus()
-        assert locator.evaluate("e => e === document.activeElement"), "the step slider's handle did not take focus"
+        assert locator.evaluate("e => e === document.activeElement"), f"{target} did not take the focus"
+
+    def last_step(self) -> int:
+        return int(self.locator(".bv-slider").get_attribute("max"))
+
+    def fit(self) -> dict:
+        return self.locator().evaluate(FIT_JS)
+
+    def set_input(self, name: str, value: float) -> None:
+        """Move the input slider of ``name`` to ``value``, as a drag would (the range input's input event)."""
+        self.locator(f'.bv-inputs input[data-name="{name}"]').evaluate(
+            "(e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', {bubbles: true})); }", value
+        )
 
     def wait_text(self, text: str, timeout: float = 30_000) -> dict:
         """Wait until the visible diagram shows ``text`` on some wire; returns the frame's state."""
@@ -130,7 +172,7 @@ class StepperView:
         return self.state()
 
     def wait_math(self, timeout: float = 20_000) -> None:
-        """Wait until the visible frame's explanation shows its math: a stacked fraction, drawn by the page's CSS."""
+        """Wait until the frame's explanation shows its math: a stacked fraction, drawn by the stepper's CSS."""
         self.page.wait_for_function(
             """sel => {
                 const f = [...document.querySelector(sel).querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
@@ -142,8 +184,12 @@ class StepperView:
         )
 
     def wait_play_stopped(self, timeout: float = 5_000) -> None:
-        """Wait until the Play widget shows its play icon again (it stops one interval after the last frame)."""
-        self.locator(".widget-play button i.fa-play").wait_for(state="attached", timeout=timeout)
+        """Wait until play has stopped (one interval after the last frame): its button says play again."""
+        self.page.wait_for_function(
+            "sel => !document.querySelector(sel).querySelector('.bv-player').classList.contains('bv-playing')",
+            arg=self.root,
+            timeout=timeout,
+        )
 
     def locator(self, selector: str = ""):
         """The first element matching ``selector`` inside the (first) stepper; the stepper itself when empty."""

@@ -15,7 +15,14 @@ import re
 import nbformat
 import pytest
 from conftest import NOTEBOOKS, artifact, measure_step_latency, page_errors
-from stepper_page import FRAME_KEY_JS, PlaywrightTimeout, StepperView, check_frame, expected_frames
+from stepper_page import (
+    CURRENT_IN_VIEW_JS,
+    FRAME_KEY_JS,
+    PlaywrightTimeout,
+    StepperView,
+    check_frame,
+    expected_frames,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -112,26 +119,12 @@ SEEN_STEPS_JS = """(sel) => {
 def test_play_shows_every_frame_in_order(stepper, frames, notebook):
     last = len(frames) - 1
     notebook.page.evaluate(SEEN_STEPS_JS, stepper.root)
-    stepper.locator(".widget-play button").click()  # the first button: play
+    stepper.locator(".bv-play").click()
     check_frame(stepper.wait_step(last, timeout=last * 900 + 15_000), last, frames)
     stepper.wait_play_stopped()
     seen = notebook.page.evaluate("window.__bvSeen")
     notebook.page.evaluate("window.__bvSeen = null")
     assert seen == list(range(last + 1))
-
-
-def set_input(page, name: str, value: float) -> None:
-    """Type a value into the readout of the input slider described ``name``, as a person would."""
-    slider = (
-        page.locator(".bv-stepper")
-        .first.locator(".widget-slider")
-        .filter(has=page.locator(".widget-label", has_text=re.compile(f"^{re.escape(name)}$")))
-    )
-    readout = slider.locator(".widget-readout").first
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(f"{value:g}")
-    page.keyboard.press("Enter")
 
 
 def test_moving_input_slider_x_redraws_the_values(stepper, frames, notebook):
@@ -144,14 +137,14 @@ def test_moving_input_slider_x_redraws_the_values(stepper, frames, notebook):
     new_text = sorted(moved[last].texts - frames[last].texts)
     assert new_text, "x = 1 should change some wire's text"
     try:
-        set_input(page, "x", 1.0)
+        stepper.set_input("x", 1.0)
         state = stepper.wait_text(new_text[0])
         check_frame(state, last, moved)  # the step is kept, every number is recomputed
         table = {row[0]: row[1:] for row in state["table"][1:]}
         assert table["x"] == ["1", "-4"] and table["q"] == ["6", "-4"] and table["f"] == ["-24", "1"], table
         assert "⚠" not in stepper.locator().inner_text()
     finally:
-        set_input(page, "x", VALUES["x"])
+        stepper.set_input("x", VALUES["x"])
     check_frame(stepper.wait_text(sorted(frames[last].texts - moved[last].texts)[0]), last, frames)
 
 
@@ -186,28 +179,17 @@ def test_no_error_output_anywhere(notebook):
 NETWORK_NOTEBOOK = "12-network-2-2-1.ipynb"
 
 
-# The highlighted node of the visible frame lies inside its scroll box (true when there is none).
-CURRENT_IN_VIEW_JS = """sel => {
-    const f = [...document.querySelector(sel).querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
-    const box = f && f.querySelector('.bv-scroll'), node = box && box.querySelector('g.node.bv-current');
-    if (!node) return true;
-    const a = box.getBoundingClientRect(), b = node.getBoundingClientRect();
-    return b.left >= a.left - 1 && b.right <= a.right + 1;
-}"""
-
-
 def walk(view: StepperView, title: str, screenshot: str, follow: bool = False) -> list[dict]:
     """Home, then ArrowRight through every frame of a stepper's step slider; checks each frame on the way.
 
-    With ``follow``, each frame's highlighted node must also come into view in a diagram wider
-    than the notebook (the frame scrolls sideways to it).
+    With ``follow``, each frame's highlighted node must also come into view in a diagram larger
+    than its viewport (the view scrolls to it, sideways and up/down).
     """
     page = view.page
-    handle = view.locator(".noUi-handle")
     view.focus_slider()
     page.keyboard.press("Home")
     states = [view.wait_step(0)]
-    last = round(float(handle.get_attribute("aria-valuemax")))
+    last = view.last_step()
     for k in range(1, last + 1):
         page.keyboard.press("ArrowRight")
         state = view.wait_step(k)
@@ -230,8 +212,11 @@ def test_network_notebook_runs_and_steps(lab):
     lab.run_all(timeout=150)
     page.wait_for_selector(".bv-stepper .bv-frame", state="visible", timeout=30_000)
     gates = StepperView(page, ".bv-stepper")
-    wide = gates.locator(".bv-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
-    assert wide, "the 2-2-1 circuit fits the notebook: the test of following the highlight proves nothing"
+    fit = gates.fit()
+    assert fit["svg"] <= fit["viewport"] + 1 and fit["minText"] >= 9, fit  # fits the notebook, text readable
+    gates.locator(".bv-actual").click()  # 100 %: now larger than the notebook, the view must follow
+    wide = gates.locator(".bv-viewport").evaluate("e => e.scrollWidth > e.clientWidth")
+    assert wide, "the 2-2-1 circuit at 100 % fits the notebook: the test of following the highlight proves nothing"
     states = walk(gates, "Step {k} of {last}: ", "jupyterlab-network-gates.png", follow=True)
     assert len(states) > 20 and states[0]["nodes"] and states[0]["current"] == []
     for state in states[1:]:
@@ -250,7 +235,7 @@ def test_network_notebook_runs_and_steps(lab):
 def test_dark_stepper_in_dark_jupyterlab(notebook):
     """The notebook's theme="dark" stepper under Settings > Theme > JupyterLab Dark; the theme is set back after."""
     page = notebook.page
-    dark = page.locator(".bv-stepper", has=page.locator("svg.bv-dark")).first
+    dark = page.locator(".bv-stepper", has=page.locator(".bv-theme-dark")).first
     try:
         notebook.set_theme("JupyterLab Dark")
         dark.scroll_into_view_if_needed()
@@ -310,18 +295,20 @@ def test_step_latency_beside_a_kernel_stepper(lab):
     lab.run_all(timeout=120)
     results = {}
     for k, case in enumerate(SIDE_BY_SIDE):
-        handle = StepperView(page, f".bv-ours-{k}").locator(".noUi-handle")
-        handle.wait_for(state="visible", timeout=30_000)
-        frames = round(float(handle.get_attribute("aria-valuemax"))) + 1
+        ours = StepperView(page, f".bv-ours-{k}")
+        ours.locator(".bv-slider").wait_for(state="visible", timeout=30_000)
+        frames = ours.last_step() + 1
         row = {}
-        for who in ("ours", "kernel"):
+        for who, target in (("ours", ".bv-slider"), ("kernel", ".noUi-handle")):
             view = StepperView(page, f".bv-{who}-{k}")
             page.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
             view.locator().scroll_into_view_if_needed()
-            view.focus_slider()
+            view.focus_slider(target)
             page.keyboard.press("Home")
             view.wait_step(0)
-            row[who] = measure_step_latency(page, view.root, FRAME_KEY_JS, view.focus_slider, steps=frames, samples=80)
+            row[who] = measure_step_latency(
+                page, view.root, FRAME_KEY_JS, lambda v=view, t=target: v.focus_slider(t), steps=frames, samples=80
+            )
             assert row[who]["misses"] == 0, (case, who, row[who])
         results[case] = {"frames": frames, "stepper": row["ours"], "kernel_stepper": row["kernel"]}
     browser = page.context.browser
@@ -329,8 +316,8 @@ def test_step_latency_beside_a_kernel_stepper(lab):
         json.dumps(
             {
                 "what": "ArrowRight/ArrowLeft on the step slider to the new frame visible, in one JupyterLab page: "
-                "the stepper (frames drawn in advance, switched in the browser) beside a stepper whose "
-                "kernel draws each step with Graphviz",
+                "the stepper (the diagram drawn once, each frame's texts and states set in the browser) beside "
+                "a stepper whose kernel draws each step with Graphviz",
                 "browser": f"{browser.browser_type.name} {browser.version} (headless)",
                 "jupyterlab": __import__("jupyterlab").__version__,
                 "ipywidgets": __import__("ipywidgets").__version__,

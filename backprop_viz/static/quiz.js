@@ -1,0 +1,78 @@
+// The quiz's browser side: a box per asked gradient; the kernel checks each answer (the answers
+// never reach the page) and sends back the verdict, and the step's explanation when asked for.
+
+function tag(name, className, text) {
+  const e = document.createElement(name);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function render({ model, el }) {
+  const root = tag("div", "bv-quiz-box");
+  const heading = tag("div", "bv-quiz-heading");
+  const rows = tag("div", "bv-quiz-rows");
+  root.append(heading, rows);
+  el.appendChild(root);
+  const parts = {};
+
+  function build() {
+    heading.innerHTML = model.get("heading");
+    rows.textContent = "";
+    for (const name of Object.keys(parts)) delete parts[name];
+    for (const row of model.get("rows")) {
+      const line = tag("div", "bv-quiz-row");
+      const label = tag("label", "bv-quiz-label");
+      label.innerHTML = row.label;
+      const box = tag("input", "bv-quiz-answer");
+      box.type = "text";
+      box.placeholder = "your answer";
+      box.setAttribute("aria-label", row.name);
+      box.dataset.name = row.name;
+      label.appendChild(box);
+      const verdict = tag("span", "bv-quiz-verdict");
+      const show = tag("button", "bv-button bv-quiz-show", "show the step");
+      show.type = "button";
+      const hint = tag("div", "bv-explanation bv-quiz-hint");
+      box.addEventListener("keydown", (event) => {
+        event.stopPropagation(); // typing is not a notebook shortcut
+        if (event.key === "Enter") model.send({ answer: row.name, text: box.value });
+      });
+      box.addEventListener("change", () => model.send({ answer: row.name, text: box.value }));
+      show.addEventListener("click", () => {
+        const on = !show.classList.contains("bv-on");
+        show.classList.toggle("bv-on", on);
+        model.send({ show: row.name, on });
+      });
+      line.append(label, verdict, show, hint);
+      rows.appendChild(line);
+      parts[row.name] = { box, verdict, hint };
+    }
+    update();
+  }
+
+  function update() {
+    const verdicts = model.get("verdicts"), hints = model.get("hints"), typed = model.get("typed");
+    for (const [name, p] of Object.entries(parts)) {
+      p.verdict.innerHTML = verdicts[name] || "";
+      p.hint.innerHTML = hints[name] || "";
+      if (typed[name] !== undefined && document.activeElement !== p.box) p.box.value = typed[name];
+    }
+  }
+
+  model.on("change:rows", build);
+  model.on("change:heading", build);
+  model.on("change:verdicts", update);
+  model.on("change:hints", update);
+  model.on("change:typed", update);
+  build();
+  return () => {
+    model.off("change:rows", build);
+    model.off("change:heading", build);
+    model.off("change:verdicts", update);
+    model.off("change:hints", update);
+    model.off("change:typed", update);
+  };
+}
+
+export default { render };

@@ -14,6 +14,7 @@ import tracemalloc
 from collections import OrderedDict
 from pathlib import Path
 
+import ipywidgets as w
 import ipywidgets.widgets.widget as widget_registry
 import numpy as np
 import pytest
@@ -48,7 +49,8 @@ def slide(s: bv.Stepper, **values: float) -> None:
 
 def active_widgets() -> set[str]:
     """Model ids of every widget alive in this process (ipywidgets keeps them until closed)."""
-    return set(widget_registry._instances)
+    registry = getattr(widget_registry, "_instances", None)  # ipywidgets 8
+    return set(registry if registry is not None else w.Widget.widgets)  # ipywidgets 7
 
 
 # -- a long life -----------------------------------------------------------------------------------

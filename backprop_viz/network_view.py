@@ -34,7 +34,7 @@ from .notation import HTML_MATH
 from .numbers import fmt, fmt_paren
 from .player import FrameContent, Player, close_widget, encode
 from .skeleton import DIM, skeleton, state_css
-from .stepper import MIN_TEXT_PX, with_picture
+from .stepper import MIN_TEXT_PX, OPEN_TEXT_PX, with_picture
 
 FUTURE, KNOWN, CURRENT = 0, 1, 2
 
@@ -89,7 +89,12 @@ class NetworkView:
             view=self._view(),
             **dict(zip(("walk", "frames"), encode([self._content(k) for k in range(len(self.frames))]), strict=True)),
             step=min(max(step, 0), last),
-            options={"title": self.title, "interval": interval, "min_text": MIN_TEXT_PX},
+            options={
+                "title": self.title,
+                "interval": interval,
+                "min_text": MIN_TEXT_PX,
+                "open_text": OPEN_TEXT_PX,
+            },
         )
         self.widget.add_class("bv-network-view")
         self._closed = False

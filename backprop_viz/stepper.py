@@ -28,7 +28,8 @@ from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
 PICTURE_SCALE = 0.75  # the still picture is smaller than the live diagram: it is there to recognise the circuit
-MIN_TEXT_PX = 10  # a diagram opens no smaller than this text size; wider ones scroll and follow the highlight
+MIN_TEXT_PX = 9  # a diagram is fitted to its output area unless that makes its text smaller than this ...
+OPEN_TEXT_PX = 10  # ... then it opens at this text size, scrolled to follow the highlight (fit is a click away)
 _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
@@ -123,7 +124,13 @@ class Stepper:
             **self._encoded(),
             step=start,
             inputs=self._inputs_now(),
-            options={"title": self.title, "interval": interval, "min_text": MIN_TEXT_PX},
+            options={
+                "title": self.title,
+                "interval": interval,
+                "scale": scale,
+                "min_text": MIN_TEXT_PX,
+                "open_text": OPEN_TEXT_PX,
+            },
         )
         self.widget.add_class("bv-stepper")
 

@@ -65,12 +65,14 @@ function render({ model, el }) {
   const present = button("bv-present", "present", "full screen, large (Esc leaves)");
   zoomBox.append(fit, smaller, larger, actual, present);
   controls.append(play, prev, slider, next, counter, zoomBox);
+  const hint = tag("div", "bv-zoom-hint", "part of the diagram: drag or scroll to see the rest, or press fit");
   const frame = tag("div", "bv-frame");
   const head = tag("div", "bv-head");
   const phase = tag("span", "bv-phase");
   const title = tag("span", "bv-title");
   head.append(phase, title);
   const viewport = tag("div", "bv-viewport");
+  viewport.title = "drag to see the rest of the diagram; fit shows it all";
   const body = tag("div", "bv-body");
   const words = tag("div", "bv-words");
   const explanation = tag("div", "bv-explanation");
@@ -78,7 +80,7 @@ function render({ model, el }) {
   words.append(explanation, legend);
   const side = tag("div", "bv-side");
   body.append(words, side);
-  frame.append(head, viewport, body);
+  frame.append(head, hint, viewport, body);
   const inputs = tag("div", "bv-inputs");
   const status = tag("div", "bv-status");
   const style = tag("style");
@@ -198,10 +200,12 @@ function render({ model, el }) {
     return Math.min(1, r.width / natural.width, r.height / natural.height);
   }
 
-  // Fit, unless that makes the text smaller than the kernel's minimum (then that size, scrolled).
+  // Fit, unless that makes the text smaller than min_text: then open_text, scrolled to the highlight.
   function startZoom() {
-    const least = (model.get("options").min_text || 0) / natural.font;
-    return fitZoom() >= least || root.classList.contains("bv-presenting") ? null : Math.min(1, least);
+    const options = model.get("options");
+    const least = (options.min_text || 0) / natural.font;
+    if (fitZoom() >= least || root.classList.contains("bv-presenting")) return null;
+    return Math.min(1, (options.open_text || options.min_text) / natural.font);
   }
 
   function applyZoom() {
@@ -228,7 +232,8 @@ function render({ model, el }) {
 
   // Bring the highlighted element into view, sideways and up/down, only when it is out of view.
   function follow() {
-    if (!data || shown < 0) return;
+    if (!data || shown < 0 || !root.classList.contains("bv-zoomed")) return; // all of it is in view
+
     const target = elements[data.focus[shown]];
     if (!target) return;
     const a = viewport.getBoundingClientRect(), b = target.getBoundingClientRect();
@@ -240,6 +245,24 @@ function render({ model, el }) {
     if (b.top < a.top + margin || b.bottom > a.bottom - margin) {
       viewport.scrollTop += (b.top + b.bottom - a.top - a.bottom) / 2;
     }
+  }
+
+  // Drag the zoomed diagram to move it (a mouse has no sideways scroll; a projector's audience sees no scrollbar).
+  let drag = null;
+  function onPointerDown(event) {
+    if (!root.classList.contains("bv-zoomed") || event.button !== 0) return;
+    drag = { x: event.clientX, y: event.clientY, left: viewport.scrollLeft, top: viewport.scrollTop };
+    viewport.setPointerCapture(event.pointerId);
+    viewport.classList.add("bv-dragging");
+  }
+  function onPointerMove(event) {
+    if (!drag) return;
+    viewport.scrollLeft = drag.left - (event.clientX - drag.x);
+    viewport.scrollTop = drag.top - (event.clientY - drag.y);
+  }
+  function onPointerUp() {
+    drag = null;
+    viewport.classList.remove("bv-dragging");
   }
 
   function togglePresent() {
@@ -332,7 +355,12 @@ function render({ model, el }) {
     }
   });
 
-  root.addEventListener("keydown", onKey);
+  // Keys are taken on their way down (window, capture phase), before the notebook's own shortcuts see
+  // them: Notebook 7 and JupyterLab handle keys at the document, which would otherwise eat the arrows.
+  const onAnyKey = (event) => {
+    if (root.contains(event.target)) onKey(event);
+  };
+  window.addEventListener("keydown", onAnyKey, true);
   slider.addEventListener("input", () => {
     stop();
     show(Number(slider.value));
@@ -346,6 +374,10 @@ function render({ model, el }) {
   larger.addEventListener("click", () => zoomTo(scaleNow() * ZOOM_STEP));
   actual.addEventListener("click", () => zoomTo(1));
   present.addEventListener("click", togglePresent);
+  viewport.addEventListener("pointerdown", onPointerDown);
+  viewport.addEventListener("pointermove", onPointerMove);
+  viewport.addEventListener("pointerup", onPointerUp);
+  viewport.addEventListener("pointercancel", onPointerUp);
   document.addEventListener("fullscreenchange", onFullscreen);
   const onView = () => {
     setView();
@@ -355,7 +387,9 @@ function render({ model, el }) {
     if (model.get("step") !== shown) show(model.get("step"), false);
   };
   const onTitle = () => {
-    heading.textContent = model.get("options").title || "";
+    const options = model.get("options");
+    heading.textContent = options.title || "";
+    root.style.fontSize = options.scale && options.scale !== 1 ? options.scale * 100 + "%" : "";
   };
   const onStatus = () => {
     status.textContent = model.get("status");
@@ -380,6 +414,7 @@ function render({ model, el }) {
     stop();
     resize.disconnect();
     document.removeEventListener("fullscreenchange", onFullscreen);
+    window.removeEventListener("keydown", onAnyKey, true);
     model.off("change:view", onView);
     model.off("change:walk", setFrames);
     model.off("change:frames", setFrames);

@@ -243,13 +243,13 @@ def start_server(tmp_path_factory, app: str):
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
-            f"--LabApp.user_settings_dir={settings}",
-            f"--LabApp.workspaces_dir={base / 'workspaces'}",
         ]
         if app == "jupyterlab":
-            cmd.append("--LabApp.extension_manager=readonly")
-        else:
-            cmd += [f"--JupyterNotebookApp.user_settings_dir={settings}"]
+            cmd += [
+                f"--LabApp.user_settings_dir={settings}",
+                f"--LabApp.workspaces_dir={base / 'workspaces'}",
+                "--LabApp.extension_manager=readonly",
+            ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         log_file = open(log, "w")  # noqa: SIM115 - closed after the server stops
@@ -622,7 +622,7 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
     const state = window.__bvLatency = {frame: [], dom: [], misses: 0};
     document.addEventListener('keydown', (event) => {
         if (!['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'].includes(event.key)) return;
-        const t0 = performance.now();
+        const t0 = event.timeStamp;  // when the browser made the event: every handler of it counts
         const before = frameKey(root);
         let domAt = null;
         const observer = new MutationObserver(() => {

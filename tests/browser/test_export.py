@@ -114,7 +114,7 @@ def test_to_html_steps_with_its_own_controls(exported_page, frames, tmp_path):
     # For comparison with JupyterLab's figure: the same frames in a plain page.
     slider.fill("0")
     view.wait_step(0)
-    view.locator(".bv-prev").click()  # the focus off the slider: the stepper's own key handler steps
+    view.locator(".bv-explanation").click()  # the focus off the slider: the stepper's own key handler steps
     result = measure_step_latency(page, view.root, FRAME_KEY_JS, lambda: None, steps=len(frames), samples=30)
     result = {"what": "ArrowRight/ArrowLeft to the new frame visible, in the to_html page", **result}
     artifact("step_latency_to_html.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -137,13 +137,15 @@ def test_an_untrusted_notebook_shows_the_still_picture(lab):
     page.screenshot(path=artifact("untrusted-still-picture.png"))
 
 
-def test_notebook_7_steps_by_keys_and_buttons(chromium_browser, notebook7_server, frames):
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 1000)], ids=["projector", "desk"])
+def test_notebook_7_steps_by_keys_and_buttons(chromium_browser, notebook7_server, frames, size):
     from conftest import new_page
 
     page = new_page(chromium_browser)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     try:
         nb = Lab(page, notebook7_server)
-        view = open_and_run(nb, "nb7.ipynb", A1_NOTEBOOK)
+        view = open_and_run(nb, f"nb7-{size[0]}.ipynb", A1_NOTEBOOK)
         view.focus_slider()
         page.keyboard.press("Home")
         check_frame(view.wait_step(0), 0, frames)
@@ -157,8 +159,10 @@ def test_notebook_7_steps_by_keys_and_buttons(chromium_browser, notebook7_server
         fit = view.fit()
         assert fit["svg"] <= fit["viewport"] + 1, fit
         view.locator().scroll_into_view_if_needed()
-        page.screenshot(path=artifact("notebook7.png"))
-        assert nb.error_outputs() == [] and page_errors(page) == []
+        page.screenshot(path=artifact(f"notebook7-{size[0]}.png"))
+        # Notebook 7 itself throws this one while it loads any notebook (its own bundle, with no widget at all).
+        ours = [e for e in page_errors(page) if "reading 'schema'" not in e]
+        assert nb.error_outputs() == [] and ours == []
     finally:
         page.context.close()
 

@@ -67,3 +67,36 @@ def test_readme_lists_every_notebook_with_its_examples() -> None:
         covers = json.loads(path.read_text())["metadata"].get("backprop_viz", {}).get("covers", [])
         listed = re.findall(r"[A-E]\d", rows[path.stem])
         assert sorted(listed) == sorted(covers), path.name
+
+
+def test_license_is_an_spdx_string_with_its_file() -> None:
+    project = pyproject()["project"]
+    assert project["license"] == "BSD-3-Clause"
+    assert project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("BSD 3-Clause License")
+    # SPDX strings need setuptools 77 (PEP 639)
+    assert "setuptools>=77" in pyproject()["build-system"]["requires"]
+
+
+def test_readme_images_are_absolute_urls_of_the_badges_repository() -> None:
+    """A package index shows the README without the repository's files: relative images break there."""
+    readme = (ROOT / "README.md").read_text()
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert images and all(url.startswith("https://") for url in images)
+    repo = re.search(r"mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/", readme)[1]
+    gif = next(url for url in images if url.endswith("stepper.gif"))
+    assert gif == f"https://raw.githubusercontent.com/{repo}/HEAD/docs/stepper.gif"
+    assert (ROOT / "docs" / "stepper.gif").is_file()
+
+
+def test_readme_says_how_to_install_with_pip_and_get_graphviz_everywhere() -> None:
+    readme = (ROOT / "README.md").read_text()
+    repo = re.search(r"mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/", readme)[1]
+    for line in (
+        f"pip install git+https://github.com/{repo}",
+        "sudo apt-get install graphviz",
+        "brew install graphviz",
+        "winget install graphviz",
+        "conda install -c conda-forge graphviz",
+    ):
+        assert line in readme, line

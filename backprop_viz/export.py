@@ -12,18 +12,19 @@ from .frame_html import FOLLOW_JS, STYLE, frame_title
 from .frames import Frame
 from .graph import Graph
 
-FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")
+
+def font_file() -> Path:
+    """DejaVu Sans as matplotlib ships it: every symbol of the captions (∂ σ × − ⚠), the same file on every OS."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
 
 
 def _font(size: int):
+    """The captions' font at ``size`` pixels."""
     from PIL import ImageFont
 
-    for name in FONT_FILES:
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
+    return ImageFont.truetype(str(font_file()), size)
 
 
 def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str):

@@ -5,12 +5,21 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import graphviz
 
 from .draw import render
 from .frame_html import FOLLOW_JS, STYLE, frame_title
 from .frames import Frame
 from .graph import Graph
+
+MAX_PROCESSES = 8  # Graphviz processes at once when every frame is drawn
+PALETTE_SAMPLE = 8_000_000  # pixels of frames a GIF's palette is made from, at most (fast, bounded memory)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def font_file() -> Path:
@@ -29,19 +38,25 @@ def _font(size: int):
 
 def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str):
     """A frame as a Pillow image: the diagram drawn by Graphviz with the step's explanation under it."""
+    png = render(g, frame.index, scale=scale, theme=theme).pipe(format="png")
+    return _captioned(png, frame, count, theme=theme, font=_font(_caption_size(scale)))
+
+
+def _caption_size(scale: float) -> int:
+    """The captions' font size in pixels."""
+    return max(16, int(18 * scale))
+
+
+def _captioned(png: bytes, frame: Frame, count: int, *, theme: str, font):
+    """The diagram ``png`` on a page with the frame's title and explanation written under it in ``font``."""
     from PIL import Image, ImageDraw
 
-    diagram = Image.open(io.BytesIO(render(g, frame.index, scale=scale, theme=theme).pipe(format="png")))
+    diagram = Image.open(io.BytesIO(png))
     dark = theme == "dark"
     background, ink = ((30, 30, 30), (235, 235, 235)) if dark else ((255, 255, 255), (0, 0, 0))
-    size = max(16, int(18 * scale))
-    font = _font(size)
-    lines = [frame_title(frame, count)]
-    lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]
-    if frame.step is not None and frame.step.warning:
-        lines.append("⚠ " + frame.step.warning)
+    size = font.size
     width = max(diagram.width, 40 * size)  # room for a line of words under a small diagram
-    lines = [part for line in lines for part in _wrapped(line, font, width)]
+    lines = [part for line in _caption(frame, count) for part in _wrapped(line, font, width)]
     caption_height = (size + 6) * len(lines) + 16
     page = Image.new("RGB", (width + 40, diagram.height + caption_height + 20), background)
     page.paste(diagram, (20, 10), diagram if diagram.mode == "RGBA" else None)
@@ -51,6 +66,15 @@ def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str)
         draw.text((20, y), line, fill=ink, font=font)
         y += size + 6
     return page
+
+
+def _caption(frame: Frame, count: int) -> list[str]:
+    """What is written under a frame: its title, the step's arithmetic, its warning if any."""
+    lines = [frame_title(frame, count)]
+    lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]
+    if frame.step is not None and frame.step.warning:
+        lines.append("⚠ " + frame.step.warning)
+    return lines
 
 
 def _wrapped(line: str, font, width: int) -> list[str]:
@@ -64,6 +88,95 @@ def _wrapped(line: str, font, width: int) -> list[str]:
         else:
             current = candidate
     return [*out, current]
+
+
+def _shares(count: int) -> list[range]:
+    """``range(count)`` cut into a few consecutive shares, one per processor (at most ``MAX_PROCESSES``)."""
+    n = max(1, min(MAX_PROCESSES, os.cpu_count() or 1, count))
+    bounds = [count * k // n for k in range(n + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _pngs(diagrams: list) -> list[bytes]:
+    """Each diagram as PNG, from one Graphviz run for them all (each graph of its input is one PNG out)."""
+    source = "\n".join(d.source for d in diagrams).encode()
+    out = graphviz.pipe(diagrams[0].engine, "png", source, neato_no_op=2, quiet=True)
+    pngs = _split_pngs(out)
+    if len(pngs) != len(diagrams):
+        raise RuntimeError(f"Graphviz drew {len(pngs)} PNG images for {len(diagrams)} diagrams")
+    return pngs
+
+
+def _split_pngs(data: bytes) -> list[bytes]:
+    """PNG files written one after another, apart: each is a signature and chunks, the last one IEND."""
+    pngs, start = [], 0
+    while start < len(data):
+        if data[start : start + 8] != PNG_SIGNATURE:
+            raise ValueError(f"not a PNG file at byte {start}")
+        at, kind = start + 8, b""
+        while kind != b"IEND":
+            length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+            at += 12 + length  # length, type, data, CRC
+        pngs.append(data[start:at])
+        start = at
+    return pngs
+
+
+def _frame_images(g: Graph, frames: list[Frame], count: int, *, scale: float, theme: str) -> list:
+    """Every frame as ``frame_image`` draws it: a Graphviz run per processor, each drawing a share of the
+    frames (starting a process for each frame costs a third of the time), side by side in threads."""
+    diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]  # built here, in order
+
+    def share_of(share: range) -> list:
+        font = _font(_caption_size(scale))  # a font for each thread: Pillow's fonts are not shared
+        pngs = _pngs([diagrams[k] for k in share])
+        return [_captioned(png, frames[k], count, theme=theme, font=font) for png, k in zip(pngs, share, strict=True)]
+
+    shares = _shares(len(frames))
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        return [image for images in pool.map(share_of, shares) for image in images]
+
+
+def _palette(images: list):
+    """One 256-colour palette for all ``images``, from a strip of them all (shrunk, keeping exact colours,
+    when large). Pillow's default, a palette made for each frame, takes most of a GIF's time."""
+    from PIL import Image
+
+    shrink = max(1, math.ceil(math.sqrt(sum(i.width * i.height for i in images) / PALETTE_SAMPLE)))
+    sizes = [(max(1, i.width // shrink), max(1, i.height // shrink)) for i in images]
+    strip = Image.new("RGB", (max(w for w, _ in sizes), sum(h for _, h in sizes)), images[0].getpixel((0, 0)))
+    y = 0
+    for image, size in zip(images, sizes, strict=True):
+        strip.paste(image if shrink == 1 else image.resize(size, Image.Resampling.NEAREST), (0, y))
+        y += size[1]
+    return strip.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+
+
+def _save_gif(images: list, path: Path, interval_ms: int) -> None:
+    """An animated GIF of ``images``, every frame the same size and in one palette."""
+    from PIL import Image
+
+    palette = _palette(images)
+    width, height = max(i.width for i in images), max(i.height for i in images)
+    pages = []
+    for image in images:  # one size for every page: frames may differ by a few pixels
+        page = Image.new("RGB", (width, height), image.getpixel((0, 0)))
+        page.paste(image, (0, 0))
+        pages.append(page.quantize(palette=palette, dither=Image.Dither.NONE))
+    pages[0].save(path, save_all=True, append_images=pages[1:], duration=interval_ms, loop=0)
+
+
+def _save_raster_pdf(images: list, path: Path, scale: float) -> None:
+    """A PDF with one picture per page."""
+    from PIL import Image
+
+    width, height = max(i.width for i in images), max(i.height for i in images)
+    pages = []
+    for image in images:
+        page = Image.new("RGB", (width, height), image.getpixel((0, 0)))
+        page.paste(image, (0, 0))
+        pages.append(page)
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=96 * scale)
 
 
 def save_frames(
@@ -85,21 +198,10 @@ def save_frames(
         path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, encoding="utf-8")
     elif suffix == ".png":
         path.write_bytes(render(g, frames[current].index, scale=scale, theme=theme).pipe(format="png"))
-    elif suffix in (".gif", ".pdf"):
-        images = [frame_image(g, f, count, scale=scale, theme=theme) for f in frames]
-        width = max(i.width for i in images)
-        height = max(i.height for i in images)
-        pages = []
-        for image in images:  # one size for every page: frames may differ by a few pixels
-            from PIL import Image
-
-            page = Image.new("RGB", (width, height), image.getpixel((0, 0)))
-            page.paste(image, (0, 0))
-            pages.append(page)
-        if suffix == ".gif":
-            pages[0].save(path, save_all=True, append_images=pages[1:], duration=interval_ms, loop=0)
-        else:
-            pages[0].save(path, save_all=True, append_images=pages[1:], resolution=96 * scale)
+    elif suffix == ".gif":
+        _save_gif(_frame_images(g, frames, count, scale=scale, theme=theme), path, interval_ms)
+    elif suffix == ".pdf":
+        _save_raster_pdf(_frame_images(g, frames, count, scale=scale, theme=theme), path, scale)
     else:
         raise ValueError(f"cannot save {path.name!r}: use .svg, .png, .gif or .pdf")
     return path

@@ -1,12 +1,23 @@
 """Exports that work on every OS: caption font, GIF, vector PDF."""
 
+import io
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pytest
+from PIL import Image
 
-from backprop_viz.export import _font, font_file
+import backprop_viz as bv
+from backprop_viz import export
+from backprop_viz.export import _font, font_file, frame_image
 
 SYMBOLS = "∂σ×−⚠"  # what the captions write besides ASCII
+
+
+def a3() -> bv.Stepper:
+    """The sigmoid neuron of deck 000, gate by gate: 18 frames."""
+    return bv.Stepper("f = sigmoid(w0*x0 + w1*x1 + w2)", expand=True, w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
 
 
 def test_captions_use_the_dejavu_sans_that_matplotlib_ships() -> None:
@@ -23,3 +34,29 @@ def test_every_caption_symbol_has_a_glyph() -> None:
     for symbol in SYMBOLS:
         mask = font.getmask(symbol)
         assert mask.getbbox() is not None and bytes(mask) != missing, symbol
+
+
+def test_gif_frames_are_the_frame_images_in_order(tmp_path, monkeypatch) -> None:
+    """Drawn by three Graphviz runs side by side and put in one palette, each frame is still its own image."""
+    monkeypatch.setattr(export.os, "cpu_count", lambda: 3)
+    s = a3()
+    gif = Image.open(s.save(tmp_path / "a3.gif"))
+    assert gif.n_frames == len(s) == 18
+    for k in (0, 5, 6, 11, 17):  # across the three shares
+        gif.seek(k)
+        got = np.asarray(gif.convert("RGB"), dtype=int)
+        want = np.asarray(frame_image(s.graph, s.frames[k], len(s), scale=1, theme="light"), dtype=int)
+        diff = np.abs(got[: want.shape[0], : want.shape[1]] - want).max(axis=2)
+        assert diff.mean() < 2 and (diff > 48).mean() < 1e-3, k
+
+
+def test_pngs_written_one_after_another_are_split_apart() -> None:
+    def png(colour: str) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (3, 2), colour).save(out, format="PNG")
+        return out.getvalue()
+
+    red, blue = png("red"), png("blue")
+    assert export._split_pngs(red + blue + red) == [red, blue, red]
+    with pytest.raises(ValueError, match="not a PNG"):
+        export._split_pngs(red + b"GIF89a")

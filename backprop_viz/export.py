@@ -7,8 +7,11 @@ import io
 import json
 import math
 import os
+import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import graphviz
 
@@ -16,9 +19,12 @@ from .draw import render
 from .frame_html import FOLLOW_JS, STYLE, frame_title
 from .frames import Frame
 from .graph import Graph
+from .layout import layout_of
 
+T = TypeVar("T")
 MAX_PROCESSES = 8  # Graphviz processes at once when every frame is drawn
 PALETTE_SAMPLE = 8_000_000  # pixels of frames a GIF's palette is made from, at most (fast, bounded memory)
+PDF_CAPTION_SIZE = 14  # points, as Graphviz sizes text (the diagram's numbers are 13, its node names 16)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -97,14 +103,26 @@ def _shares(count: int) -> list[range]:
     return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _pngs(diagrams: list) -> list[bytes]:
-    """Each diagram as PNG, from one Graphviz run for them all (each graph of its input is one PNG out)."""
+def _by_shares(work: Callable[[range], list[T]], count: int) -> list[T]:
+    """``work`` on each share of ``range(count)``, side by side in threads; the results joined in order."""
+    shares = _shares(count)
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        return [item for items in pool.map(work, shares) for item in items]
+
+
+def _drawn(diagrams: list, fmt: str) -> list[bytes]:
+    """Each diagram in ``fmt`` ("png" or "pdf"), from one Graphviz run for them all (a graph in, a file out)."""
     source = "\n".join(d.source for d in diagrams).encode()
-    out = graphviz.pipe(diagrams[0].engine, "png", source, neato_no_op=2, quiet=True)
-    pngs = _split_pngs(out)
-    if len(pngs) != len(diagrams):
-        raise RuntimeError(f"Graphviz drew {len(pngs)} PNG images for {len(diagrams)} diagrams")
-    return pngs
+    out = graphviz.pipe(diagrams[0].engine, fmt, source, neato_no_op=2, quiet=True)
+    files = _split_pngs(out) if fmt == "png" else _split_pdfs(out)
+    if len(files) != len(diagrams):
+        raise RuntimeError(f"Graphviz wrote {len(files)} {fmt.upper()} files for {len(diagrams)} diagrams")
+    return files
+
+
+def _split_pdfs(data: bytes) -> list[bytes]:
+    """PDF files written one after another, apart: each starts with ``%PDF-`` and ends with ``%%EOF``."""
+    return [part for part in re.split(rb"(?<=%%EOF)\r?\n?(?=%PDF-)", data) if part]
 
 
 def _split_pngs(data: bytes) -> list[bytes]:
@@ -129,12 +147,10 @@ def _frame_images(g: Graph, frames: list[Frame], count: int, *, scale: float, th
 
     def share_of(share: range) -> list:
         font = _font(_caption_size(scale))  # a font for each thread: Pillow's fonts are not shared
-        pngs = _pngs([diagrams[k] for k in share])
+        pngs = _drawn([diagrams[k] for k in share], "png")
         return [_captioned(png, frames[k], count, theme=theme, font=font) for png, k in zip(pngs, share, strict=True)]
 
-    shares = _shares(len(frames))
-    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
-        return [image for images in pool.map(share_of, shares) for image in images]
+    return _by_shares(share_of, len(frames))
 
 
 def _palette(images: list):
@@ -166,17 +182,30 @@ def _save_gif(images: list, path: Path, interval_ms: int) -> None:
     pages[0].save(path, save_all=True, append_images=pages[1:], duration=interval_ms, loop=0)
 
 
-def _save_raster_pdf(images: list, path: Path, scale: float) -> None:
-    """A PDF with one picture per page."""
-    from PIL import Image
+def _save_pdf(g: Graph, frames: list[Frame], count: int, path: Path, *, scale: float, theme: str) -> None:
+    """One vector page per frame: Graphviz draws each diagram as PDF with its caption as the graph's label
+    (text stays text: it can be searched, copied and zoomed), and pypdf puts the pages in one file."""
+    from pypdf import PdfReader, PdfWriter
 
-    width, height = max(i.width for i in images), max(i.height for i in images)
-    pages = []
-    for image in images:
-        page = Image.new("RGB", (width, height), image.getpixel((0, 0)))
-        page.paste(image, (0, 0))
-        pages.append(page)
-    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=96 * scale)
+    x0, _, x1, _ = layout_of(g).canvas
+    font = _font(PDF_CAPTION_SIZE)  # to break lines at the diagram's width, in points like Graphviz's
+    captions = [[part for line in _caption(f, count) for part in _wrapped(line, font, x1 - x0)] for f in frames]
+    lines = max(len(c) for c in captions)  # every page as tall as the tallest: the diagram stays in place
+    diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]
+    for diagram, caption in zip(diagrams, captions, strict=True):
+        diagram.attr("graph", label=_label(caption, lines), labelloc="b", labeljust="l", fontsize=str(PDF_CAPTION_SIZE))
+    pdfs = _by_shares(lambda share: _drawn([diagrams[k] for k in share], "pdf"), len(frames))
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    with path.open("wb") as out:
+        writer.write(out)
+
+
+def _label(lines: list[str], count: int) -> str:
+    """A Graphviz HTML-like label: ``lines`` left-aligned, then blank lines up to ``count``."""
+    padded = [html.escape(line) for line in lines] + [" "] * (count - len(lines))
+    return "<" + "".join(line + '<br align="left"/>' for line in padded) + ">"
 
 
 def save_frames(
@@ -201,7 +230,7 @@ def save_frames(
     elif suffix == ".gif":
         _save_gif(_frame_images(g, frames, count, scale=scale, theme=theme), path, interval_ms)
     elif suffix == ".pdf":
-        _save_raster_pdf(_frame_images(g, frames, count, scale=scale, theme=theme), path, scale)
+        _save_pdf(g, frames, count, path, scale=scale, theme=theme)
     else:
         raise ValueError(f"cannot save {path.name!r}: use .svg, .png, .gif or .pdf")
     return path

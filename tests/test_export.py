@@ -1,4 +1,4 @@
-"""Exports that work on every OS: caption font, GIF, vector PDF."""
+"""Exports that work on every OS: the captions' font, the GIF, the vector PDF."""
 
 import io
 from pathlib import Path
@@ -11,6 +11,7 @@ from PIL import Image
 import backprop_viz as bv
 from backprop_viz import export
 from backprop_viz.export import _font, font_file, frame_image
+from backprop_viz.frame_html import frame_title
 
 SYMBOLS = "∂σ×−⚠"  # what the captions write besides ASCII
 
@@ -60,3 +61,31 @@ def test_pngs_written_one_after_another_are_split_apart() -> None:
     assert export._split_pngs(red + blue + red) == [red, blue, red]
     with pytest.raises(ValueError, match="not a PNG"):
         export._split_pngs(red + b"GIF89a")
+
+
+def test_pdf_is_vector_with_one_page_per_frame(tmp_path) -> None:
+    """Graphviz draws each page: shapes and text, no picture; the caption is text that can be searched."""
+    from pypdf import PdfReader
+
+    s = a3()
+    reader = PdfReader(s.save(tmp_path / "a3.pdf"))
+    assert len(reader.pages) == len(s)
+    assert len({tuple(page.mediabox) for page in reader.pages}) == 1  # one page size: the diagram stays put
+    for frame, page in zip(s.frames, reader.pages, strict=True):
+        resources = page["/Resources"]
+        assert "/Font" in resources and "/XObject" not in resources  # fonts, no image
+        content = page.get_contents().get_data()
+        assert b"BT" in content and b"TJ" in content  # text drawn as text
+        text = page.extract_text()
+        assert frame_title(frame, len(s)) in text
+        if frame.step is not None:
+            assert all(line in text for line in frame.step.lines)
+    assert "downstream = upstream × local = (0.1966)(1) = 0.1966" in reader.pages[15].extract_text()
+
+
+def test_pdf_captions_are_wrapped_to_the_diagram() -> None:
+    lines = export._wrapped("into q: downstream = upstream × local = (1)(-3) = -3, " * 4, _font(14), 300)
+    label = export._label(lines, len(lines) + 2)
+    assert label.startswith("<") and label.endswith(">")
+    assert label.count('<br align="left"/>') == len(lines) + 2
+    assert "&lt;" in export._label(["a < b"], 1)  # the text is escaped, not markup

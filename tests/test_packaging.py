@@ -146,3 +146,13 @@ def test_readme_says_how_to_install_with_pip_and_get_graphviz_everywhere() -> No
         "conda install -c conda-forge graphviz",
     ):
         assert line in readme, line
+
+
+def test_lab_installs_notebook_7_and_the_readme_names_the_front_ends() -> None:
+    project = pyproject()["project"]
+    assert "notebook" in names(project["optional-dependencies"]["lab"])
+    assert "notebook" in conda_packages() and "notebook" in binder_pins()
+    readme = (ROOT / "README.md").read_text()
+    front_ends = readme.split("### Front ends", 1)[1].split("\n## ", 1)[0]
+    for name in ("JupyterLab", "Notebook 7", "VS Code", "Colab", "RISE", "present button"):
+        assert name in front_ends, name

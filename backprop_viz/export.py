@@ -146,7 +146,7 @@ def _frame_images(g: Graph, frames: list[Frame], count: int, *, scale: float, th
     diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]  # built here, in order
 
     def share_of(share: range) -> list:
-        font = _font(_caption_size(scale))  # a font for each thread: Pillow's fonts are not shared
+        font = _font(_caption_size(scale))  # a font for each thread: no FreeType face used by two at once
         pngs = _drawn([diagrams[k] for k in share], "png")
         return [_captioned(png, frames[k], count, theme=theme, font=font) for png, k in zip(pngs, share, strict=True)]
 
@@ -192,8 +192,9 @@ def _save_pdf(g: Graph, frames: list[Frame], count: int, path: Path, *, scale: f
     captions = [[part for line in _caption(f, count) for part in _wrapped(line, font, x1 - x0)] for f in frames]
     lines = max(len(c) for c in captions)  # every page as tall as the tallest: the diagram stays in place
     diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]
-    for diagram, caption in zip(diagrams, captions, strict=True):
+    for diagram, caption in zip(diagrams, captions, strict=True):  # margin: PDF's default is a white border
         diagram.attr("graph", label=_label(caption, lines), labelloc="b", labeljust="l", fontsize=str(PDF_CAPTION_SIZE))
+        diagram.attr("graph", margin="0")
     pdfs = _by_shares(lambda share: _drawn([diagrams[k] for k in share], "pdf"), len(frames))
     writer = PdfWriter()
     for pdf in pdfs:

@@ -1,6 +1,7 @@
 """Exports that work on every OS: the captions' font, the GIF, the vector PDF."""
 
 import io
+import re
 from pathlib import Path
 
 import matplotlib
@@ -63,10 +64,12 @@ def test_pngs_written_one_after_another_are_split_apart() -> None:
         export._split_pngs(red + b"GIF89a")
 
 
-def test_pdf_is_vector_with_one_page_per_frame(tmp_path) -> None:
-    """Graphviz draws each page: shapes and text, no picture; the caption is text that can be searched."""
+def test_pdf_is_vector_with_one_page_per_frame(tmp_path, monkeypatch) -> None:
+    """Graphviz draws each page (three runs side by side): shapes and text, no picture; the caption is
+    text that can be searched."""
     from pypdf import PdfReader
 
+    monkeypatch.setattr(export.os, "cpu_count", lambda: 3)
     s = a3()
     reader = PdfReader(s.save(tmp_path / "a3.pdf"))
     assert len(reader.pages) == len(s)
@@ -76,6 +79,9 @@ def test_pdf_is_vector_with_one_page_per_frame(tmp_path) -> None:
         assert "/Font" in resources and "/XObject" not in resources  # fonts, no image
         content = page.get_contents().get_data()
         assert b"BT" in content and b"TJ" in content  # text drawn as text
+        background = re.search(rb"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) re f", content).groups()
+        x, y, width, height = map(float, background)  # the first fill: the background, edge to edge
+        assert (x, y) == (0, 0) and abs(width - float(page.mediabox.width)) < 1, "a border around the page"
         text = page.extract_text()
         assert frame_title(frame, len(s)) in text
         if frame.step is not None:

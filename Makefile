@@ -1,5 +1,5 @@
 # Two commands for a newcomer:
-#   make lab    set everything up and open JupyterLab on the notebooks
+#   make lab    set everything up and open JupyterLab on the notebooks (Notebook 7 is installed too)
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
 # Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
 # and save it with its outputs and widget state, after a change to what they show), make clean.
@@ -24,10 +24,11 @@ setup: setup-lab
 	PYTHON=$(PYTHON) bash scripts/setup-system.sh test
 	$(MAKE) --no-print-directory tests/browser/node_modules/.package-lock.json
 
-$(STAMP): pyproject.toml
+# Binder's pinned versions as constraints: the notebooks are tested with what Binder runs.
+$(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[lab,test]"
+	$(BIN)/pip install -q -c binder/requirements.txt -e ".[lab,test]"
 	touch $@
 
 # The widget JavaScript that notebooks exported to HTML load in the browser tests (no CDN).
@@ -35,7 +36,9 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/
 	bash scripts/setup-browser.sh
 	touch $@
 
+# Trusted, the notebooks show their committed steppers live at once (untrusted: a still picture until run).
 lab: setup-lab
+	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 test: setup

@@ -5,42 +5,64 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
+
+import graphviz
 
 from .draw import render
 from .frame_html import frame_title
 from .frames import Frame
 from .graph import Graph
+from .layout import layout_of
 
-FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")
+T = TypeVar("T")
+MAX_PROCESSES = 8  # Graphviz processes at once when every frame is drawn
+PALETTE_SAMPLE = 8_000_000  # pixels of frames a GIF's palette is made from, at most (fast, bounded memory)
+PDF_CAPTION_SIZE = 14  # points, as Graphviz sizes text (the diagram's numbers are 13, its node names 16)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def font_file() -> Path:
+    """DejaVu Sans as matplotlib ships it: every symbol of the captions (∂ σ × − ⚠), the same file on every OS."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
 
 
 def _font(size: int):
+    """The captions' font at ``size`` pixels."""
     from PIL import ImageFont
 
-    for name in FONT_FILES:
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
+    return ImageFont.truetype(str(font_file()), size)
 
 
 def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str):
     """A frame as a Pillow image: the diagram drawn by Graphviz with the step's explanation under it."""
+    png = render(g, frame.index, scale=scale, theme=theme).pipe(format="png")
+    return _captioned(png, frame, count, theme=theme, font=_font(_caption_size(scale)))
+
+
+def _caption_size(scale: float) -> int:
+    """The captions' font size in pixels."""
+    return max(16, int(18 * scale))
+
+
+def _captioned(png: bytes, frame: Frame, count: int, *, theme: str, font):
+    """The diagram ``png`` on a page with the frame's title and explanation written under it in ``font``."""
     from PIL import Image, ImageDraw
 
-    diagram = Image.open(io.BytesIO(render(g, frame.index, scale=scale, theme=theme).pipe(format="png")))
+    diagram = Image.open(io.BytesIO(png))
     dark = theme == "dark"
     background, ink = ((30, 30, 30), (235, 235, 235)) if dark else ((255, 255, 255), (0, 0, 0))
-    size = max(16, int(18 * scale))
-    font = _font(size)
-    lines = [frame_title(frame, count)]
-    lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]
-    if frame.step is not None and frame.step.warning:
-        lines.append("⚠ " + frame.step.warning)
+    size = font.size
     width = max(diagram.width, 40 * size)  # room for a line of words under a small diagram
-    lines = [part for line in lines for part in _wrapped(line, font, width)]
+    lines = [part for line in _caption(frame, count) for part in _wrapped(line, font, width)]
     caption_height = (size + 6) * len(lines) + 16
     page = Image.new("RGB", (width + 40, diagram.height + caption_height + 20), background)
     page.paste(diagram, (20, 10), diagram if diagram.mode == "RGBA" else None)
@@ -50,6 +72,15 @@ def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str)
         draw.text((20, y), line, fill=ink, font=font)
         y += size + 6
     return page
+
+
+def _caption(frame: Frame, count: int) -> list[str]:
+    """What is written under a frame: its title, the step's arithmetic, its warning if any."""
+    lines = [frame_title(frame, count)]
+    lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]
+    if frame.step is not None and frame.step.warning:
+        lines.append("⚠ " + frame.step.warning)
+    return lines
 
 
 def _wrapped(line: str, font, width: int) -> list[str]:
@@ -63,6 +94,119 @@ def _wrapped(line: str, font, width: int) -> list[str]:
         else:
             current = candidate
     return [*out, current]
+
+
+def _shares(count: int) -> list[range]:
+    """``range(count)`` cut into a few consecutive shares, one per processor (at most ``MAX_PROCESSES``)."""
+    n = max(1, min(MAX_PROCESSES, os.cpu_count() or 1, count))
+    bounds = [count * k // n for k in range(n + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _by_shares(work: Callable[[range], list[T]], count: int) -> list[T]:
+    """``work`` on each share of ``range(count)``, side by side in threads; the results joined in order."""
+    shares = _shares(count)
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        return [item for items in pool.map(work, shares) for item in items]
+
+
+def _drawn(diagrams: list, fmt: str) -> list[bytes]:
+    """Each diagram in ``fmt`` ("png" or "pdf"), from one Graphviz run for them all (a graph in, a file out)."""
+    source = "\n".join(d.source for d in diagrams).encode()
+    out = graphviz.pipe(diagrams[0].engine, fmt, source, neato_no_op=2, quiet=True)
+    files = _split_pngs(out) if fmt == "png" else _split_pdfs(out)
+    if len(files) != len(diagrams):
+        raise RuntimeError(f"Graphviz wrote {len(files)} {fmt.upper()} files for {len(diagrams)} diagrams")
+    return files
+
+
+def _split_pdfs(data: bytes) -> list[bytes]:
+    """PDF files written one after another, apart: each starts with ``%PDF-`` and ends with ``%%EOF``."""
+    return [part for part in re.split(rb"(?<=%%EOF)\r?\n?(?=%PDF-)", data) if part]
+
+
+def _split_pngs(data: bytes) -> list[bytes]:
+    """PNG files written one after another, apart: each is a signature and chunks, the last one IEND."""
+    pngs, start = [], 0
+    while start < len(data):
+        if data[start : start + 8] != PNG_SIGNATURE:
+            raise ValueError(f"not a PNG file at byte {start}")
+        at, kind = start + 8, b""
+        while kind != b"IEND":
+            length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+            at += 12 + length  # length, type, data, CRC
+        pngs.append(data[start:at])
+        start = at
+    return pngs
+
+
+def _frame_images(g: Graph, frames: list[Frame], count: int, *, scale: float, theme: str) -> list:
+    """Every frame as ``frame_image`` draws it: a Graphviz run per processor, each drawing a share of the
+    frames (starting a process for each frame costs a third of the time), side by side in threads."""
+    diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]  # built here, in order
+
+    def share_of(share: range) -> list:
+        font = _font(_caption_size(scale))  # a font for each thread: no FreeType face used by two at once
+        pngs = _drawn([diagrams[k] for k in share], "png")
+        return [_captioned(png, frames[k], count, theme=theme, font=font) for png, k in zip(pngs, share, strict=True)]
+
+    return _by_shares(share_of, len(frames))
+
+
+def _palette(images: list):
+    """One 256-colour palette for all ``images``, from a strip of them all (shrunk, keeping exact colours,
+    when large). Pillow's default, a palette made for each frame, takes most of a GIF's time."""
+    from PIL import Image
+
+    shrink = max(1, math.ceil(math.sqrt(sum(i.width * i.height for i in images) / PALETTE_SAMPLE)))
+    sizes = [(max(1, i.width // shrink), max(1, i.height // shrink)) for i in images]
+    strip = Image.new("RGB", (max(w for w, _ in sizes), sum(h for _, h in sizes)), images[0].getpixel((0, 0)))
+    y = 0
+    for image, size in zip(images, sizes, strict=True):
+        strip.paste(image if shrink == 1 else image.resize(size, Image.Resampling.NEAREST), (0, y))
+        y += size[1]
+    return strip.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+
+
+def _save_gif(images: list, path: Path, interval_ms: int) -> None:
+    """An animated GIF of ``images``, every frame the same size and in one palette."""
+    from PIL import Image
+
+    palette = _palette(images)
+    width, height = max(i.width for i in images), max(i.height for i in images)
+    pages = []
+    for image in images:  # one size for every page: frames may differ by a few pixels
+        page = Image.new("RGB", (width, height), image.getpixel((0, 0)))
+        page.paste(image, (0, 0))
+        pages.append(page.quantize(palette=palette, dither=Image.Dither.NONE))
+    pages[0].save(path, save_all=True, append_images=pages[1:], duration=interval_ms, loop=0)
+
+
+def _save_pdf(g: Graph, frames: list[Frame], count: int, path: Path, *, scale: float, theme: str) -> None:
+    """One vector page per frame: Graphviz draws each diagram as PDF with its caption as the graph's label
+    (text stays text: it can be searched, copied and zoomed), and pypdf puts the pages in one file."""
+    from pypdf import PdfReader, PdfWriter
+
+    x0, _, x1, _ = layout_of(g).canvas
+    font = _font(PDF_CAPTION_SIZE)  # to break lines at the diagram's width, in points like Graphviz's
+    captions = [[part for line in _caption(f, count) for part in _wrapped(line, font, x1 - x0)] for f in frames]
+    lines = max(len(c) for c in captions)  # every page as tall as the tallest: the diagram stays in place
+    diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]
+    for diagram, caption in zip(diagrams, captions, strict=True):  # margin: PDF's default is a white border
+        diagram.attr("graph", label=_label(caption, lines), labelloc="b", labeljust="l", fontsize=str(PDF_CAPTION_SIZE))
+        diagram.attr("graph", margin="0")
+    pdfs = _by_shares(lambda share: _drawn([diagrams[k] for k in share], "pdf"), len(frames))
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    with path.open("wb") as out:
+        writer.write(out)
+
+
+def _label(lines: list[str], count: int) -> str:
+    """A Graphviz HTML-like label: ``lines`` left-aligned, then blank lines up to ``count``."""
+    padded = [html.escape(line) for line in lines] + [" "] * (count - len(lines))
+    return "<" + "".join(line + '<br align="left"/>' for line in padded) + ">"
 
 
 def save_frames(
@@ -84,21 +228,10 @@ def save_frames(
         path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, encoding="utf-8")
     elif suffix == ".png":
         path.write_bytes(render(g, frames[current].index, scale=scale, theme=theme).pipe(format="png"))
-    elif suffix in (".gif", ".pdf"):
-        images = [frame_image(g, f, count, scale=scale, theme=theme) for f in frames]
-        width = max(i.width for i in images)
-        height = max(i.height for i in images)
-        pages = []
-        for image in images:  # one size for every page: frames may differ by a few pixels
-            from PIL import Image
-
-            page = Image.new("RGB", (width, height), image.getpixel((0, 0)))
-            page.paste(image, (0, 0))
-            pages.append(page)
-        if suffix == ".gif":
-            pages[0].save(path, save_all=True, append_images=pages[1:], duration=interval_ms, loop=0)
-        else:
-            pages[0].save(path, save_all=True, append_images=pages[1:], resolution=96 * scale)
+    elif suffix == ".gif":
+        _save_gif(_frame_images(g, frames, count, scale=scale, theme=theme), path, interval_ms)
+    elif suffix == ".pdf":
+        _save_pdf(g, frames, count, path, scale=scale, theme=theme)
     else:
         raise ValueError(f"cannot save {path.name!r}: use .svg, .png, .gif or .pdf")
     return path

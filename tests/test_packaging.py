@@ -1,6 +1,7 @@
-"""The set-up files agree: pyproject.toml, environment.yml and binder/ list the same packages,
-and CI runs exactly the README's test command."""
+"""The set-up files agree: pyproject.toml, environment.yml and binder/ list the same packages (Binder's
+pinned at versions the tests run with), and CI runs exactly the README's test command."""
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -33,14 +34,59 @@ def test_environment_yml_has_every_dependency_and_extra() -> None:
     assert "-e ." in (ROOT / "environment.yml").read_text()
 
 
-def test_binder_installs_the_runtime_and_lab() -> None:
-    project = pyproject()["project"]
+def binder_pins() -> dict[str, str]:
+    """binder/requirements.txt as {name: version}; every line must be an exact pin."""
     lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
-    binder = names([li for li in lines if not li.startswith("#")])
-    assert names(project["dependencies"]) | names(project["optional-dependencies"]["lab"]) == binder
+    pins = {}
+    for line in lines:
+        if line.strip() and not line.startswith("#"):
+            match = re.fullmatch(r"([A-Za-z0-9_.-]+)==([0-9][0-9A-Za-z.]*)", line.strip())
+            assert match, f"binder/requirements.txt: not an exact pin: {line!r}"
+            pins[match[1].lower()] = match[2]
+    return pins
+
+
+def test_binder_pins_the_runtime_and_lab() -> None:
+    from packaging.requirements import Requirement
+
+    project = pyproject()["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["lab"]
+    pins = binder_pins()
+    assert names(wanted) <= set(pins)
+    for requirement in map(Requirement, wanted):  # each pin within pyproject's range
+        assert requirement.specifier.contains(pins[requirement.name.lower()]), requirement
     assert "graphviz" in (ROOT / "binder" / "apt.txt").read_text().split()
-    assert "pip install" in (ROOT / "binder" / "postBuild").read_text()
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_binder_installs_the_package_and_trusts_the_notebooks() -> None:
+    post_build = [li for li in (ROOT / "binder" / "postBuild").read_text().splitlines() if not li.startswith("#")]
+    assert post_build.index("pip install --no-deps -e .") < post_build.index("jupyter trust notebooks/*.ipynb")
+    assert os.access(ROOT / "binder" / "postBuild", os.X_OK)
+
+
+def test_make_installs_binders_versions_and_lab_trusts_the_notebooks() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert '-c binder/requirements.txt -e ".[lab,test]"' in makefile
+    lab = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [li.strip() for li in lab[1:]] == [
+        "$(BIN)/jupyter trust notebooks/*.ipynb",
+        "$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)",
+    ]
+
+
+def test_these_tests_run_with_binders_versions() -> None:
+    """So the notebook run of `make test` is a run with what Binder installs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    differ = {name: (pin, installed(name)) for name, pin in binder_pins().items() if installed(name) != pin}
+    assert not differ, f"pinned vs installed: {differ}; `make setup` installs the pinned versions"
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -67,3 +113,46 @@ def test_readme_lists_every_notebook_with_its_examples() -> None:
         covers = json.loads(path.read_text())["metadata"].get("backprop_viz", {}).get("covers", [])
         listed = re.findall(r"[A-E]\d", rows[path.stem])
         assert sorted(listed) == sorted(covers), path.name
+
+
+def test_license_is_an_spdx_string_with_its_file() -> None:
+    project = pyproject()["project"]
+    assert project["license"] == "BSD-3-Clause"
+    assert project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("BSD 3-Clause License")
+    # SPDX strings need setuptools 77 (PEP 639)
+    assert "setuptools>=77" in pyproject()["build-system"]["requires"]
+
+
+def test_readme_images_are_absolute_urls_of_the_badges_repository() -> None:
+    """A package index shows the README without the repository's files: relative images break there."""
+    readme = (ROOT / "README.md").read_text()
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert images and all(url.startswith("https://") for url in images)
+    repo = re.search(r"mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/", readme)[1]
+    gif = next(url for url in images if url.endswith("stepper.gif"))
+    assert gif == f"https://raw.githubusercontent.com/{repo}/HEAD/docs/stepper.gif"
+    assert (ROOT / "docs" / "stepper.gif").is_file()
+
+
+def test_readme_says_how_to_install_with_pip_and_get_graphviz_everywhere() -> None:
+    readme = (ROOT / "README.md").read_text()
+    repo = re.search(r"mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/", readme)[1]
+    for line in (
+        f"pip install git+https://github.com/{repo}",
+        "sudo apt-get install graphviz",
+        "brew install graphviz",
+        "winget install graphviz",
+        "conda install -c conda-forge graphviz",
+    ):
+        assert line in readme, line
+
+
+def test_lab_installs_notebook_7_and_the_readme_names_the_front_ends() -> None:
+    project = pyproject()["project"]
+    assert "notebook" in names(project["optional-dependencies"]["lab"])
+    assert "notebook" in conda_packages() and "notebook" in binder_pins()
+    readme = (ROOT / "README.md").read_text()
+    front_ends = readme.split("### Front ends", 1)[1].split("\n## ", 1)[0]
+    for name in ("JupyterLab", "Notebook 7", "VS Code", "Colab", "RISE", "present button"):
+        assert name in front_ends, name

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import ops
 from .errors import ExpressionError
+from .names import check_name
 from .numbers import Value, as_value, fmt, is_finite
 from .ops import Op
 from .steps import BackwardStep, Contribution, ForwardStep, Step
@@ -93,6 +94,7 @@ class Graph:
     """A computational graph with its recorded forward and backward steps."""
 
     def __init__(self, output: Var, output_label: str = "f") -> None:
+        check_name(output_label, "the output's label")
         order = _topological_order(output)
         self._vars = order
         node_of: dict[Var, Node] = {}  # a Var hashes by identity: it defines no __eq__
@@ -104,7 +106,7 @@ class Graph:
             if v.group is not None:
                 if id(v.group) not in groups:
                     groups[id(v.group)] = len(self.groups)
-                    self.groups.append(v.group.label)
+                    self.groups.append(check_name(v.group.label, "a group's label"))
                 group = groups[id(v.group)]
             node = node_of[v] = Node(i, v, tuple([node_of[a] for a in v.args]), group)
             for a in node.inputs:
@@ -116,6 +118,7 @@ class Graph:
         for node in self.nodes:
             if node.name is None:
                 continue
+            check_name(node.name, "a node's name")  # also a name set on a Var's attribute directly
             if node.name in self._by_name:
                 raise ExpressionError(f"two different nodes are named {node.name!r}; names must be unique")
             self._by_name[node.name] = node

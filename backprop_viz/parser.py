@@ -22,6 +22,7 @@ import numpy as np
 from . import ops
 from .errors import ExpressionError
 from .graph import Graph, trace
+from .names import check_name
 from .numbers import as_value, fmt, is_finite
 from .var import Var, apply
 
@@ -91,6 +92,7 @@ def expr(
     options, in the ``inputs`` mapping. ``expand=True`` draws each sigmoid as its
     four gates. ``output`` names the output when the last line is not an assignment.
     """
+    check_name(output, "the output's name (output=...)")
     values = {**(inputs or {}), **kw_inputs}
     out = build(source, values, expand=expand)
     return trace(out, output_label=output)

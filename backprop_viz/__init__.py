@@ -14,7 +14,7 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 
 from .deck import compare
 from .draw import render
-from .errors import ExpressionError
+from .errors import ExpressionError, GraphTooLarge
 from .graph import GradientCheck, Graph, Node, trace
 from .layout import GraphvizMissing
 from .network_view import NetworkView
@@ -35,6 +35,7 @@ __all__ = [
     "ForwardStep",
     "GradientCheck",
     "Graph",
+    "GraphTooLarge",
     "GraphvizMissing",
     "Group",
     "Network",

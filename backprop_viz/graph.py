@@ -9,6 +9,7 @@ are deterministic: a depth-first walk from the output, inputs in argument order.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ Kind = Literal["input", "const", "op"]
 # Steps a stepper or a drawing may hold: every frame is drawn in advance and kept. 1,000 steps are
 # about 500 gates (a 4-6-5-1 network has 262); a 600-line chain made 1,202 frames and 650 MB of HTML.
 MAX_STEPS_SHOWN = 1_000
+
+# check_gradients evaluates the graph twice per input element. Its cost is counted in gates evaluated
+# once (about 1.3 microseconds each), 500 array elements counting as one more: at most about 3 s.
+MAX_CHECK_COST = 2_300_000
+CHECK_ELEMENTS_PER_UNIT = 500
+CHECK_UNIT_SECONDS = 1.3e-6
 
 
 class Node:
@@ -126,7 +133,14 @@ class Graph:
             if node.name in self._by_name:
                 raise ExpressionError(f"two different nodes are named {node.name!r}; names must be unique")
             self._by_name[node.name] = node
-        if self.output.name is None and self.output_label not in self._by_name:
+        if self.output.name is None:
+            other = self._by_name.get(self.output_label)
+            if other is not None:
+                raise ExpressionError(
+                    f"the output is called {self.output_label!r}, and so is an {other.kind} of the graph: one name "
+                    f"for two things. Rename the {other.kind}, or call the output otherwise (output=... or "
+                    "output_label=...)"
+                )
             self._by_name[self.output_label] = self.output  # the "f" the explanations speak of
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
@@ -331,9 +345,19 @@ class Graph:
         return current[-1]
 
     def check_gradients(self, h: float = 1e-5) -> GradientCheck:
-        """Compare every input's analytic gradient with a central finite difference."""
+        """Compare every input's analytic gradient with a central finite difference.
+
+        Each input element costs two evaluations of the whole graph: a graph whose check would
+        take more than a few seconds is refused at once (GraphTooLarge). A nan anywhere fails.
+        """
         if not isinstance(self.value, float):
             raise ValueError("gradient checking needs a scalar output")
+        if isinstance(h, bool) or not isinstance(h, int | float | np.integer | np.floating) or not 0 < h < math.inf:
+            raise ValueError(
+                f"h is the step of the central difference and must be a positive number like 1e-5, not {h!r}"
+            )
+        h = float(h)
+        self._check_check_cost()
         rows = []
         for node in self.inputs:  # named or not: an unnamed Var is an input too
             base, name = node.value, node.label
@@ -348,8 +372,23 @@ class Graph:
                 error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)
                 label = name if flat.size == 1 else f"{name}[{k}]"
                 rows.append((label, analytic, numerical, error))
-        worst = max((r[3] for r in rows), default=0.0)
+        errors = [r[3] for r in rows]
+        worst = math.nan if any(e != e for e in errors) else max(errors, default=0.0)  # max() would skip a nan
         return GradientCheck(rows, worst, h)
+
+    def _check_check_cost(self) -> None:
+        """GraphTooLarge if checking every input element would take more than a few seconds."""
+        elements = sum(int(np.size(n.value)) for n in self.inputs)
+        gates = [n for n in self.nodes if n.op is not None]
+        per_evaluation = len(gates) + (elements + sum(int(np.size(n.value)) for n in gates)) / CHECK_ELEMENTS_PER_UNIT
+        cost = 2 * elements * per_evaluation
+        if cost > MAX_CHECK_COST:
+            seconds, limit = cost * CHECK_UNIT_SECONDS, MAX_CHECK_COST * CHECK_UNIT_SECONDS
+            raise GraphTooLarge(
+                f"checking the gradients of this graph means {2 * elements:,} evaluations of its {len(gates):,} "
+                f"gates (about {seconds:,.0f} s), more than the {limit:.0f} s a check may take. Check a smaller "
+                "example of the same expression (fewer or shorter inputs)."
+            )
 
     def _checked_input(self, name: str, value: object) -> Value:
         node = self._by_name.get(name)

@@ -27,9 +27,10 @@ from .var import Var
 
 Kind = Literal["input", "const", "op"]
 
-# Steps a stepper or a drawing may hold: every frame is drawn in advance and kept. 1,000 steps are
-# about 500 gates (a 4-6-5-1 network has 262); a 600-line chain made 1,202 frames and 650 MB of HTML.
-MAX_STEPS_SHOWN = 1_000
+# What a stepper or a drawing may hold, counted as frames × (nodes + wires): every frame is drawn in
+# advance and kept. The 4-6-5-1 network's 262 frames of 454 nodes and wires make 119,000 (59 MB of
+# HTML, 1.7 s, 580 MB of memory); a 600-line chain would make 1,440,000 (650 MB of HTML, 4.5 GB).
+MAX_SHOWN = 150_000
 
 # check_gradients evaluates the graph twice per input element. Its cost is counted in gates evaluated
 # once (about 1.3 microseconds each), 500 array elements counting as one more: at most about 3 s.
@@ -196,19 +197,23 @@ class Graph:
         """How many steps ``steps`` holds, without making them: each gate forward and backward, and the seed."""
         return 2 * sum(1 for n in self.nodes if n.op is not None) + 1
 
-    def check_showable(self) -> None:
-        """GraphTooLarge unless a stepper or a drawing can hold every step of this graph."""
-        count = self.step_count
-        if count > MAX_STEPS_SHOWN:
-            raise GraphTooLarge(
-                f"this graph has {count:,} steps ({count // 2:,} gates), too many to step through or draw: "
-                f"a stepper or a drawing holds at most {MAX_STEPS_SHOWN:,} steps. Step through a smaller "
-                "part (fewer terms, layers or lines); values and gradients (g.value, g.grads()) work at any size."
-            )
+    @property
+    def shown_size(self) -> int:
+        """What a stepper of this graph holds: frames (one per step, and the start) × (nodes + wires)."""
+        wires = sum(len(n.inputs) for n in self.nodes) + 1  # + 1: the output wire
+        return (self.step_count + 1) * (len(self.nodes) + wires)
 
-    def __repr__(self) -> str:
-        named = ", ".join(f"{k}={fmt(v)}" for k, v in self.values().items())
-        return f"<Graph: {len(self.nodes)} nodes, {len(self.steps)} steps, {named}>"
+    def check_showable(self) -> None:
+        """GraphTooLarge unless a stepper or a drawing can hold every frame of this graph."""
+        size = self.shown_size
+        if size > MAX_SHOWN:
+            frames, things = self.step_count + 1, size // (self.step_count + 1)
+            raise GraphTooLarge(
+                f"this graph is too large to step through or draw: {frames:,} frames of {things:,} nodes and wires "
+                f"each, {size:,} in all, where a stepper holds at most {MAX_SHOWN:,} (a 4-6-5-1 network holds "
+                "119,000). Step through a smaller part (fewer terms, layers or lines); values and gradients "
+                "(g.value, g.grads()) work at any size."
+            )
 
     # -- computing -----------------------------------------------------------------------
     def set(self, **values: object) -> Graph:

@@ -86,23 +86,39 @@ def test_wire_ranks_counts_the_columns_each_wire_crosses(source: str, values: di
     assert layout.wire_ranks(bv.expr(source, **values)) == ranks
 
 
-def test_a_stepper_holds_at_most_1000_steps(no_dot: None) -> None:
-    g = bv.expr(line(600), x=1.0)  # 600 gates: 1,201 steps
-    assert g.step_count == len(g.steps) == 1201
-    with pytest.raises(bv.GraphTooLarge, match=r"1,201 steps \(600 gates\).*at most 1,000 steps"):
+def test_a_stepper_holds_at_most_150000_nodes_and_wires_over_its_frames(no_dot: None) -> None:
+    g = bv.expr(line(600), x=1.0)  # 600 gates: 1,202 frames of 1,202 nodes and wires
+    assert g.step_count == len(g.steps) == 1201 and g.shown_size == 1202 * 1202
+    message = r"1,202 frames of 1,202 nodes and wires each, 1,444,804 in all, where a stepper holds at most 150,000"
+    with pytest.raises(bv.GraphTooLarge, match=message):
         bv.Stepper(g)
-    with pytest.raises(bv.GraphTooLarge, match="1,201 steps"):
+    with pytest.raises(bv.GraphTooLarge, match="1,444,804 in all"):
         bv.Stepper(line(600), x=1.0)
-    with pytest.raises(bv.GraphTooLarge, match="1,201 steps"):
+    with pytest.raises(bv.GraphTooLarge, match="1,444,804 in all"):
         render(g)
     assert g.grad("x") == 2.0**600  # the engine itself holds it
 
 
-def test_the_step_bound_is_exact() -> None:
-    assert graph.MAX_STEPS_SHOWN == 1000
-    bv.expr(line(499), x=1.0).check_showable()  # 999 steps
+def test_the_size_bound_is_exact() -> None:
+    assert graph.MAX_SHOWN == 150_000
+    accepted, refused = bv.expr(line(192), x=1.0), bv.expr(line(193), x=1.0)
+    assert accepted.shown_size == 386 * 386 <= graph.MAX_SHOWN < refused.shown_size == 388 * 388
+    accepted.check_showable()
     with pytest.raises(bv.GraphTooLarge):
-        bv.expr(line(500), x=1.0).check_showable()  # 1,001 steps
+        refused.check_showable()
+
+
+def test_the_largest_network_the_project_draws_fits() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import mlp_source
+
+    source, values = mlp_source((4, 6, 5, 1))
+    g = bv.expr(source, **values)
+    g.check_showable()
+    assert 100_000 < g.shown_size < graph.MAX_SHOWN
 
 
 def test_the_engine_still_traces_large_graphs() -> None:

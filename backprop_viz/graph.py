@@ -192,6 +192,10 @@ class Graph:
     def __len__(self) -> int:
         return len(self.nodes)
 
+    def __repr__(self) -> str:
+        named = ", ".join(f"{k}={fmt(v)}" for k, v in self.values().items())
+        return f"<Graph: {len(self.nodes)} nodes, {len(self.steps)} steps, {named}>"
+
     @property
     def step_count(self) -> int:
         """How many steps ``steps`` holds, without making them: each gate forward and backward, and the seed."""

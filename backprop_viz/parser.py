@@ -241,6 +241,7 @@ class _Builder:
                     raise self.error(f"{name!r} already has a value; each name is assigned once", stmt)
                 if name in ops.FUNCTIONS or name in CONSTANTS:
                     raise self.error(f"{name!r} is a built-in name and cannot be assigned", stmt)
+                self.check_name(name, stmt)
                 value = self.evaluate(stmt.value)
                 if isinstance(value, Var) and value.name is None:
                     value.named(name)
@@ -257,6 +258,13 @@ class _Builder:
         if not isinstance(result, Var):
             return Var(result, const=True)
         return result
+
+    def check_name(self, name: str, node: ast.AST) -> None:
+        """An ExpressionError at ``node`` for a name too long to draw (the parser allows only identifiers)."""
+        try:
+            check_name(name, "this name")
+        except ExpressionError as e:
+            raise self.error(e.reason, node) from None
 
     def refuse_unused_lines(self, last: ast.stmt, result: Var | float | None) -> None:
         """An ExpressionError for names assigned and never read: the output would silently not depend on them."""
@@ -358,6 +366,7 @@ class _Builder:
             return CONSTANTS[name]
         if name in ops.FUNCTIONS:
             raise self.error(f"{name!r} is a function; call it, like {name}(x)", node)
+        self.check_name(name, node)
         if name not in self.values:
             known = sorted({*self.values, *self.env, *CONSTANTS})
             raise self.error(

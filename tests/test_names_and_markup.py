@@ -123,3 +123,11 @@ def test_a_name_like_a_colour_token_keeps_its_letters() -> None:
     g = bv.expr("f = fe0003 * x", fe0003=2.0, x=3.0)
     svg = FramePainter(g).all_svg()[-1]
     assert ">fe0003<" in svg
+
+
+@pytest.mark.parametrize("source", ["LONG * 2", "LONG = x * 2", "y * LONG"])
+def test_a_name_too_long_in_an_expression_is_refused_where_it_is(source: str) -> None:
+    long = "h" * (MAX_NAME + 1)
+    with pytest.raises(bv.ExpressionError, match=f"this name is {MAX_NAME + 1} characters long") as info:
+        bv.expr(source.replace("LONG", long), **{long: 1.0, "x": 1.0, "y": 1.0})
+    assert info.value.column == source.index("LONG") + 1

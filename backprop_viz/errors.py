@@ -31,8 +31,8 @@ class ExpressionError(ValueError):
 
 
 class GraphTooLarge(ValueError):
-    """A graph too large to step through or draw: refused at once, before any drawing starts.
+    """A graph too large for what was asked of it: to step through, to draw, or to check numerically.
 
-    The message says which limit, by how much, and what to do instead. Values and
-    gradients (``g.value``, ``g.grads()``) work at any size; only the pictures are bounded.
+    Refused at once, before the slow work starts; the message says which limit, by how much,
+    and what to do instead. Values and gradients (``g.value``, ``g.grads()``) work at any size.
     """

@@ -137,9 +137,10 @@ class Graph:
         if self.output.name is None:
             other = self._by_name.get(self.output_label)
             if other is not None:
+                what = {"input": "input", "op": "intermediate node", "const": "constant"}[other.kind]
                 raise ExpressionError(
-                    f"the output is called {self.output_label!r}, and so is an {other.kind} of the graph: one name "
-                    f"for two things. Rename the {other.kind}, or call the output otherwise (output=... or "
+                    f"the output is called {self.output_label!r}, and so is an {what} of the graph: one name "
+                    f"for two things. Rename the {what}, or call the output otherwise (output=... or "
                     "output_label=...)"
                 )
             self._by_name[self.output_label] = self.output  # the "f" the explanations speak of

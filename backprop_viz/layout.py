@@ -348,7 +348,7 @@ def _ranks_by_source(g: Graph) -> dict[int, int]:
 
 
 def check_layout_size(g: Graph) -> None:
-    """GraphTooLarge, at once, for a graph that has too many steps or that dot would take long to lay out."""
+    """GraphTooLarge, at once, for a graph too large to step through or too slow for dot to lay out."""
     g.check_showable()
     ranks = wire_ranks(g)
     if ranks <= MAX_WIRE_RANKS:

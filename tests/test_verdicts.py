@@ -182,3 +182,9 @@ def test_a_quiz_refuses_what_is_not_a_list_of_different_names(ask: object, error
 def test_a_stepper_of_something_that_is_no_graph_is_a_type_error(thing: object) -> None:
     with pytest.raises(TypeError, match="a Stepper steps through an expression string or a Graph, not"):
         bv.Stepper(thing)
+
+
+def test_an_intermediate_named_like_the_unnamed_output_is_refused() -> None:
+    x = bv.Var(1.0, name="x")
+    with pytest.raises(bv.ExpressionError, match=r"and so is an intermediate node of the graph: one name for two"):
+        bv.trace((x * 2).named("f") + 1)

@@ -15,7 +15,7 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 from . import figures as _figures
 from .deck import compare
 from .draw import render
-from .errors import ExpressionError
+from .errors import ExpressionError, GraphTooLarge
 from .graph import GradientCheck, Graph, Node, trace
 from .layout import GraphvizMissing
 from .network_view import NetworkView
@@ -38,6 +38,7 @@ __all__ = [
     "ForwardStep",
     "GradientCheck",
     "Graph",
+    "GraphTooLarge",
     "GraphvizMissing",
     "Group",
     "Network",

@@ -9,6 +9,7 @@ drift. A printed number *agrees* with the exact one when they differ by at most
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,11 +17,11 @@ TOLERANCE_UNITS = 3
 
 
 def last_digit_unit(printed: str) -> float:
-    """The value of one unit in the last printed digit: "0.73" -> 0.01, "-12" -> 1."""
-    text = printed.strip().lstrip("+-")
-    if "." not in text:
-        return 1.0
-    return 10.0 ** -len(text.split(".")[1])
+    """The value of one unit in the last printed digit: "0.73" -> 0.01, "-12" -> 1, "2.5e-5" -> 1e-6."""
+    text = printed.strip().lstrip("+-").lower()
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return 10.0 ** (int(exponent or 0) - decimals)
 
 
 def agrees(printed: str, exact: float) -> bool:
@@ -43,7 +44,7 @@ class DeckComparison:
     """A table of deck numbers against exact ones; shows as HTML in a notebook, as text elsewhere."""
 
     def __init__(self, rows: Iterable[tuple[str, str, float]], title: str = "") -> None:
-        self.rows = [Row(q, d, float(e) + 0.0) for q, d, e in rows]  # + 0.0: -0.0 shows as 0
+        self.rows = [Row(q, _printed(d, q), float(e) + 0.0) for q, d, e in rows]  # + 0.0: -0.0 shows as 0
         self.title = title
 
     @property
@@ -77,6 +78,19 @@ class DeckComparison:
             f"<table>{caption}<thead><tr><th>quantity</th><th>deck says</th><th>exact</th>"
             f"<th>agrees</th></tr></thead><tbody>{body}</tbody></table>"
         )
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _printed(deck: object, quantity: str) -> str:
+    """The deck's number as printed (a string like "0.73" or "2e-5"), or a ValueError that says what is wrong."""
+    if not isinstance(deck, str) or not _NUMBER.fullmatch(deck.strip()):
+        raise ValueError(
+            f"the deck's number for {quantity!r} must be written as the deck prints it, as a string like "
+            f"'0.73', '-12' or '2e-5', not {deck!r}: its last digit says how precise it is"
+        )
+    return deck
 
 
 def compare(rows: Iterable[tuple[str, str, float]], title: str = "") -> DeckComparison:

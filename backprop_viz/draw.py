@@ -168,7 +168,7 @@ def digraph(
             "width": width,
             "height": height,
             "fixedsize": "true",
-            "label": node_text(node),
+            "label": plain(node_text(node)),
             "id": key,
             "fontcolor": colour("node_text", key, state),
             "class": f"bv-{key} {css('node', key, state)}".strip(),
@@ -186,7 +186,7 @@ def digraph(
         else:
             attrs |= {"shape": "plaintext"}
         if i in layout.node_xlp:
-            attrs |= {"xlabel": text("node_note", key, i), "xlp": layout.node_xlp[i]}
+            attrs |= {"xlabel": plain(text("node_note", key, i)), "xlp": layout.node_xlp[i]}
         target.node(key, **attrs)
 
     for node in g.nodes:
@@ -196,7 +196,7 @@ def digraph(
         with d.subgraph(name=f"cluster_{k}") as c:
             c.attr(
                 bb=layout.cluster_bb.get(k, ""),
-                label=g.groups[k],
+                label=plain(g.groups[k]),
                 style="rounded,dashed",
                 color=colour("cluster", f"c{k}", 1),
                 fontcolor=colour("cluster", f"c{k}", 1),
@@ -210,7 +210,7 @@ def digraph(
         d.node(name, label="", shape="point", style="invis", width="0", height="0", pos=f"{x:.2f},{y:.2f}")
     d.node(
         "sink",
-        label=g.output_label,
+        label=plain(g.output_label),
         shape="plaintext",
         pos=layout.sink_pos,
         width=layout.sink_size[0],
@@ -228,10 +228,10 @@ def digraph(
             "id": key,
             "class": f"bv-edge {css('edge', key, state)}".strip(),
             "color": colour("wire", key, state),
-            "label": f"{name}\n{text('value', key, k)}" if name else text("value", key, k),
+            "label": plain(f"{name}\n{text('value', key, k)}" if name else text("value", key, k)),
             "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
             "fontcolor": colour("value", key, state),
-            "headlabel": text("grad", key, k),
+            "headlabel": plain(text("grad", key, k)),
             "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
             "labelfontcolor": colour("grad", key, state),
         }
@@ -243,6 +243,11 @@ def digraph(
         dst = "sink" if wire.dst is None else g.nodes[wire.dst].id
         d.edge(g.nodes[wire.src].id, dst, **attrs)
     return d
+
+
+def plain(text: str) -> str:
+    """``text`` as Graphviz must show it: plain words, never an HTML-like label, backslashes as they are."""
+    return graphviz.escape(text)
 
 
 class Diagram(graphviz.Digraph):
@@ -299,13 +304,17 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
 
 # -- the fast path: one template, filled in per frame ------------------------------------------
 
-_TOKEN = re.compile(r"@(\d+)@|#fe([0-9a-f]{4})")
+# A text token is a number between two private-use characters, which no name, number or note can
+# hold; a colour token is a colour attribute's whole value, which no text can be (Graphviz writes
+# a text's quotes as &quot;).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_TOKEN = re.compile(f'{_OPEN}(\\d+){_CLOSE}|(?<==")#fe([0-9a-f]{{4}})(?=")')
 
 
 class FramePainter:
     """SVG frames of one graph, from a template drawn once by Graphviz.
 
-    Texts are tokens ``@k@`` and colours tokens ``#feKKKK`` in the template; a
+    Texts are tokens ``\\ue000k\\ue001`` and colours tokens ``#feKKKK`` in the template; a
     frame is the template with each token replaced, by a list lookup and a join.
     """
 
@@ -332,7 +341,7 @@ class FramePainter:
 
         def token(kind: str, index: int, line: int = 0) -> str:
             self._text_specs.append((kind, index, line))
-            return f"@{len(self._text_specs) - 1}@"
+            return f"{_OPEN}{len(self._text_specs) - 1}{_CLOSE}"
 
         def text(kind: str, key: str, index: int) -> str:
             if kind == "node_note":
@@ -356,7 +365,12 @@ class FramePainter:
         svg = svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
         if len(self._colour_specs) > 0xFFFF:
             raise ValueError("graph too large to draw")
-        self.skeleton = skeleton(svg, lambda c: self._colour_specs[c][0], lambda k: self._text_specs[k][0] == "class")
+        self.skeleton = skeleton(
+            svg,
+            lambda c: self._colour_specs[c][0],
+            lambda k: self._text_specs[k][0] == "class",
+            marks=(_OPEN, _CLOSE),
+        )
         if len(self._colour_specs) > 0xFFFF:
             raise ValueError("graph too large to draw")
         pieces = _TOKEN.split(svg)

@@ -28,3 +28,11 @@ class ExpressionError(ValueError):
             col = self.column
         where = f"line {self.line}, column {self.column}" if len(lines) > 1 else f"column {self.column}"
         return f"{self.reason} ({where})\n    {text}\n    {' ' * (col - 1)}^"
+
+
+class GraphTooLarge(ValueError):
+    """A graph too large for what was asked of it: to step through, to draw, or to check numerically.
+
+    Refused at once, before the slow work starts; the message says which limit, by how much,
+    and what to do instead. Values and gradients (``g.value``, ``g.grads()``) work at any size.
+    """

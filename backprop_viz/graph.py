@@ -9,6 +9,7 @@ are deterministic: a depth-first walk from the output, inputs in argument order.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,13 +18,25 @@ from typing import Literal
 import numpy as np
 
 from . import ops
-from .errors import ExpressionError
+from .errors import ExpressionError, GraphTooLarge
+from .names import check_name
 from .numbers import Value, as_value, fmt, is_finite
 from .ops import Op
 from .steps import BackwardStep, Contribution, ForwardStep, Step
 from .var import Var
 
 Kind = Literal["input", "const", "op"]
+
+# What a stepper or a drawing may hold, counted as frames × (nodes + wires): every frame is drawn in
+# advance and kept. The 4-6-5-1 network's 262 frames of 454 nodes and wires make 119,000 (59 MB of
+# HTML, 1.7 s, 580 MB of memory); a 600-line chain would make 1,440,000 (650 MB of HTML, 4.5 GB).
+MAX_SHOWN = 150_000
+
+# check_gradients evaluates the graph twice per input element. Its cost is counted in gates evaluated
+# once (about 1.3 microseconds each), 500 array elements counting as one more: at most about 3 s.
+MAX_CHECK_COST = 2_300_000
+CHECK_ELEMENTS_PER_UNIT = 500
+CHECK_UNIT_SECONDS = 1.3e-6
 
 
 class Node:
@@ -93,6 +106,7 @@ class Graph:
     """A computational graph with its recorded forward and backward steps."""
 
     def __init__(self, output: Var, output_label: str = "f") -> None:
+        check_name(output_label, "the output's label")
         order = _topological_order(output)
         self._vars = order
         node_of: dict[Var, Node] = {}  # a Var hashes by identity: it defines no __eq__
@@ -104,7 +118,7 @@ class Graph:
             if v.group is not None:
                 if id(v.group) not in groups:
                     groups[id(v.group)] = len(self.groups)
-                    self.groups.append(v.group.label)
+                    self.groups.append(check_name(v.group.label, "a group's label"))
                 group = groups[id(v.group)]
             node = node_of[v] = Node(i, v, tuple([node_of[a] for a in v.args]), group)
             for a in node.inputs:
@@ -116,10 +130,19 @@ class Graph:
         for node in self.nodes:
             if node.name is None:
                 continue
+            check_name(node.name, "a node's name")  # also a name set on a Var's attribute directly
             if node.name in self._by_name:
                 raise ExpressionError(f"two different nodes are named {node.name!r}; names must be unique")
             self._by_name[node.name] = node
-        if self.output.name is None and self.output_label not in self._by_name:
+        if self.output.name is None:
+            other = self._by_name.get(self.output_label)
+            if other is not None:
+                what = {"input": "input", "op": "intermediate node", "const": "constant"}[other.kind]
+                raise ExpressionError(
+                    f"the output is called {self.output_label!r}, and so is an {what} of the graph: one name "
+                    f"for two things. Rename the {what}, or call the output otherwise (output=... or "
+                    "output_label=...)"
+                )
             self._by_name[self.output_label] = self.output  # the "f" the explanations speak of
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
@@ -174,6 +197,29 @@ class Graph:
     def __repr__(self) -> str:
         named = ", ".join(f"{k}={fmt(v)}" for k, v in self.values().items())
         return f"<Graph: {len(self.nodes)} nodes, {len(self.steps)} steps, {named}>"
+
+    @property
+    def step_count(self) -> int:
+        """How many steps ``steps`` holds, without making them: each gate forward and backward, and the seed."""
+        return 2 * sum(1 for n in self.nodes if n.op is not None) + 1
+
+    @property
+    def shown_size(self) -> int:
+        """What a stepper of this graph holds: frames (one per step, and the start) × (nodes + wires)."""
+        wires = sum(len(n.inputs) for n in self.nodes) + 1  # + 1: the output wire
+        return (self.step_count + 1) * (len(self.nodes) + wires)
+
+    def check_showable(self) -> None:
+        """GraphTooLarge unless a stepper or a drawing can hold every frame of this graph."""
+        size = self.shown_size
+        if size > MAX_SHOWN:
+            frames, things = self.step_count + 1, size // (self.step_count + 1)
+            raise GraphTooLarge(
+                f"this graph is too large to step through or draw: {frames:,} frames of {things:,} nodes and wires "
+                f"each, {size:,} in all, where a stepper holds at most {MAX_SHOWN:,} (a 4-6-5-1 network holds "
+                "119,000). Step through a smaller part (fewer terms, layers or lines); values and gradients "
+                "(g.value, g.grads()) work at any size."
+            )
 
     # -- computing -----------------------------------------------------------------------
     def set(self, **values: object) -> Graph:
@@ -311,9 +357,19 @@ class Graph:
         return current[-1]
 
     def check_gradients(self, h: float = 1e-5) -> GradientCheck:
-        """Compare every input's analytic gradient with a central finite difference."""
+        """Compare every input's analytic gradient with a central finite difference.
+
+        Each input element costs two evaluations of the whole graph: a graph whose check would
+        take more than a few seconds is refused at once (GraphTooLarge). A nan anywhere fails.
+        """
         if not isinstance(self.value, float):
             raise ValueError("gradient checking needs a scalar output")
+        if isinstance(h, bool) or not isinstance(h, int | float | np.integer | np.floating) or not 0 < h < math.inf:
+            raise ValueError(
+                f"h is the step of the central difference and must be a positive number like 1e-5, not {h!r}"
+            )
+        h = float(h)
+        self._check_check_cost()
         rows = []
         for node in self.inputs:  # named or not: an unnamed Var is an input too
             base, name = node.value, node.label
@@ -328,8 +384,23 @@ class Graph:
                 error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)
                 label = name if flat.size == 1 else f"{name}[{k}]"
                 rows.append((label, analytic, numerical, error))
-        worst = max((r[3] for r in rows), default=0.0)
+        errors = [r[3] for r in rows]
+        worst = math.nan if any(e != e for e in errors) else max(errors, default=0.0)  # max() would skip a nan
         return GradientCheck(rows, worst, h)
+
+    def _check_check_cost(self) -> None:
+        """GraphTooLarge if checking every input element would take more than a few seconds."""
+        elements = sum(int(np.size(n.value)) for n in self.inputs)
+        gates = [n for n in self.nodes if n.op is not None]
+        per_evaluation = len(gates) + (elements + sum(int(np.size(n.value)) for n in gates)) / CHECK_ELEMENTS_PER_UNIT
+        cost = 2 * elements * per_evaluation
+        if cost > MAX_CHECK_COST:
+            seconds, limit = cost * CHECK_UNIT_SECONDS, MAX_CHECK_COST * CHECK_UNIT_SECONDS
+            raise GraphTooLarge(
+                f"checking the gradients of this graph means {2 * elements:,} evaluations of its {len(gates):,} "
+                f"gates (about {seconds:,.0f} s), more than the {limit:.0f} s a check may take. Check a smaller "
+                "example of the same expression (fewer or shorter inputs)."
+            )
 
     def _checked_input(self, name: str, value: object) -> Value:
         node = self._by_name.get(name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import GraphTooLarge
 from .graph import Graph, Node
 
 INSTALL_HINT = (
@@ -52,14 +53,26 @@ def dot_program() -> str:
     return path
 
 
+DOT_TIMEOUT = 20  # seconds; graphs within MAX_WIRE_RANKS take under 2 s
+
+
 def run_dot(source: str, fmt: str, *args: str) -> bytes:
     """Run ``dot`` on ``source`` and return its output in format ``fmt``."""
     try:
         done = subprocess.run(
-            [dot_program(), f"-T{fmt}", *args], input=source.encode(), capture_output=True, check=False, timeout=60
+            [dot_program(), f"-T{fmt}", *args],
+            input=source.encode(),
+            capture_output=True,
+            check=False,
+            timeout=DOT_TIMEOUT,
         )
     except FileNotFoundError as err:  # removed between which() and run()
         raise GraphvizMissing() from err
+    except subprocess.TimeoutExpired:
+        raise GraphTooLarge(
+            f"Graphviz took more than {DOT_TIMEOUT} s to lay out this graph and was stopped. Draw a smaller "
+            "part of it; values and gradients (g.value, g.grads()) work without a drawing."
+        ) from None
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout
@@ -330,17 +343,74 @@ def _bezier(a: float, b: float, c: float, d: float, t: float) -> float:
     return u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d
 
 
+# How far dot may have to route wires. dot gives every wire a point in each column it crosses
+# (two columns per gate: one for the gate, one for the wire's label) and then places all those points;
+# its time grows about as the fourth power of their number. A sum of one input 44 times (990) takes
+# 0.5 s, 50 times (1,275) 0.6 to 1.4 s, 60 times (1,830) 3 to 4.5 s, 100 times over 60 s.
+MAX_WIRE_RANKS = 1_000
+
+
+def wire_ranks(g: Graph) -> int:
+    """How many columns the wires of ``g`` cross in all, with each node as near its first use as it can be.
+
+    A wire into the next column counts 1; an input used both at the start and at the end of a
+    long chain counts the length of the chain for each use.
+    """
+    return sum(_ranks_by_source(g).values()) + 1  # + 1: the output wire
+
+
+def _ranks_by_source(g: Graph) -> dict[int, int]:
+    depth = [0] * len(g.nodes)  # columns from the output: each node one before its furthest use
+    for n in reversed(g.nodes):
+        for i in n.inputs:
+            depth[i.index] = max(depth[i.index], depth[n.index] + 1)
+    crossed: dict[int, int] = {}
+    for n in g.nodes:
+        for i in n.inputs:
+            crossed[i.index] = crossed.get(i.index, 0) + depth[i.index] - depth[n.index]
+    return crossed
+
+
+def check_layout_size(g: Graph) -> None:
+    """GraphTooLarge, at once, for a graph too large to step through or too slow for dot to lay out."""
+    g.check_showable()
+    ranks = wire_ranks(g)
+    if ranks <= MAX_WIRE_RANKS:
+        return
+    source, most = max(_ranks_by_source(g).items(), key=lambda item: item[1])
+    node = g.nodes[source]
+    raise GraphTooLarge(
+        f"this graph's wires are too long to draw quickly: laid out, they would cross {ranks:,} columns in all "
+        f"(the limit is {MAX_WIRE_RANKS:,}); {node.label}, used {node.uses} times, alone makes {most:,}. "
+        "Draw fewer terms or a shorter chain (x + x + x is 3 * x, one gate); values and gradients "
+        "(g.value, g.grads()) work at any size."
+    )
+
+
 _CACHE: OrderedDict[tuple, Layout] = OrderedDict()
+_FAILED: OrderedDict[tuple, Exception] = OrderedDict()  # structures dot could not lay out: refused at once again
 _CACHE_SIZE = 64
 
 
 def layout_of(g: Graph) -> Layout:
-    """The layout of ``g``'s structure, computed once and reused."""
+    """The layout of ``g``'s structure, computed once and reused; GraphTooLarge before dot runs if it is too big."""
     key = structure_key(g)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    layout = _CACHE[key] = compute_layout(g)
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    if key in _FAILED:
+        raise _FAILED[key]
+    check_layout_size(g)
+    try:
+        layout = compute_layout(g)
+    except (GraphTooLarge, RuntimeError) as err:  # a timeout or a dot failure: the next try fails at once
+        _remember(_FAILED, key, err)
+        raise
+    _remember(_CACHE, key, layout)
     return layout
+
+
+def _remember(cache: OrderedDict, key: tuple, item: object) -> None:
+    cache[key] = item
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)

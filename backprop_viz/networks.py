@@ -167,9 +167,13 @@ def network(
     start at 0 when ``use_biases``). Without ``biases`` (and ``use_biases`` not True) there are none.
     ``inputs`` and ``targets`` default to zeros.
     """
-    sizes = list(layers)
+    sizes = list(_numbers(layers, "layers"))
     if len(sizes) < 2 or any(int(n) != n or n < 1 for n in sizes):
         raise ValueError(f"layers must be at least two positive sizes, got {sizes}")
+    weights, biases, inputs, targets = (
+        None if values is None else _numbers(values, what)
+        for values, what in ((weights, "weights"), (biases, "biases"), (inputs, "inputs"), (targets, "targets"))
+    )
     n_weights = sum(a * b for a, b in pairwise(sizes))
     n_neurons = sum(sizes[1:])
     if n_neurons > len(string.ascii_lowercase):
@@ -244,7 +248,21 @@ def network(
     return Network(net_layers, target_names, trace(error, "E"))
 
 
+def _numbers(values: object, what: str) -> list[float]:
+    """``values`` as a list of real numbers, or a TypeError that says which one is not a number."""
+    if isinstance(values, str | bytes | np.ma.MaskedArray) or not isinstance(values, Sequence | np.ndarray):
+        kind = "a masked array" if isinstance(values, np.ma.MaskedArray) else type(values).__name__
+        raise TypeError(f"{what} must be a list of numbers, not {kind}")
+    out = []
+    for k, v in enumerate(values):
+        if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.integer | np.floating):
+            raise TypeError(f"{what}[{k}] must be a number, not {type(v).__name__} ({v!r})")
+        out.append(v)
+    return out
+
+
 def _named(names: list[str], values: Sequence[float], what: str) -> dict[str, float]:
+    values = _numbers(values, what)
     if len(values) != len(names):
         raise ValueError(f"expected {len(names)} {what} ({', '.join(names)}), got {len(values)}")
     return {n: float(v) for n, v in zip(names, values, strict=True)}

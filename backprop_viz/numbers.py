@@ -26,6 +26,8 @@ def as_value(v: object, what: str = "value") -> Value:
             raise ValueError(
                 f"{what} is too large for a float ({len(str(abs(v))):,} digits; a float goes up to about 1.8e308)"
             ) from None
+    if isinstance(v, np.ma.MaskedArray):
+        raise TypeError(f"{what} must not be a masked array: its hidden values would be used; pass v.filled(...)")
     if isinstance(v, np.ndarray | list | tuple):
         try:
             arr = np.asarray(v)

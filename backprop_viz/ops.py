@@ -7,6 +7,11 @@ the downstream gradients directly, and ``rules`` says in words what it does.
 
 Conventions at kinks (stated, tested, drawn): max/min give the whole gradient to
 the first input on a tie; relu, abs and hardtanh have derivative 0 at their kinks.
+
+At the edges, as PyTorch does: where relu, max, min or hardtanh has local derivative 0, the
+downstream is 0 even if the upstream is inf or nan (0 × ∞ is masked, not nan); x ** y has
+∂/∂x = 0 where y = 0 and ∂/∂y = 0 where x = 0 and y ≥ 0; log and sqrt of a negative number
+have value nan and local derivative nan.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class Op:
     lecture: str | None = None  # the decks' name for the gate's backward pattern
     domain: str | None = None  # what makes the forward result inf/nan
     composite: bool = False  # one gate standing for several (the sigmoid as one gate)
+    masks: bool = False  # a local derivative of 0 stops the gradient, even an inf or nan upstream
 
     def describe(self, args: list[str]) -> str:
         """The forward rule with ``args`` (names or numbers) filled in."""
@@ -116,6 +122,23 @@ def _nan_if_nan(local: Value, *xs: Value) -> Value:
     for x in xs[1:]:
         bad = bad | np.isnan(x)
     return np.where(bad, np.nan, local) if np.any(bad) else local
+
+
+def _log_local(a: Value) -> Value:
+    """1/x, and nan where x < 0: log has no slope where it has no value (as sqrt)."""
+    if isinstance(a, float):
+        return math.nan if a < 0 else _div(1.0, a)
+    with np.errstate(all="ignore"):
+        return np.where(a < 0, np.nan, np.divide(1.0, a))
+
+
+def _pow_local(x: Args, o: Value) -> Args:
+    """y·x^(y-1) and x^y·log(x), with PyTorch's zeros: ∂/∂x = 0 where y = 0, ∂/∂y = 0 where x = 0 and y ≥ 0."""
+    a, b = x
+    with np.errstate(all="ignore"):
+        base = np.where(np.equal(b, 0), 0.0, b * np.power(a, b - 1))
+        exponent = np.where(np.equal(a, 0) & np.greater_equal(b, 0), 0.0, o * np.log(a))
+    return _scalar(base), _scalar(exponent)
 
 
 def _max(a: Value, b: Value) -> Value:
@@ -227,7 +250,7 @@ LOG = Op(
     "log",
     1,
     _np(np.log),
-    lambda x, o: (_div(1.0, x[0]),),
+    lambda x, o: (_log_local(x[0]),),
     formula="log({0})",
     rules=("1/{0}",),
     domain="log needs a positive input",
@@ -266,7 +289,7 @@ POW = Op(
     "^",
     2,
     _np(np.power),
-    lambda x, o: (_np(lambda a, b: b * np.power(a, b - 1))(*x), _np(lambda a, b: o * np.log(a))(*x)),
+    _pow_local,
     formula="{0}^{1}",
     rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
     domain="a power of a negative or zero base",
@@ -280,6 +303,7 @@ MAX = Op(
     formula="max({0}, {1})",
     rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"),
     lecture="gradient router",
+    masks=True,
 )
 MIN = Op(
     "min",
@@ -290,6 +314,7 @@ MIN = Op(
     formula="min({0}, {1})",
     rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"),
     lecture="gradient router",
+    masks=True,
 )
 SIGMOID = Op(
     "sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})", rules=("(1 − σ)σ",), composite=True
@@ -312,6 +337,7 @@ RELU = Op(
     formula="ReLU({0})",
     rules=("1 if {0} > 0 else 0",),
     lecture="gradient gate (passes where the input is positive)",
+    masks=True,
 )
 HARDTANH = Op(
     "hardtanh",
@@ -323,6 +349,7 @@ HARDTANH = Op(
     ),
     formula="hardtanh({0})",
     rules=("1 if -1 < {0} < 1 else 0",),
+    masks=True,
 )
 SOFTSIGN = Op(
     "softsign",
@@ -463,12 +490,18 @@ def pow_const(c: float) -> Op:
 @lru_cache(maxsize=1024)
 def const_pow(c: float) -> Op:
     base = fmt_paren(c)  # (-2)^x, not -2^x which reads as -(2^x)
+
+    def local(x: Args, o: Value) -> Args:  # 0 ** x: ∂/∂x = 0 where x ≥ 0, as PyTorch
+        with np.errstate(all="ignore"):
+            slope = o * np.log(c) if c != 0 else np.where(np.greater_equal(x[0], 0), 0.0, o * -np.inf)
+        return (_scalar(slope),)
+
     return Op(
         "const_pow",
         f"{base}^x",
         1,
         _np(lambda a: np.power(c, a)),
-        lambda x, o: (_np(lambda out: out * np.log(c))(o),),
+        local,
         formula=f"{base}^{{0}}",
         rules=(f"{base}^{{0}}·log({base})",),
         domain="a power of a negative or zero base",
@@ -488,7 +521,12 @@ def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | No
         return None, tuple(_scalar(d) for d in op.vjp(upstream, args, out))
     locals_ = op.local(args, out)
     if type(upstream) is float and all(type(v) is float for v in locals_):
+        if op.masks:
+            return locals_, tuple(0.0 if v == 0 else upstream * v for v in locals_)
         return locals_, tuple(upstream * v for v in locals_)
     locals_ = tuple(_scalar(v) for v in locals_)
-    downs = tuple(_unbroadcast(np.multiply(upstream, v), a) for v, a in zip(locals_, args, strict=True))
+    products = [np.multiply(upstream, v) for v in locals_]
+    if op.masks:  # 0 where the gate stops the gradient, whatever came from above
+        products = [np.where(np.equal(v, 0), 0.0, p) for v, p in zip(locals_, products, strict=True)]
+    downs = tuple(_unbroadcast(p, a) for p, a in zip(products, args, strict=True))
     return locals_, tuple(_scalar(d) for d in downs)

@@ -22,6 +22,7 @@ import numpy as np
 from . import ops
 from .errors import ExpressionError
 from .graph import Graph, trace
+from .names import check_name
 from .numbers import as_value, fmt, is_finite
 from .var import Var, apply
 
@@ -91,6 +92,7 @@ def expr(
     options, in the ``inputs`` mapping. ``expand=True`` draws each sigmoid as its
     four gates. ``output`` names the output when the last line is not an assignment.
     """
+    check_name(output, "the output's name (output=...)")
     values = {**(inputs or {}), **kw_inputs}
     out = build(source, values, expand=expand)
     return trace(out, output_label=output)
@@ -218,6 +220,8 @@ class _Builder:
     def __init__(self, source: str, values: Mapping[str, object], expand: bool) -> None:
         self.source, self.values, self.expand = _shown(source), dict(values), expand
         self.env: dict[str, Var | float] = {}  # assigned names
+        self.assigned: dict[str, ast.stmt] = {}  # where each name was assigned
+        self.used: set[str] = set()  # assigned names read by a later line
         self.inputs: dict[str, Var] = {}
 
     def error(self, message: str, node: ast.AST) -> ExpressionError:
@@ -237,11 +241,14 @@ class _Builder:
                     raise self.error(f"{name!r} already has a value; each name is assigned once", stmt)
                 if name in ops.FUNCTIONS or name in CONSTANTS:
                     raise self.error(f"{name!r} is a built-in name and cannot be assigned", stmt)
+                self.check_name(name, stmt)
                 value = self.evaluate(stmt.value)
                 if isinstance(value, Var) and value.name is None:
                     value.named(name)
                 self.env[name] = value
+                self.assigned[name] = stmt
                 result = value
+        self.refuse_unused_lines(tree.body[-1], result)
         unused = sorted(set(self.values) - set(self.inputs))
         if unused:
             raise ExpressionError(
@@ -251,6 +258,30 @@ class _Builder:
         if not isinstance(result, Var):
             return Var(result, const=True)
         return result
+
+    def check_name(self, name: str, node: ast.AST) -> None:
+        """An ExpressionError at ``node`` for a name too long to draw (the parser allows only identifiers)."""
+        try:
+            check_name(name, "this name")
+        except ExpressionError as e:
+            raise self.error(e.reason, node) from None
+
+    def refuse_unused_lines(self, last: ast.stmt, result: Var | float | None) -> None:
+        """An ExpressionError for names assigned and never read: the output would silently not depend on them."""
+        last_name = last.targets[0].id if isinstance(last, ast.Assign) else None
+        unused = [name for name in self.assigned if name not in self.used and name != last_name]
+        if not unused:
+            return
+        reached = _ancestors(result) if isinstance(result, Var) else set()
+        lost = [name for name, var in self.inputs.items() if var not in reached]
+        names = " and ".join(map(repr, unused))
+        it = "it" if len(unused) == 1 else "them"
+        also = f" (nor on the input{'s' * (len(lost) > 1)} {', '.join(lost)})" if lost else ""
+        raise self.error(
+            f"{names} {'is' if len(unused) == 1 else 'are'} assigned but never used, so the output does not "
+            f"depend on {it}{also}: use {it} in a later line, or remove the line",
+            self.assigned[unused[0]],
+        )
 
     def evaluate(self, root: ast.expr) -> Var | float:
         done: dict[int, Var | float] = {}
@@ -323,6 +354,7 @@ class _Builder:
     def lookup(self, node: ast.Name) -> Var | float:
         name = node.id
         if name in self.env:
+            self.used.add(name)
             return self.env[name]
         if name in self.inputs:
             return self.inputs[name]
@@ -334,6 +366,7 @@ class _Builder:
             return CONSTANTS[name]
         if name in ops.FUNCTIONS:
             raise self.error(f"{name!r} is a function; call it, like {name}(x)", node)
+        self.check_name(name, node)
         if name not in self.values:
             known = sorted({*self.values, *self.env, *CONSTANTS})
             raise self.error(
@@ -356,6 +389,18 @@ def _children(node: ast.expr) -> list[ast.expr]:
     if isinstance(node, ast.Call):
         return list(node.args)
     return []
+
+
+def _ancestors(out: Var) -> set[Var]:
+    """Every Var ``out`` was computed from, and ``out`` itself (iterative)."""
+    seen: set[Var] = set()
+    stack = [out]
+    while stack:
+        var = stack.pop()
+        if var not in seen:
+            seen.add(var)
+            stack.extend(var.args)
+    return seen
 
 
 def _as_var(x: Var | float) -> Var:

@@ -59,7 +59,8 @@ class Quiz:
     The answers stay in the kernel: the page gets only verdicts.
     """
 
-    def __init__(self, g: Graph, ask: list[str], *, title: str | None = None) -> None:
+    def __init__(self, g: Graph, ask: str | list[str], *, title: str | None = None) -> None:
+        ask = _asked(ask)
         for name in ask:
             g.node(name)  # a clear error for an unknown name
         self.graph, self.ask = g, list(ask)
@@ -134,6 +135,20 @@ class Quiz:
         return bundle
 
 
-def quiz(g: Graph, ask: list[str], *, title: str | None = None) -> Quiz:
-    """An exercise on ``g``: the student types the gradient of each node in ``ask``."""
+def quiz(g: Graph, ask: str | list[str], *, title: str | None = None) -> Quiz:
+    """An exercise on ``g``: the student types the gradient of each node in ``ask`` (one name or a list)."""
     return Quiz(g, ask, title=title)
+
+
+def _asked(ask: object) -> list[str]:
+    """The names asked for: one name as a string, or a list of different names."""
+    if isinstance(ask, str):
+        return [ask]
+    if not isinstance(ask, list | tuple) or not all(isinstance(name, str) for name in ask):
+        raise TypeError(f"ask must be a node's name or a list of names, like ask=['x', 'y'], not {ask!r}")
+    if not ask:
+        raise ValueError("ask names no node: give at least one, like ask=['x']")
+    repeated = sorted({name for name in ask if ask.count(name) > 1})
+    if repeated:
+        raise ValueError(f"ask names {', '.join(map(repr, repeated))} more than once: ask for each node once")
+    return list(ask)

@@ -20,10 +20,7 @@ from dataclasses import dataclass
 STATE_CLASSES = ("bv-future", "bv-known", "bv-current", "bv-warning", "bv-hidden", "bv-dim")
 FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
 
-_TEXT = re.compile(r"(<text\b[^>]*)>@(\d+)@0*</text>")
-_TAG = re.compile(r"<[a-z]+\b[^>]*(?:@\d+@|#fe[0-9a-f]{4})[^>]*>")
 _COLOUR = re.compile(r'\s(fill|stroke)="#fe([0-9a-f]{4})"')
-_CLASS_TOKEN = re.compile(r"@(\d+)@")
 
 
 @dataclass(frozen=True)
@@ -35,13 +32,23 @@ class Skeleton:
     elements: tuple[int, ...]  # for each state element: the token that marked it
 
 
-def skeleton(svg: str, colour_kind: Callable[[int], str], is_state_token: Callable[[int], bool]) -> Skeleton:
+def skeleton(
+    svg: str,
+    colour_kind: Callable[[int], str],
+    is_state_token: Callable[[int], bool],
+    marks: tuple[str, str] = ("@", "@"),
+) -> Skeleton:
     """Turn a token-marked SVG into a :class:`Skeleton`.
 
     ``colour_kind(k)`` names what colour token ``k`` paints (a key of the colour table
     given to :func:`state_css`); ``is_state_token(k)`` tells an element's state token
-    from a text token.
+    from a text token; ``marks`` are the characters around a token's number (a text
+    token may be padded with zeros after its closing mark).
     """
+    number = re.escape(marks[0]) + r"(\d+)" + re.escape(marks[1])
+    text_token = re.compile(r"(<text\b[^>]*)>" + number + r"0*</text>")
+    marked_tag = re.compile(r"<[a-z]+\b[^>]*(?:" + number + r"|#fe[0-9a-f]{4})[^>]*>")
+    class_token = re.compile(number)
     slots: list[int] = []
     elements: list[int] = []
 
@@ -53,10 +60,10 @@ def skeleton(svg: str, colour_kind: Callable[[int], str], is_state_token: Callab
         source = m[0]
         classes = [colour_class(colour_kind(int(c, 16)), attr) for attr, c in _COLOUR.findall(source)]
         source = _COLOUR.sub("", source)
-        marks = [int(k) for k in _CLASS_TOKEN.findall(source) if is_state_token(int(k))]
-        source = _CLASS_TOKEN.sub("", source)
-        if marks:
-            elements.append(marks[0])
+        states = [int(k) for k in class_token.findall(source) if is_state_token(int(k))]
+        source = class_token.sub("", source)
+        if states:
+            elements.append(states[0])
             source = source.replace(" class=", f' data-e="{len(elements) - 1}" class=', 1)
         if classes:
             if ' class="' in source:
@@ -65,8 +72,8 @@ def skeleton(svg: str, colour_kind: Callable[[int], str], is_state_token: Callab
                 source = source.replace(" ", f' class="{" ".join(classes)}" ', 1)
         return source.replace(' "', '"').replace(" >", ">").replace(" />", "/>")
 
-    svg = _TEXT.sub(text, svg)
-    svg = _TAG.sub(tag, svg)
+    svg = text_token.sub(text, svg)
+    svg = marked_tag.sub(tag, svg)
     return Skeleton(trimmed(svg), tuple(slots), tuple(elements))
 
 

@@ -92,6 +92,8 @@ class Stepper:
         interval: int = 900,
         **values: float,
     ) -> None:
+        if not isinstance(graph, Graph | str):
+            raise TypeError(f"a Stepper steps through an expression string or a Graph, not {type(graph).__name__}")
         if isinstance(graph, str):
             source = graph
             graph = expr(graph, **values)

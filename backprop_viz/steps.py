@@ -146,6 +146,8 @@ class BackwardStep:
                     words(f"into {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
                     f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
                 )
+            if c.local is not None and node.op.masks and _stopped(self.upstream, c.local):
+                line += words(" (a local derivative of 0 stops the gradient, even an infinite or nan one)")
             if c.before is not None:
                 line += (
                     words(f", added to the {fmt(c.before)} already there: total ")
@@ -167,6 +169,12 @@ class BackwardStep:
 
 
 Step = ForwardStep | BackwardStep
+
+
+def _stopped(upstream: Value, local: Value) -> bool:
+    """Whether a local derivative of 0 met an inf or nan upstream (the product is 0, not nan)."""
+    with np.errstate(all="ignore"):
+        return bool(np.any(np.equal(local, 0) & ~np.isfinite(upstream)))
 
 
 def _tie(a: Value, b: Value) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import ops
+from .names import check_name
 from .numbers import Value, as_value, fmt
 from .ops import Op
 
@@ -25,7 +26,7 @@ class Group:
     __slots__ = ("label",)
 
     def __init__(self, label: str) -> None:
-        self.label = label
+        self.label = check_name(label, "a group's label")
 
 
 class Var:
@@ -37,6 +38,8 @@ class Var:
     __array_ufunc__ = None
 
     def __init__(self, value: object, name: str | None = None, *, const: bool = False) -> None:
+        if name is not None:
+            check_name(name, "a Var's name")
         self.value: Value = as_value(value, f"the value of {name or 'a Var'}")
         self.grad: Value | None = None
         self.op: Op | None = None
@@ -61,7 +64,7 @@ class Var:
 
     def named(self, name: str) -> Var:
         """Give this node a name (shown in drawings, used by ``graph.grad(name)``)."""
-        self.name = name
+        self.name = check_name(name, "the name given to .named()")
         return self
 
     def __repr__(self) -> str:

@@ -20,6 +20,9 @@ Figures (medians over repetitions, after warm-up runs):
   6. data sent to the browser: widget state of the sigmoid neuron A3 (four gates) and of the
      3-2-2 network, one input change on the 3-2-2, and notebooks/ on disk; baseline: every
      frame as full SVG and HTML, as the stepper kept them before its own front end.
+  7. layout of the largest graphs accepted: dot's layout of the largest graph of each hard shape
+     that the bounds let through (layout.MAX_WIRE_RANKS, graph.MAX_SHOWN); beside it, the
+     next size up, refused with GraphTooLarge before dot runs.
 
 It prints a table and writes benchmarks/results/latest.json with the machine's description.
 """
@@ -802,6 +805,65 @@ def figure_notebooks(paths: Sequence[Path] | None = None, floor_repeat: int = 3,
 # -- the table ----------------------------------------------------------------------------------------
 
 
+# -- 6. layout of the largest graphs accepted ------------------------------------------------------
+
+
+def relu_chain(steps: int) -> str:
+    """``h{i} = relu(h{i-1}*w + x)``: x and w feed every step, so their wires get longer and longer."""
+    return "h0 = x; " + "; ".join(f"h{i} = relu(h{i - 1}*w + x)" for i in range(1, steps + 1))
+
+
+def _terms(names: Sequence[str], count: int) -> tuple[str, dict[str, float]]:
+    """A sum of ``count`` terms cycling through ``names``, and a value for each name."""
+    return "+".join(names[i % len(names)] for i in range(count)), dict.fromkeys(names, 1.0)
+
+
+# Each case: the largest of its shape that the bounds accept, and the same shape one size up.
+LAYOUT_CASES: dict[str, Callable[[int], tuple[str, dict[str, float]]]] = {
+    "x + x + ... + x, 44 terms": lambda up: _terms(["x"], 44 + up),
+    "relu chain, 17 steps": lambda up: (relu_chain(17 + up), {"x": 1.0, "w": 0.5}),
+    "5 inputs in 45 terms": lambda up: _terms([f"x{j}" for j in range(5)], 45 + up),
+    "137 inputs summed": lambda up: _terms([f"x{i}" for i in range(137 + up)], 137 + up),
+    "4-6-5-1 sigmoid MLP": lambda up: mlp_source((4, 6 + up, 5, 1)),
+    "tiny": lambda up: _terms(["x"], 3 + 50 * up),  # for --quick
+}
+
+
+def figure_layout_bounds(repeat: int = 3, cases: Sequence[str] | None = None, limit_s: float = 2.0) -> list[Row]:
+    """dot's layout time of the largest graphs accepted, beside the refusal of the next size up."""
+    rows = []
+    for case in cases or [c for c in LAYOUT_CASES if c != "tiny"]:
+        source, values = LAYOUT_CASES[case](0)
+        g = bv.expr(source, **values)
+        t = timed(lambda g=g: bv_layout.layout_of(g), repeat=repeat, warmup=0, setup=bv_layout._CACHE.clear)
+        bigger = bv.expr(*LAYOUT_CASES[case](1)[:1], **LAYOUT_CASES[case](1)[1])
+
+        def refuse(bigger: bv.Graph = bigger) -> None:
+            try:
+                bv_layout.layout_of(bigger)
+            except bv.GraphTooLarge:
+                return
+            raise AssertionError("the next size up was not refused")
+
+        refused = timed(refuse, repeat=repeat, warmup=0)
+        rows.append(
+            Row(
+                "7. layout at the bounds",
+                f"{case} ({bv_layout.wire_ranks(g):,} columns crossed, {g.shown_size:,} drawn in its frames)",
+                t.median,
+                "ms",
+                refused.median,
+                "the next size up, refused before dot runs",
+                None,
+                "",
+                f"< {limit_s:g} s",
+                t.median < limit_s * 1000,
+                detail={"layout": t.summary(), "refused": refused.summary()},
+            )
+        )
+    return rows
+
+
 def _num(v: float | None, unit: str = "") -> str:
     if v is None:
         return "—"
@@ -840,6 +902,7 @@ FIGURES = {
     4: figure_engine_scale,
     5: figure_notebooks,
     6: figure_sent,
+    7: figure_layout_bounds,
 }
 
 # Tiny sizes for a quick check that every figure runs (the smoke test); not meaningful numbers.
@@ -850,6 +913,7 @@ QUICK = {
     4: {"nodes": 300, "mlp_sizes": (3, 4, 1), "repeat": 1},
     5: {"paths": []},
     6: {"quick": True},
+    7: {"repeat": 1, "cases": ("tiny",)},
 }
 
 
@@ -865,7 +929,7 @@ def run(figures: Sequence[int], quick: bool = False) -> list[Row]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--figures", default="1,2,3,4,5,6", help="which figures, e.g. 2,3 (default: all)")
+    parser.add_argument("--figures", default="1,2,3,4,5,6,7", help="which figures, e.g. 2,3 (default: all)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the code runs, numbers meaningless")
     parser.add_argument(
         "--output",
@@ -877,7 +941,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = [int(x) for x in re.split(r"[,\s]+", args.figures.strip()) if x]
     unknown = set(figures) - set(FIGURES)
     if unknown:
-        parser.error(f"no figure {sorted(unknown)}; figures are 1 to 6")
+        parser.error(f"no figure {sorted(unknown)}; figures are 1 to 7")
     about = machine()
     print(
         f"{about['cpu']}, {about['cores']} cores, Python {about['python']}, {about['graphviz']}, "

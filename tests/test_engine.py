@@ -294,3 +294,8 @@ def test_unnamed_inputs_are_checked_and_an_unnamed_output_is_found_by_its_label(
     check = g.check_gradients()
     assert [row[0] for row in check.rows] == ["n0", "y"] and check.ok()
     assert g.grad("f") == 1.0 and g.node("f") is g.output  # the f of "∂f/∂f = 1"
+
+
+def test_a_graph_shows_its_size_and_named_values() -> None:
+    g = bv.expr("q = x + y; f = q * z", x=-2, y=5, z=-4)
+    assert repr(g) == "<Graph: 5 nodes, 5 steps, x=-2, y=5, q=3, z=-4, f=-12>"

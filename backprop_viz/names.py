@@ -1,0 +1,34 @@
+"""Names of nodes, outputs and groups: checked once, so every drawing shows them as plain text.
+
+A name is an identifier (letters, digits and ``_``, not starting with a digit; letters
+of any alphabet, like δ) of at most ``MAX_NAME`` characters. Nothing else reaches
+Graphviz: no markup (``<b>x</b>``), no backslash, nothing that looks like the
+drawing's own tokens, no name so long that a diagram cannot hold it.
+"""
+
+from __future__ import annotations
+
+from .errors import ExpressionError
+
+MAX_NAME = 40  # characters: "w_hidden_to_output_3" is 20
+
+
+def check_name(name: object, what: str = "a name") -> str:
+    """``name`` if it is a valid name; otherwise an ExpressionError that says why and what to do."""
+    if not isinstance(name, str):
+        raise ExpressionError(f"{what} must be a string, not {type(name).__name__}")
+    if len(name) > MAX_NAME:
+        raise ExpressionError(
+            f"{what} is {len(name):,} characters long ({_shown(name)}); use at most {MAX_NAME}, like 'w1' or 'h_a'"
+        )
+    if not name.isidentifier():
+        raise ExpressionError(
+            f"{what} must be a plain identifier (letters, digits and _, not starting with a digit), "
+            f"not {_shown(name)}; use a name like 'x', 'w1', 'h_a' or 'δ'"
+        )
+    return name
+
+
+def _shown(name: str) -> str:
+    """The name as an error message shows it: quoted, cut when long."""
+    return repr(name) if len(name) <= 60 else f"{name[:40]!r}…"

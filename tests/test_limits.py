@@ -1,0 +1,146 @@
+"""Bounds on what may be drawn: a graph dot would take long to lay out, or one with too many steps,
+is refused at once with GraphTooLarge (a ValueError) that says why and what to do; dot never hangs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+import backprop_viz as bv
+from backprop_viz import errors, graph, layout
+from backprop_viz.draw import render
+
+
+def chain(steps: int) -> str:
+    """The issue's chain ``h{i} = relu(h{i-1}*w + x)``: x and w feed every step."""
+    return "h0 = x; " + "; ".join(f"h{i} = relu(h{i - 1}*w + x)" for i in range(1, steps + 1))
+
+
+def line(statements: int) -> str:
+    """A chain of ``statements`` lines, one gate each."""
+    return "h0 = x*2; " + "; ".join(f"h{i} = h{i - 1}*2" for i in range(1, statements))
+
+
+@pytest.fixture
+def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if Graphviz's dot is asked to lay anything out."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("dot ran")
+
+    monkeypatch.setattr(layout, "run_dot", refuse)
+
+
+@pytest.mark.parametrize(
+    "source, values",
+    [
+        ("+".join(["x"] * 100), {"x": 1.0}),
+        ("+".join(["x"] * 45), {"x": 1.0}),
+        (chain(40), {"x": 1.0, "w": 0.5}),
+        ("+".join(f"x{i % 5}" for i in range(80)), {f"x{j}": 1.0 for j in range(5)}),
+    ],
+    ids=["sum-100", "sum-45", "chain-40", "five-inputs-80-terms"],
+)
+def test_a_graph_dot_would_take_long_on_is_refused_at_once(source: str, values: dict, no_dot: None) -> None:
+    for _ in range(2):  # and again, as fast
+        start = time.perf_counter()
+        with pytest.raises(bv.GraphTooLarge, match=r"too long to draw quickly.*limit is 1,000.*Draw fewer terms"):
+            bv.Stepper(source, **values)
+        assert time.perf_counter() - start < 1.0
+    g = bv.expr(source, **values)
+    assert g.value == g.value  # the engine itself works at any size
+    with pytest.raises(bv.GraphTooLarge):
+        render(g)
+
+
+def test_the_message_names_the_input_that_makes_the_long_wires(no_dot: None) -> None:
+    with pytest.raises(bv.GraphTooLarge, match=r"x, used 100 times, alone makes 4,951"):
+        bv.Stepper("+".join(["x"] * 100), x=1.0)
+
+
+def test_graph_too_large_is_a_value_error_and_exported() -> None:
+    assert issubclass(bv.GraphTooLarge, ValueError) and bv.GraphTooLarge is errors.GraphTooLarge
+
+
+def test_the_worst_accepted_sum_is_laid_out_in_time() -> None:
+    g = bv.expr("+".join(["x"] * 44), x=1.0)  # 990 columns crossed: just within the bound
+    assert layout.wire_ranks(g) <= layout.MAX_WIRE_RANKS
+    layout._CACHE.clear()
+    start = time.perf_counter()
+    layout.layout_of(g)
+    assert time.perf_counter() - start < 4.0  # about 0.5 s on a 2-core machine; slack for a loaded one
+
+
+@pytest.mark.parametrize(
+    "source, values, ranks",
+    [
+        ("f = x * y", {"x": 1.0, "y": 2.0}, 3),  # two wires into the gate, one out
+        ("x + x + x", {"x": 1.0}, 1 + 2 + 1 + 1 + 1),  # x feeds the first + twice (1 column), the second across 2
+        ("+".join(f"x{i}" for i in range(10)), {f"x{i}": 1.0 for i in range(10)}, 18 + 1),  # a tree: one per wire
+    ],
+)
+def test_wire_ranks_counts_the_columns_each_wire_crosses(source: str, values: dict, ranks: int) -> None:
+    assert layout.wire_ranks(bv.expr(source, **values)) == ranks
+
+
+def test_a_stepper_holds_at_most_150000_nodes_and_wires_over_its_frames(no_dot: None) -> None:
+    g = bv.expr(line(600), x=1.0)  # 600 gates: 1,202 frames of 1,202 nodes and wires
+    assert g.step_count == len(g.steps) == 1201 and g.shown_size == 1202 * 1202
+    message = r"1,202 frames of 1,202 nodes and wires each, 1,444,804 in all, where a stepper holds at most 150,000"
+    with pytest.raises(bv.GraphTooLarge, match=message):
+        bv.Stepper(g)
+    with pytest.raises(bv.GraphTooLarge, match="1,444,804 in all"):
+        bv.Stepper(line(600), x=1.0)
+    with pytest.raises(bv.GraphTooLarge, match="1,444,804 in all"):
+        render(g)
+    assert g.grad("x") == 2.0**600  # the engine itself holds it
+
+
+def test_the_size_bound_is_exact() -> None:
+    assert graph.MAX_SHOWN == 150_000
+    accepted, refused = bv.expr(line(192), x=1.0), bv.expr(line(193), x=1.0)
+    assert accepted.shown_size == 386 * 386 <= graph.MAX_SHOWN < refused.shown_size == 388 * 388
+    accepted.check_showable()
+    with pytest.raises(bv.GraphTooLarge):
+        refused.check_showable()
+
+
+def test_the_largest_network_the_project_draws_fits() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import mlp_source
+
+    source, values = mlp_source((4, 6, 5, 1))
+    g = bv.expr(source, **values)
+    g.check_showable()
+    assert 100_000 < g.shown_size < graph.MAX_SHOWN
+
+
+def test_the_engine_still_traces_large_graphs() -> None:
+    x = bv.Var(0.5, name="x")
+    y = x
+    for _ in range(5_000):
+        y = y * 1.0
+    g = bv.trace(y)
+    assert g.grad("x") == 1.0 and len(g.steps) == 10_001
+
+
+def test_a_dot_timeout_is_a_clear_error_and_is_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def slow(*args, **kwargs):
+        calls.append(args)
+        raise subprocess.TimeoutExpired(cmd="dot", timeout=layout.DOT_TIMEOUT)
+
+    monkeypatch.setattr(subprocess, "run", slow)
+    g = bv.expr("f = x * y + 0.125", x=1.0, y=2.0)  # a structure no other test lays out
+    for _ in range(3):
+        with pytest.raises(bv.GraphTooLarge, match=r"Graphviz took more than 20 s.*Draw a smaller part"):
+            layout.layout_of(g)
+    assert len(calls) == 1
+    layout._FAILED.clear()

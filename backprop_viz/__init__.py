@@ -12,7 +12,7 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 (the widget), ``export`` (GIF, PDF, standalone HTML), ``quiz`` (exercises), ``deck`` (deck tables).
 """
 
-from . import figures as _figures
+from . import notebook as _notebook
 from .deck import compare
 from .draw import render
 from .errors import ExpressionError, GraphTooLarge
@@ -28,7 +28,7 @@ from .stepper import Stepper
 from .steps import BackwardStep, Contribution, ForwardStep, Step
 from .var import Group, Var, maximum, minimum, variables
 
-_figures.install()  # in a notebook: matplotlib figures as compact PNGs (see figures.py)
+_notebook.install()  # in a notebook's kernel only: compact PNGs, re-run cells close their old widgets
 
 __all__ = [
     "BackwardStep",

@@ -242,7 +242,7 @@ PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>body{{font-family:"DejaVu Sans",system-ui,sans-serif;margin:1.5em;background:{bg};color:{fg}}}
 {css}</style></head>
-<body><h2>{title}</h2>
+<body>
 <div class="bv-stepper" id="bv-stepper"></div>
 <script type="application/json" id="bv-state">{state}</script>
 <script type="module">

@@ -1,8 +1,8 @@
 """Pictures a notebook sends, as compact PNGs: 128 colours instead of millions.
 
 A plot of lines and level curves needs few colours, and a saved notebook keeps every picture:
-this makes the notebooks' figures about four times lighter for the same look. :func:`install`
-asks the running kernel to send its PNG pictures this way; outside a notebook it does nothing.
+this makes the notebooks' figures about four times lighter for the same look. In a notebook's
+kernel, :mod:`backprop_viz.notebook` sends every PNG picture through :func:`compact_message`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def compact_png(png: bytes, colours: int = COLOURS) -> bytes:
     return min(out.getvalue(), png, key=len)
 
 
-def _compact_message(msg: dict) -> dict:
+def compact_message(msg: dict) -> dict:
     """A display message with its PNG picture compacted (a hook of the kernel's display publisher).
     A widget's still picture is compact already."""
     data = msg.get("content", {}).get("data", {})
@@ -38,17 +38,3 @@ def _compact_message(msg: dict) -> dict:
         except (binascii.Error, OSError, ValueError):
             pass  # not a picture PIL reads: sent as it is
     return msg
-
-
-def install() -> None:
-    """In a notebook's kernel, send every PNG picture compacted; elsewhere nothing."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    publisher = getattr(shell, "display_pub", None)
-    if publisher is None or not hasattr(publisher, "register_hook") or getattr(shell, "_bv_compact_png", False):
-        return
-    shell._bv_compact_png = True
-    publisher.register_hook(_compact_message)

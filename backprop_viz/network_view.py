@@ -31,6 +31,7 @@ from .figures import compact_png
 from .layout import FONT, dot_program, run_dot
 from .networks import Network
 from .notation import HTML_MATH
+from .notebook import made_here
 from .numbers import fmt, fmt_paren
 from .player import FrameContent, Player, close_widget, encode
 from .skeleton import DIM, skeleton, state_css
@@ -97,6 +98,7 @@ class NetworkView:
             },
         )
         self.widget.add_class("bv-network-view")
+        made_here(self)  # a notebook cell run again closes what it made before
         self._closed = False
         self._picture: bytes | None = None
 

@@ -10,6 +10,7 @@ import traitlets as t
 
 from .graph import Graph
 from .notation import HTML_MATH
+from .notebook import made_here
 from .numbers import fmt
 from .player import close_widget, static
 from .steps import BackwardStep
@@ -75,6 +76,7 @@ class Quiz:
             rows=[{"name": n, "label": html.escape(f"∂{f}/∂{n} =")} for n in ask],
         )
         self.widget.add_class("bv-quiz")
+        made_here(self)  # a notebook cell run again closes what it made before
         self.widget.on_msg(lambda widget, content, buffers: self.receive(content))
 
     def receive(self, content: object) -> None:

@@ -22,6 +22,7 @@ from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, dot_program
+from .notebook import made_here
 from .parser import expr
 from .player import FrameContent, Player, close_widget, encode
 from .skeleton import state_css
@@ -135,6 +136,7 @@ class Stepper:
             },
         )
         self.widget.add_class("bv-stepper")
+        made_here(self)  # a notebook cell run again closes what it made before
 
     # -- what the browser gets -------------------------------------------------------------------
     def _shown(self, frames: list[Frame]) -> list[Frame]:

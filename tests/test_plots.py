@@ -145,7 +145,7 @@ def test_a_notebook_figure_is_sent_as_a_compact_png() -> None:
 
     from PIL import Image
 
-    from backprop_viz.figures import _compact_message, compact_png
+    from backprop_viz.figures import compact_message, compact_png
 
     fig, ax = plots.level_curves(lambda x, y: 4 * x**2 + y**2, (-2, 2), (-2, 2), points=[(1, 1)], vectors=[(8, 2)])
     buffer = io.BytesIO()
@@ -160,8 +160,8 @@ def test_a_notebook_figure_is_sent_as_a_compact_png() -> None:
 
     encoded = base64.b64encode(png).decode("ascii")
     msg = {"content": {"data": {"image/png": encoded, "text/plain": "<Figure>"}}}
-    assert len(_compact_message(msg)["content"]["data"]["image/png"]) < 0.5 * len(encoded)
+    assert len(compact_message(msg)["content"]["data"]["image/png"]) < 0.5 * len(encoded)
     widget = {"content": {"data": {"image/png": encoded, "application/vnd.jupyter.widget-view+json": {}}}}
-    assert _compact_message(widget)["content"]["data"]["image/png"] == encoded  # a widget's picture: as it is
+    assert compact_message(widget)["content"]["data"]["image/png"] == encoded  # a widget's picture: as it is
     tiny = {"content": {"data": {"image/png": "iVBORw0KGgo="}}}
-    assert _compact_message(tiny)["content"]["data"]["image/png"] == "iVBORw0KGgo="
+    assert compact_message(tiny)["content"]["data"]["image/png"] == "iVBORw0KGgo="

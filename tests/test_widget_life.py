@@ -265,3 +265,28 @@ def test_the_engine_works_without_graphviz(no_graphviz: None) -> None:
     assert q.check("x", "-4") is True
     net = network([2, 2, 1], weights=[0.1, 0.5, 0.4, 0.3, 0.2, 0.6], inputs=[0.23, 0.82], targets=[1.0])
     assert net.error == pytest.approx(0.0739, abs=1e-4)
+
+
+def test_a_cell_run_again_closes_what_it_made_before() -> None:
+    """As JupyterLab runs a cell (IPython's pre_run_cell with the cell's id): 200 runs of a cell that makes a
+    stepper and a quiz leave one of each alive, not 200."""
+    from types import SimpleNamespace
+
+    from backprop_viz import notebook
+
+    before = active_widgets()
+    try:
+        for _ in range(200):
+            notebook._before_cell(SimpleNamespace(cell_id="cell-a"))
+            s = bv.Stepper(A1, x=-2, y=5, z=-4)
+            q = bv.quiz(s.graph, ask=["x"])
+        notebook._before_cell(SimpleNamespace(cell_id="cell-b"))  # another cell keeps them alive
+        other = bv.Stepper(A1, x=1, y=2, z=3)
+        assert not s._closed and s.widget.comm is not None and q.widget.comm is not None
+        assert len(active_widgets() - before) == 3 * 2  # three widgets, each with its layout
+        notebook._before_cell(SimpleNamespace(cell_id="cell-a"))  # cell a again: its last stepper and quiz go
+        bv.Stepper(A1, x=-2, y=5, z=-4).close()
+        assert s._closed and q.widget.comm is None and not other._closed
+    finally:
+        notebook._before_cell(SimpleNamespace(cell_id=None))  # back to no cell: the other tests' steppers live on
+        other.close()

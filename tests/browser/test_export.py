@@ -151,3 +151,30 @@ def test_to_html_arrow_key_on_the_focused_slider_moves_one_step(exported_page, f
     page.keyboard.press("ArrowLeft")
     page.wait_for_timeout(300)
     assert view.state()["step"] == 3
+
+
+HOSTILE = '<img src=x onerror="window.__bvRan=1"><script>window.__bvRan=1</script>'
+HOSTILE_NAMES = [
+    '<<TABLE HREF=\'x"&gt;&lt;/a&gt;&lt;img src=x onerror="window.__bvRan=1"&gt;\'><TR><TD>w</TD></TR></TABLE>>',
+    '"><script>window.__bvRan=1</script>',
+    "<b>x</b>",
+]
+
+
+def test_hostile_words_never_run_in_a_page_or_a_saved_svg(exported_page, tmp_path):
+    """A title is shown as text; a name shaped like markup is refused before anything is drawn."""
+    for name in HOSTILE_NAMES:
+        with pytest.raises(ValueError):
+            bv.Stepper(bv.expr(SOURCE, output=name, **VALUES))
+    s = bv.Stepper(SOURCE, **VALUES, title=HOSTILE, step=5)
+    page_file, svg_file = s.to_html(tmp_path / "hostile.html"), s.save(tmp_path / "hostile.svg")
+    s.close()
+    page = exported_page
+    for file in (page_file, svg_file):
+        page.goto(file.as_uri())
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__bvRan") is None, file.name
+    page.goto(page_file.as_uri())
+    page.wait_for_selector(".bv-frame")
+    assert page.locator(".bv-heading").inner_text() == HOSTILE  # shown, as words
+    assert page.bv_blocked == [] and page_errors(page) == []

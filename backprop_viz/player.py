@@ -58,6 +58,7 @@ class FrameContent:
     note: str  # the explanation, as HTML
     node: str = ""  # the id of the highlighted node ("" for none)
     focus: int = -1  # the element the view follows (-1: none)
+    asks: tuple[tuple[str, float], ...] = ()  # predict mode: what the student predicts first (label as HTML, value)
 
 
 def encode(frames: Sequence[FrameContent]) -> tuple[str, str]:
@@ -78,6 +79,7 @@ def encode(frames: Sequence[FrameContent]) -> tuple[str, str]:
         "texts0": list(first.texts),
         "texts": [changes(a.texts, b.texts) for a, b in zip(frames, frames[1:], strict=False)],
         "notes": [f.note for f in frames],
+        "asks": [[list(a) for a in f.asks] for f in frames],
     }
     return _json(walk), _json(words)
 

@@ -22,6 +22,7 @@ from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, dot_program
+from .notation import HTML_MATH
 from .notebook import made_here
 from .parser import expr
 from .player import FrameContent, Player, close_widget, encode
@@ -77,6 +78,8 @@ class Stepper:
     input), False (none), a list of input names (only those) or {name: (min, max, step)}
     to choose ranges; ``scale`` enlarges the diagram and its text (projectors);
     ``theme`` is "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
+    ``predict=True``: each backward step hides the gradients it computes until the student
+    types them (or asks to see the step); the browser checks the answer, no kernel needed.
     """
 
     def __init__(
@@ -91,6 +94,7 @@ class Stepper:
         step: int = 0,
         title: str | None = None,
         interval: int = 900,
+        predict: bool = False,
         **values: float,
     ) -> None:
         if not isinstance(graph, Graph | str):
@@ -111,7 +115,7 @@ class Stepper:
         dot_program()  # a clear message now if Graphviz is missing
         self.graph = graph
         self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
-        self.interval = interval
+        self.interval, self.predict = interval, predict
         self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
         self._painter = FramePainter(graph, self.theme, scale)
         self._closed = False
@@ -131,6 +135,7 @@ class Stepper:
                 "title": self.title,
                 "interval": interval,
                 "scale": scale,
+                "predict": predict,
                 "min_text": MIN_TEXT_PX,
                 "open_text": OPEN_TEXT_PX,
             },
@@ -180,6 +185,19 @@ class Stepper:
             explanation(self.graph, frame),
             node.id if node is not None else "",
             self._painter.element_of(node.id) if node is not None else -1,
+            self._asks(frame) if self.predict else (),
+        )
+
+    def _asks(self, frame: Frame) -> tuple[tuple[str, float], ...]:
+        """Predict mode: the gradients a backward step sends on, for the student to type before it shows."""
+        step = frame.step
+        if step is None or step.phase != "backward" or step.is_seed:
+            return ()
+        f = HTML_MATH.name(self.graph.output_label)
+        return tuple(
+            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)), float(c.downstream))
+            for c in step.contributions
+            if isinstance(c.downstream, float) and c.input.kind != "const"
         )
 
     def _encoded(self) -> dict:

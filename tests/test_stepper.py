@@ -255,3 +255,14 @@ def test_a_long_explanation_is_wrapped_to_the_width_of_the_frame() -> None:
     s = stepper()
     image = frame_image(s.graph, s.frames[3], len(s), scale=1, theme="dark")
     assert image.getpixel((image.width - 1, image.height - 1)) == (30, 30, 30)  # the page's own background
+
+
+def test_predict_mode_asks_for_each_backward_step_but_the_seed() -> None:
+    s = bv.Stepper(A1, x=-2, y=5, z=-4, predict=True)
+    asks = s.widget.data("frames")["asks"]
+    assert s.widget.options["predict"] is True and len(asks) == len(s)
+    forward = len(s.graph.forward_steps)
+    assert all(a == [] for a in asks[: forward + 2])  # the inputs, the forward pass, the seed ∂f/∂f = 1
+    last = dict((label, value) for label, value in asks[-1])  # q passes -4 on to x and to y
+    assert sorted(last.values()) == [-4.0, -4.0] and all('class="bv-frac"' in label for label in last)
+    assert bv.Stepper(A1, x=-2, y=5, z=-4).widget.data("frames")["asks"] == [[]] * len(s)  # off by default

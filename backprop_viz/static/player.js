@@ -37,9 +37,33 @@ function unpack(walk, words) {
     texts: replay(words.texts0, words.texts),
     states: replay(walk.states0, walk.states),
     notes: words.notes,
+    asks: words.asks || [],
     heads: walk.heads,
     focus: walk.focus,
   };
+}
+
+// A number a student typed: "-0.39", "−0.39", "0,39", "3/4", "1e-3"; null if it is not one.
+function parseNumber(text) {
+  const t = text.trim().replace(/−/g, "-").replace(/,/g, ".").replace(/\s/g, "");
+  const number = "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?";
+  const fraction = t.match(new RegExp(`^(${number})/(${number})$`, "i"));
+  if (fraction) return Number(fraction[2]) === 0 ? null : Number(fraction[1]) / Number(fraction[2]);
+  return new RegExp(`^${number}$`, "i").test(t) ? Number(t) : null;
+}
+
+// Right: within 1 % of the exact value, or equal to it rounded to the decimals typed (at least two
+// significant digits typed). An exact 0 must be typed as 0. Small gradients are judged as carefully as large.
+function isRight(typed, exact) {
+  const answer = parseNumber(typed);
+  if (answer === null) return null;
+  if (exact === 0) return answer === 0;
+  if (Math.abs(answer - exact) <= 0.01 * Math.abs(exact)) return true;
+  const [mantissa, exponent] = typed.trim().replace(/−/g, "-").replace(/,/g, ".").toLowerCase().split("e");
+  const decimals = (mantissa.split(".")[1] || "").length;
+  const significant = mantissa.replace(/[-+.]/g, "").replace(/^0+/, "").length;
+  const halfUnit = 0.5 * 10 ** (-decimals + Number(exponent || 0));
+  return significant >= 2 && Math.abs(answer - exact) <= halfUnit * (1 + 1e-9);
 }
 
 function render({ model, el }) {
@@ -88,6 +112,8 @@ function render({ model, el }) {
   el.appendChild(root);
 
   let svg = null, slots = [], elements = [], data = null, shown = -1, timer = null;
+  let onScreen = { texts: null, states: null }; // what the diagram and table show now
+  const revealed = new Set(); // predict mode: the steps answered or shown
   let zoom = "auto"; // "auto": not chosen yet; null: fit to the width; a number: that much of the natural size
   let chosen = false; // the student chose a zoom: keep it when the page changes size
   let natural = { width: 1, height: 1, font: 16 };
@@ -118,19 +144,27 @@ function render({ model, el }) {
     data = unpack(JSON.parse(model.get("walk")), JSON.parse(model.get("frames")));
     for (const e of slots) if (e) e.textContent = "";
     for (const e of elements) if (e) for (const c of STATES) e.classList.remove(c);
+    onScreen = { texts: null, states: null };
     const k = Math.min(model.get("step"), data.texts.length - 1);
     slider.max = String(data.texts.length - 1);
+    revealed.clear(); // new numbers: predict them again
+    praised.clear();
     const was = shown;
     shown = -1;
     show(k, false, was !== -1);
   }
 
   // -- one frame: a few texts and classes --------------------------------------------------
+  function hidden(k) {
+    return model.get("options").predict && k > 0 && (data.asks[k] || []).length > 0 && !revealed.has(k);
+  }
+
   function show(k, tell = true, keepScroll = false) {
     if (!data) return;
     k = Math.max(0, Math.min(data.texts.length - 1, k));
-    const texts = data.texts[k], states = data.states[k];
-    const before = shown >= 0 ? data.texts[shown] : null, was = shown >= 0 ? data.states[shown] : null;
+    const masked = hidden(k);
+    const texts = masked ? data.texts[k - 1] : data.texts[k], states = data.states[k];
+    const before = onScreen.texts, was = onScreen.states;
     for (let i = 0; i < texts.length; i++) {
       if (!before || before[i] !== texts[i]) if (slots[i]) slots[i].textContent = texts[i];
     }
@@ -142,11 +176,14 @@ function render({ model, el }) {
         e.classList.add(STATES[states[i]]);
       }
     }
+    onScreen = { texts, states };
     const [ph, words, node] = data.heads[k];
     phase.className = "bv-phase bv-phase-" + ph;
     phase.textContent = ph.toUpperCase();
     title.textContent = words;
-    explanation.innerHTML = data.notes[k];
+    if (masked) askFor(k);
+    else explanation.innerHTML = (revealed.has(k) && praised.has(k) ? PRAISE : "") + data.notes[k];
+    frame.classList.toggle("bv-predicting", masked);
     frame.dataset.step = String(k);
     frame.dataset.phase = ph;
     frame.dataset.node = node;
@@ -160,6 +197,49 @@ function render({ model, el }) {
       model.set("step", k);
       model.save_changes();
     }
+  }
+
+  // -- predict, then reveal --------------------------------------------------------------------
+  const PRAISE = '<div class="bv-predict-right">✓ right: you predicted this step.</div>';
+  const praised = new Set();
+  function askFor(k) {
+    explanation.textContent = "";
+    const form = tag("div", "bv-predict");
+    form.appendChild(tag("div", "bv-predict-prompt", "Your turn: what does this step send back? Type it, then Enter."));
+    const right = new Set();
+    data.asks[k].forEach(([label, exact], n) => {
+      const line = tag("div", "bv-predict-line");
+      const name = tag("label", "bv-predict-label");
+      name.innerHTML = label + " = ";
+      const box = tag("input", "bv-predict-answer");
+      box.type = "text";
+      box.placeholder = "your answer";
+      box.setAttribute("aria-label", "your prediction " + (n + 1));
+      name.appendChild(box);
+      const verdict = tag("span", "bv-predict-verdict");
+      box.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter") return;
+        const ok = isRight(box.value, exact);
+        verdict.className = "bv-predict-verdict " + (ok ? "bv-quiz-right" : "bv-quiz-wrong");
+        verdict.textContent = ok === null ? "✗ that is not a number" : ok ? "✓ right" : "✗ not quite: try again";
+        if (ok) right.add(n);
+        if (right.size === data.asks[k].length) {
+          revealed.add(k);
+          praised.add(k);
+          show(k, false, true);
+        }
+      });
+      line.append(name, verdict);
+      form.appendChild(line);
+    });
+    const reveal = tag("button", "bv-button bv-predict-reveal", "show the step");
+    reveal.type = "button";
+    reveal.addEventListener("click", () => {
+      revealed.add(k);
+      show(k, false, true);
+    });
+    form.appendChild(reveal);
+    explanation.appendChild(form);
   }
 
   function step(by) {
@@ -329,6 +409,7 @@ function render({ model, el }) {
   };
   function onKey(event) {
     if (event.target.closest && event.target.closest(".bv-inputs")) return; // an input slider's own keys
+    if (event.target.matches && event.target.matches("input[type=text]")) return; // typing a prediction
     const act = event.key === "Escape" && root.classList.contains("bv-presenting") ? togglePresent : KEYS[event.key];
     if (!act || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();

@@ -610,21 +610,23 @@ def export_notebook(widget_js, tmp_path):
 
 # --------------------------------------------------------------------------- step latency
 
-# Installed in the page: on each arrow keydown (capture phase, so before any widget
-# handles it) note performance.now(), then poll once per animation frame until the
-# visible frame's key (``frameKey(root)``) differs. ``frame`` is the time until that
+# Installed in the page: on each arrow keydown, take the event's own time stamp (when the
+# browser made it, so every handler's work counts), then poll once per animation frame until
+# the visible frame's key (``frameKey(root)``) differs from the last frame seen. ``frame`` is the time until that
 # animation frame has been rendered: a message posted from its requestAnimationFrame
 # callback is delivered after the frame's style, layout and paint. ``dom`` is the time
 # to the DOM change (MutationObserver).
 LATENCY_JS = """([rootSelector, frameKeySource]) => {
     const root = document.querySelector(rootSelector);
     const frameKey = new Function('root', 'return (' + frameKeySource + ')(root);');
-    const state = window.__bvLatency = {frame: [], dom: [], misses: 0};
-    document.addEventListener('keydown', (event) => {
+    const state = window.__bvLatency = {frame: [], dom: [], misses: 0, last: frameKey(root)};
+    window.addEventListener('keydown', (event) => {
         if (!['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'].includes(event.key)) return;
         const t0 = event.timeStamp;  // when the browser made the event: every handler of it counts
-        const before = frameKey(root);
-        let domAt = null;
+        // The frame shown before this key: a stepper that takes keys on their way down (window, capture)
+        // may have changed the frame already, before this listener runs.
+        const before = state.last;
+        let domAt = frameKey(root) !== before ? performance.now() : null;
         const observer = new MutationObserver(() => {
             if (domAt === null && frameKey(root) !== before) domAt = performance.now();
         });
@@ -633,6 +635,7 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
             const now = performance.now();
             if (frameKey(root) !== before) {
                 observer.disconnect();
+                state.last = frameKey(root);
                 const channel = new MessageChannel();
                 channel.port1.onmessage = () => {
                     state.dom.push((domAt ?? now) - t0);

@@ -178,3 +178,43 @@ def test_hostile_words_never_run_in_a_page_or_a_saved_svg(exported_page, tmp_pat
     page.wait_for_selector(".bv-frame")
     assert page.locator(".bv-heading").inner_text() == HOSTILE  # shown, as words
     assert page.bv_blocked == [] and page_errors(page) == []
+
+
+def test_predict_then_reveal_in_a_page_with_no_kernel(exported_page, frames, tmp_path):
+    """predict=True: a backward step hides what it computes until the student types it; the page checks it."""
+    s = bv.Stepper(SOURCE, **VALUES, predict=True)
+    first_ask = next(k for k, a in enumerate(s.widget.data("frames")["asks"]) if a)
+    answers = s.frame(first_ask).asks
+    (_label, exact), *_ = answers
+    page_file = s.to_html(tmp_path / "predict.html")
+    s.close()
+    page = exported_page
+    open_exported(page, page_file, ".bv-frame")
+    view = StepperView(page)
+    view.locator(".bv-explanation").click()
+    for _ in range(first_ask):
+        page.keyboard.press("ArrowRight")
+    state = view.wait_step(first_ask)
+    hidden = frames[first_ask].texts - frames[first_ask - 1].texts
+    assert hidden and not hidden & set(state["texts"]), "the step's new gradient shows before it was predicted"
+    box = view.locator(".bv-predict-answer").first
+    box.fill(str(-exact + 1))
+    box.press("Enter")
+    assert "not quite" in view.locator(".bv-predict-verdict").first.inner_text()
+    page.keyboard.press("ArrowRight")  # typed into the box: the arrow is the box's, no step
+    assert view.state()["step"] == first_ask
+    boxes = page.locator(".bv-predict-answer")
+    assert boxes.count() == len(answers)
+    for n in range(boxes.count()):
+        boxes.nth(n).fill(f"{answers[n][1]:.4g}")
+        boxes.nth(n).press("Enter")
+    page.wait_for_selector(".bv-predict-right")
+    check_frame(view.state(), first_ask, frames)  # revealed: every text of the step
+    view.locator(".bv-explanation").click()
+    page.keyboard.press("ArrowRight")
+    view.wait_step(first_ask + 1)
+    if view.locator(".bv-predict-reveal").count():
+        view.locator(".bv-predict-reveal").click()  # or just show it
+        check_frame(view.state(), first_ask + 1, frames)
+    page.screenshot(path=artifact("predict.png"))
+    assert page.bv_blocked == [] and page_errors(page) == []

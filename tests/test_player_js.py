@@ -1,0 +1,47 @@
+"""The front end's own rules, run in Node.js: reading a typed number and judging a prediction
+(static/player.js). The browser tests drive the same module in JupyterLab, Notebook 7 and pages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+PLAYER = Path(__file__).resolve().parents[1] / "backprop_viz" / "static" / "player.js"
+
+CASES = [  # typed, exact, verdict (None: not a number)
+    ("0.0063", 0.00992, False),  # the deck's misprint of ∂E/∂w5 is not near enough
+    ("-0.006", -0.01083, False),
+    ("0", 0.0012667, False),  # small gradients are judged as carefully as large ones
+    ("0.0127", 0.012667, True),
+    ("1.267e-2", 0.012667, True),
+    ("-0.39", -0.3932, True),
+    ("−0.393", -0.3932, True),  # a typographic minus
+    ("0.2", 0.1966, False),  # one digit is not enough
+    ("0.20", 0.1966, True),  # two digits, rounded right
+    ("3/4", 0.75, True),
+    ("0,75", 0.75, True),
+    ("0", 0.0, True),
+    ("1", 0.0, False),
+    ("__import__('os')", 1.0, None),  # never evaluated: just not a number
+    ("1/0", 1.0, None),
+    ("", 1.0, None),
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (make setup installs it)")
+def test_a_prediction_is_judged_by_relative_error_and_the_digits_typed(tmp_path: Path) -> None:
+    module = tmp_path / "player.mjs"
+    module.write_text(PLAYER.read_text(encoding="utf-8") + "\nexport { isRight, parseNumber };\n", encoding="utf-8")
+    script = (
+        f"import {{ isRight }} from {json.dumps(module.as_uri())};\n"
+        f"const cases = {json.dumps(CASES)};\n"
+        "console.log(JSON.stringify(cases.map(([typed, exact]) => isRight(typed, exact))));\n"
+    )
+    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got == [want for _, _, want in CASES], list(zip(CASES, got, strict=True))

@@ -61,3 +61,11 @@ def test_explanations_and_tables_of_vector_graphs_show_no_numpy_form() -> None:
     g = bv.expr("q = exp(s) / sum(exp(s)); H = -sum(p * log(q))", s=np.array([1.87, 1.3, 0.56]), p=np.eye(3)[0])
     texts = [s.explanation for s in g.steps] + [bv.fmt(n.value) + bv.fmt(n.grad) for n in g.nodes]
     assert not any(re.search(r"\d\.[\s,\]]|\[ ", t) for t in texts), texts
+
+
+def test_the_inputs_line_of_frame_0_writes_arrays_as_numbers() -> None:
+    from backprop_viz.frame_html import explanation
+    from backprop_viz.frames import frames_of
+
+    g = bv.expr("f = sum(p * q)", p=np.array([1.0, 0.0, 0.0]), q=np.array([0.5, 0.25, 2.0]))
+    assert "p = [1, 0, 0], q = [0.5, 0.25, 2]" in explanation(g, frames_of(g)[0])

@@ -222,7 +222,7 @@ def test_random_expressions_match_central_differences(source: str, values: tuple
         ("(x + y) * z", {"x": 1, "y": 2}, "no value for 'z'; known names: e, pi, x, y"),
         ("x +* y", {"x": 1, "y": 2}, "syntax error"),
         ("x.real", {"x": 1}, "attribute access"),
-        ("foo(x)", {"x": 1}, "unknown function 'foo'; known functions: abs, exp"),
+        ("foo(x)", {"x": 1}, "unknown function 'foo' (to multiply by foo, write foo*(...)); known functions: abs, exp"),
         ("x", {"x": 1, "w": 2}, "value given for 'w', which the expression does not use"),
         ("exp(x, x)", {"x": 1}, "exp takes 1 argument, got 2"),
         ("q = x; q = x * 2", {"x": 1}, "'q' already has a value"),

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from types import CodeType, TracebackType
+
+MAX_SHOWN_LINES = 12  # what a notebook shows of an ExpressionError, at most
+
 
 class ExpressionError(ValueError):
     """Bad input: an expression that cannot be parsed or a value that does not fit.
 
     When the problem is at a place in the source, ``line`` and ``column`` (1-based)
-    say where, and the message shows the line with a caret under it.
+    say where, and the message shows the line with a caret under it. In IPython and
+    Jupyter the error shows as that message alone, headed by the call the student
+    made (``bv.Stepper(...)``), not as a traceback through the package.
     """
 
     def __init__(
-        self, message: str, source: str | None = None, line: int | None = None, column: int | None = None
+        self,
+        message: str,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        where: str | None = None,
     ) -> None:
         self.reason, self.source, self.line, self.column = message, source, line, column
+        self.where = where  # the call to name in the heading; found from the traceback when None
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -28,6 +41,40 @@ class ExpressionError(ValueError):
             col = self.column
         where = f"line {self.line}, column {self.column}" if len(lines) > 1 else f"column {self.column}"
         return f"{self.reason} ({where})\n    {text}\n    {' ' * (col - 1)}^"
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows for this error: the call, the message, the line and its caret; no traceback."""
+        call = self.where or entry_point(self.__traceback__)
+        heading = f"ExpressionError in {call}:" if call else "ExpressionError:"
+        body = str(self).splitlines()
+        if len(body) > MAX_SHOWN_LINES - 1:
+            body = [*body[: MAX_SHOWN_LINES - 2], "…"]
+        return [heading, *body]
+
+
+def entry_point(tb: TracebackType | None) -> str | None:
+    """The package's function the user's code called, as the user wrote it: ``bv.Stepper(...)``.
+
+    That is the first frame of the traceback that runs the package's code.
+    """
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).partition(".")[0] == "backprop_viz":
+            return _as_called(tb.tb_frame.f_code)
+        tb = tb.tb_next
+    return None
+
+
+def _as_called(code: CodeType) -> str:
+    """``Stepper.__init__`` as ``bv.Stepper(...)``, ``expr`` as ``bv.expr(...)``, ``Graph.set`` as is."""
+    parts = code.co_qualname.split(".<locals>.")[0].split(".")
+    if len(parts) == 1:
+        return f"bv.{parts[0]}(...)"
+    cls, method = parts[0], parts[-1]
+    if method == "__init__":
+        return f"bv.{cls}(...)"
+    if method.startswith("__"):
+        return f"an operation on a {cls}"
+    return f"{cls}.{method}(...)"
 
 
 class GraphTooLarge(ValueError):

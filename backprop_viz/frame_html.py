@@ -11,6 +11,7 @@ import html
 from .frames import Frame
 from .graph import Graph, Node
 from .notation import HTML_MATH
+from .numbers import fmt
 from .skeleton import CURRENT, HIDDEN, KNOWN
 
 LEGEND = (
@@ -29,21 +30,13 @@ def explanation(g: Graph, frame: Frame) -> str:
     """The words under the diagram: what this step computed, with the numbers, a line per input."""
     step = frame.step
     if step is None:
-        inputs = ", ".join(
-            f"{n.name} = {n.value if not isinstance(n.value, float) else _num(n.value)}" for n in g.inputs if n.name
-        )
+        inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name)
         text = f"The inputs: {inputs}. Step forward to compute each gate, then backward to get the gradients."
         return html.escape(text)
     body = "".join(f"<div>{line}</div>" for line in step.written(HTML_MATH))
     if step.warning:
         body += f'<div class="bv-warning-text">⚠ {html.escape(step.warning)}</div>'
     return body
-
-
-def _num(v: float) -> str:
-    from .numbers import fmt
-
-    return fmt(v)
 
 
 SMALL_GRAPH = 20  # nodes: up to this, the table lists every gate; beyond, the named nodes and the current one

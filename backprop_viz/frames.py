@@ -44,8 +44,11 @@ class Frame:
 
 
 def wire_text(v: Value, width: int) -> str:
-    """A value as short as it must be to fit on a wire: numbers, small vectors, else the shape."""
-    text = fmt(v).replace("\n", "")
+    """A value as short as it must be to fit on a wire: numbers, small vectors (with 3 or 2 digits if 4 do not fit),
+    else the shape."""
+    text = fmt(v)
+    if isinstance(v, np.ndarray) and len(text) > width:  # fewer digits before giving up the numbers
+        text = next((t for t in (fmt(v, 3), fmt(v, 2)) if len(t) <= width), text)
     if isinstance(v, np.ndarray) and (v.size > 4 or len(text) > width):
         return f"{v.shape[0]}-vector" if v.ndim == 1 else "×".join(map(str, v.shape)) + " matrix"
     return text

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import ops
 from .errors import ExpressionError, GraphTooLarge
-from .names import check_name
+from .names import check_name, gate_names
 from .numbers import Value, as_value, fmt, is_finite
 from .ops import Op
 from .steps import BackwardStep, Contribution, ForwardStep, Step
@@ -42,11 +42,12 @@ CHECK_UNIT_SECONDS = 1.3e-6
 class Node:
     """One node of a Graph: an input, a constant, or a gate with its inputs."""
 
-    __slots__ = ("index", "name", "op", "inputs", "value", "grad", "warning", "group", "kind", "uses")
+    __slots__ = ("index", "name", "gate_name", "op", "inputs", "value", "grad", "warning", "group", "kind", "uses")
 
     def __init__(self, index: int, var: Var, inputs: tuple[Node, ...], group: int | None) -> None:
         self.index = index
         self.name: str | None = var.name
+        self.gate_name: str | None = None  # an unnamed gate's given name (mul1, add2), set by its Graph
         self.op: Op | None = var.op
         self.inputs = inputs
         self.value: Value = var.value
@@ -67,11 +68,12 @@ class Node:
 
     @property
     def label(self) -> str:
-        """How explanations name this node: its name, ``[symbol]`` for a gate, the number for a constant."""
+        """How explanations and tables name this node: its name, a gate's given name (``mul1``), a
+        constant's number."""
         if self.name:
             return self.name
-        if self.op is not None:
-            return f"[{self.op.symbol}]"
+        if self.gate_name:
+            return self.gate_name
         return fmt(self.value) if self.kind == "const" else self.id
 
     @property
@@ -144,12 +146,22 @@ class Graph:
                     "output_label=...)"
                 )
             self._by_name[self.output_label] = self.output  # the "f" the explanations speak of
+            self.output.gate_name = self.output_label
+        self._by_gate_name = self._name_gates()
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
         self._records: list[tuple | None] = []  # by node index: what the backward pass did at each gate
         self.version = 0  # counts the forward passes, so that a view of this graph can tell it is stale
         self.forward()
         self.backward()
+
+    def _name_gates(self) -> dict[str, Node]:
+        """Give every unnamed gate a short unique name (``mul1``, ``add2``): its label in every text."""
+        unnamed = [n for n in self.nodes if n.op is not None and n.name is None and n.gate_name is None]
+        names = gate_names([n.op.name for n in unnamed], set(self._by_name))
+        for node, name in zip(unnamed, names, strict=True):
+            node.gate_name = name
+        return dict(zip(names, unnamed, strict=True))
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -158,8 +170,9 @@ class Graph:
         return self.output.value
 
     def node(self, name: str) -> Node:
+        """The node of this name, or of this given gate name (``mul1``, as tables and explanations say)."""
         try:
-            return self._by_name[name]
+            return self._by_name[name] if name in self._by_name else self._by_gate_name[name]
         except KeyError:
             known = ", ".join(self._by_name) or "none"
             raise KeyError(f"no node named {name!r}; named nodes: {known}") from None

@@ -44,11 +44,12 @@ class TeX(Notation):
         return rf"\frac{{\partial {a}}}{{\partial {b}}}"
 
     def name(self, label: str) -> str:
-        if label.startswith("["):  # a gate without a name, e.g. [exp]
+        if label.startswith("["):  # a constant array, e.g. [1, 2]
             return rf"\text{{{label}}}"
         indexed = _INDEXED.match(label)
         if indexed:
-            return rf"{indexed[1]}_{{{indexed[2] or indexed[3]}}}"
+            stem = indexed[1] if len(indexed[1]) == 1 else rf"\mathit{{{indexed[1]}}}"  # mul1: one word, not m·u·l
+            return rf"{stem}_{{{indexed[2] or indexed[3]}}}"
         return label if len(label) <= 3 else rf"\text{{{label}}}"
 
     def words(self, text: str) -> str:

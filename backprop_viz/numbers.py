@@ -50,20 +50,16 @@ def as_value(v: object, what: str = "value") -> Value:
 
 
 def fmt(v: Value | None, digits: int = PRECISION) -> str:
-    """Short human form of a value: -4, 0.7311, 1.2e-05, nan, [0.1, 0.2]."""
+    """Short human form of a value: -4, 0.7311, 1.2e-5, nan, [0.1, 0.2], [[1, 0], [0, 1]].
+
+    An array is written element by element by the same rules as a number (``digits``
+    significant digits, whole numbers without a point, never -0), on one line; an axis
+    longer than ``MAX_ITEMS`` shows its first and last three elements around "…".
+    """
     if v is None:
         return "?"
     if isinstance(v, np.ndarray):
-        if v.ndim == 0:
-            return fmt(float(v), digits)
-        if v.dtype.kind == "f":
-            v = np.where(v == 0, 0.0, v)  # -0.0 prints as 0, not -0.
-        with np.printoptions(precision=digits, suppress=True, floatmode="maxprec"):
-            text = np.array2string(v, separator=", ")
-            if "-0." in text and "e" not in text:  # fixed point: a tiny negative would print as -0.
-                v = np.where(np.abs(v) < 0.5 * 10.0**-digits, 0.0, v)
-                text = np.array2string(v, separator=", ")
-            return text
+        return _fmt_array(v, digits)
     v = float(v)
     if math.isnan(v):
         return "nan"
@@ -78,6 +74,19 @@ def fmt(v: Value | None, digits: int = PRECISION) -> str:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"
     return text
+
+
+MAX_ITEMS = 8  # elements of an axis written out; a longer axis is written "[a, b, c, …, x, y, z]"
+
+
+def _fmt_array(v: np.ndarray, digits: int) -> str:
+    """An array as nested brackets of numbers written by ``fmt``, never numpy's own form."""
+    if v.ndim == 0:
+        return fmt(float(v), digits)
+    n = v.shape[0]
+    shown = range(n) if n <= MAX_ITEMS else [0, 1, 2, None, n - 3, n - 2, n - 1]
+    items = ["…" if i is None else _fmt_array(v[i], digits) if v.ndim > 1 else fmt(float(v[i]), digits) for i in shown]
+    return "[" + ", ".join(items) + "]"
 
 
 def fmt_paren(v: Value | None) -> str:

@@ -12,6 +12,9 @@ is refused with an :class:`ExpressionError` that points at the place.
 from __future__ import annotations
 
 import ast
+import builtins
+import difflib
+import keyword
 import math
 import operator
 import re
@@ -115,9 +118,9 @@ def _parse(source: str) -> ast.Module:
             line = source.count("\n", 0, i) + 1
             column = i - (source.rfind("\n", 0, i) + 1) + 1
             what = f"the character {ch!r} (U+{ord(ch):04X})"
-            raise ExpressionError(
-                f"{what} is not allowed: use ASCII letters, digits and + - * / ** @ ( )", _shown(source), line, column
-            )
+            instead = _LOOK_ALIKES.get(ch)
+            advice = f"write {instead} instead" if instead else "use ASCII letters, digits and + - * / ** @ ( )"
+            raise ExpressionError(f"{what} is not allowed: {advice}", _shown(source), line, column)
     if not source.strip():
         raise ExpressionError("the expression is empty")
     try:
@@ -133,13 +136,68 @@ def _parse(source: str) -> ast.Module:
                 line,
                 column,
             ) from None
-        raise ExpressionError(f"syntax error: {e.msg}", _shown(source), e.lineno, e.offset or None) from None
+        message, line, column = _syntax_message(_shown(source), e)
+        raise ExpressionError(message, _shown(source), line, column) from None
     except (RecursionError, MemoryError, ValueError):  # Python's parser gives up on very deep nesting
         raise ExpressionError(TOO_DEEP) from None
     if not tree.body:
         raise ExpressionError("the expression is empty (it has only comments)")
     _check(tree, _shown(source))
     return tree
+
+
+_LOOK_ALIKES = {"×": "*", "·": "*", "⋅": "*", "÷": "/", "−": "-", "–": "-", "²": "**2", "³": "**3"}
+
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)([A-Za-z_]\w*)")
+_OPERAND_END = re.compile(r"(?:[\w.]+|\))$")
+_OPERAND_START = re.compile(r"^(?:[\w.]+|\()")
+
+
+def _syntax_message(source: str, e: SyntaxError) -> tuple[str, int | None, int | None]:
+    """Python's syntax error said in plain words, for the typos students make, and where it is."""
+    line, column = e.lineno, e.offset or None
+    lines = source.splitlines() or [""]
+    text = lines[line - 1] if line and line <= len(lines) else ""
+    if "decimal literal" in e.msg:
+        for match in _NUMBER_THEN_NAME.finditer(text):
+            if not _is_number(match[0]):
+                number, name = match.groups()
+                return (
+                    f'"{match[0]}": a number followed by a name; did you mean {number}*{name}?',
+                    line,
+                    match.start() + 1,
+                )
+    if e.msg == "invalid syntax" and column:
+        before, after = text[: column - 1].rstrip(), text[column - 1 :]
+        left, right = _OPERAND_END.search(before), _OPERAND_START.match(after)
+        if left and right and before != text[: column - 1] and not keyword_like(left[0]):
+            return (
+                f'"{left[0]} {right[0]}": two things side by side with no operator between them; '
+                f"did you mean {left[0]}*{right[0]}?",
+                line,
+                left.start() + 1,
+            )
+    if "was never closed" in e.msg:
+        return f"this {e.msg.split()[0]} is never closed: add the closing bracket where it should end", line, column
+    if e.msg.startswith("unmatched"):
+        bracket = e.msg.split()[-1]
+        return f"this {bracket} closes nothing: remove it, or add the bracket that opens it", line, column
+    if "does not match opening parenthesis" in e.msg:
+        return f"brackets that do not match: {e.msg}", line, column
+    return f"syntax error: {e.msg}", line, column
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is a Python number literal (1e5, 0x1f), read by ``ast``, never evaluated."""
+    try:
+        return isinstance(ast.parse(text, mode="eval").body, ast.Constant)
+    except SyntaxError:
+        return False
+
+
+def keyword_like(word: str) -> bool:
+    """Whether ``word`` is a Python keyword, which the side-by-side advice must not take for a value."""
+    return keyword.iskeyword(word)
 
 
 def _shown(source: str) -> str:
@@ -177,6 +235,9 @@ def _check(tree: ast.Module, source: str) -> None:
         where = (source, getattr(node, "lineno", None), _column(node))
         if type(node) in _REFUSED:
             raise ExpressionError(_REFUSED[type(node)], *where)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+            power = f"{_segment(source, node.left)}**{_segment(source, node.right)}"
+            raise ExpressionError(f"^ is not a power in Python: write {power} (** is the power)", *where)
         if isinstance(node, ast.BinOp | ast.UnaryOp) and type(node.op) in _OPERATORS:
             raise ExpressionError(
                 f"the operator {_OPERATORS[type(node.op)]} is not allowed: use + - * / ** @ and unary minus", *where
@@ -194,12 +255,10 @@ def _check(tree: ast.Module, source: str) -> None:
             raise ExpressionError(f"names starting with '_' are not allowed ({node.id!r})", *where)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
-                raise ExpressionError("only the built-in functions can be called, by name", *where)
+                raise ExpressionError(_not_callable(node.func, source), *where)
             name = node.func.id
             if name not in ops.FUNCTIONS:
-                raise ExpressionError(
-                    f"unknown function {name!r}; known functions: {', '.join(sorted(ops.FUNCTIONS))}", *where
-                )
+                raise ExpressionError(_unknown_function(name), *where)
             if node.keywords:
                 raise ExpressionError(_REFUSED[ast.keyword], *where)
             arity = ops.FUNCTIONS[name].arity
@@ -207,6 +266,42 @@ def _check(tree: ast.Module, source: str) -> None:
                 raise ExpressionError(f"{name} takes {arity} argument{'s' * (arity > 1)}, got {len(node.args)}", *where)
         if isinstance(node, ast.Assign) and (len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name)):
             raise ExpressionError("assign to one plain name, like 'q = x + y'", *where)
+
+
+def _not_callable(func: ast.expr, source: str) -> str:
+    """Why ``2(x + 1)`` or ``(a + b)(c)`` is refused: a bracket right after a value is no multiplication."""
+    if not isinstance(func, ast.Constant | ast.BinOp | ast.UnaryOp):
+        return "only the built-in functions can be called, by name"
+    value = _segment(source, func)
+    if isinstance(func, ast.Constant):
+        return f'"{value}(": a number followed by a bracket; did you mean {value}*(...)?'
+    return f'"{value}(": a bracket right after a value; to multiply, write {value}*(...)'
+
+
+def _unknown_function(name: str) -> str:
+    """An unknown function's name, with the known one it most looks like, or the advice to multiply."""
+    known = ", ".join(sorted(ops.FUNCTIONS))
+    close = difflib.get_close_matches(name.lower(), ops.FUNCTIONS, n=1, cutoff=0.6)
+    if close:
+        hint = f" (did you mean {close[0]}?)"
+    elif name.startswith("_") or hasattr(builtins, name):
+        hint = ""
+    else:
+        hint = f" (to multiply by {name}, write {name}*(...))"
+    return f"unknown function {name!r}{hint}; known functions: {known}"
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    """The source text of ``node`` with the brackets around it, if any, cut when long."""
+    text = ast.get_source_segment(source, node) or "..."
+    line = source.splitlines()[node.lineno - 1] if node.lineno == node.end_lineno else ""
+    if (
+        0 < node.col_offset
+        and line[node.col_offset - 1 : node.col_offset] == "("
+        and line[node.end_col_offset :][:1] == ")"
+    ):
+        text = f"({text})"
+    return text if len(text) <= 20 else f"{text[:17]}..."
 
 
 def _column(node: ast.AST) -> int | None:
@@ -369,10 +464,10 @@ class _Builder:
         self.check_name(name, node)
         if name not in self.values:
             known = sorted({*self.values, *self.env, *CONSTANTS})
-            raise self.error(
-                f"no value for {name!r}; known names: {', '.join(known) or 'none'} (give it as expr(..., {name}=...))",
-                node,
-            )
+            close = difflib.get_close_matches(name, sorted({*self.values, *self.env}), n=1, cutoff=0.6)
+            meant = f"did you mean {close[0]}? " if close else ""
+            names = ", ".join(known) or "none"
+            raise self.error(f"no value for {name!r}; {meant}known names: {names} (give it a value, {name}=...)", node)
         try:
             var = Var(as_value(self.values[name], f"input {name!r}"), name=name)
         except (TypeError, ValueError) as e:

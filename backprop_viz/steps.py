@@ -58,12 +58,8 @@ class ForwardStep:
         """The step's line in the notation ``math`` (plain text, LaTeX or HTML)."""
         node, op = self.node, self.node.op
         with_values = op.describe([fmt(a) for a in self.args])
-        if node.name:
-            with_names = op.describe([math.name(i.label) for i in node.inputs])
-            text = f"{math.name(node.name)} = {with_names} = {with_values} = {fmt(self.value)}"
-        else:
-            text = f"{math.words('the ' + op.symbol + ' gate computes ')}{with_values} = {fmt(self.value)}"
-        return [math.finish(text)]
+        with_names = op.describe([math.name(i.label) for i in node.inputs])
+        return [math.finish(f"{math.name(node.label)} = {with_names} = {with_values} = {fmt(self.value)}")]
 
 
 @dataclass(slots=True)
@@ -124,48 +120,71 @@ class BackwardStep:
     def html(self) -> str:
         return "<br>".join(self.written(HTML_MATH))
 
-    def written(self, math: Notation) -> list[str]:
-        """The step's lines, one per input, in the notation ``math`` (plain text, LaTeX or HTML)."""
+    def written(self, math: Notation, into: Node | None = None) -> list[str]:
+        """The step's lines, one per input, in the notation ``math`` (plain text, LaTeX or HTML).
+
+        With ``into``, only the lines for the inputs that are that node.
+        """
         d, words = math.partial, math.words
         f = math.name(self.output_label)
         if self.is_seed:
             return [math.finish(f"{d(f, f)} = 1" + words(": the output's gradient with respect to itself"))]
         node, out = self.node, []
         for c in self.contributions:
-            inp = math.name(c.input.label)
-            shared = c.input.uses > 1  # then this is one share of its gradient, not all of it
-            if c.local is None:
-                line = f"{d(f, inp)} = {words(c.rule)} = {fmt(c.downstream)}"
-            elif node.name and c.input.name:
-                here = math.name(node.name)
-                numbers = f"({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
-                product = f"{d(f, here)} · {d(here, inp)} = {numbers}"
-                line = f"{words('through ')}{here}: {product}" if shared else f"{d(f, inp)} = {product}"
-            else:
-                line = (
-                    words(f"into {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
-                    f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
-                )
-            if c.local is not None and node.op.masks and _stopped(self.upstream, c.local):
-                line += words(" (a local derivative of 0 stops the gradient, even an infinite or nan one)")
-            if c.before is not None:
-                line += (
-                    words(f", added to the {fmt(c.before)} already there: total ")
-                    + fmt(c.total)
-                    + words(" (at a branch the gradients add: the gradient adder)")
-                )
-            elif shared:
-                line += (
-                    words(", the first share of ")
-                    + d(f, inp)
-                    + words(f" ({c.input.label} is used {c.input.uses} times: the shares add up)")
-                )
+            if into is not None and c.input is not into:
+                continue
+            line = self._line(c, math)
+            if c.position == 0 and node.op.name in ("max", "min") and _tie(*(i.value for i in node.inputs)):
+                line += words(f" (a tie: by convention the whole gradient goes to the first input, {c.input.label})")
             out.append(math.finish(line))
-        if node.op.name in ("max", "min") and _tie(*(i.value for i in node.inputs)):
-            out[0] += math.finish(
-                words(f" (a tie: by convention the whole gradient goes to the first input, {node.inputs[0].label})")
-            )
         return out
+
+    def _line(self, c: Contribution, math: Notation) -> str:
+        """What one input receives: the chain rule with its numbers, and how it adds to what was there."""
+        d, words = math.partial, math.words
+        f, inp, here = math.name(self.output_label), math.name(c.input.label), math.name(self.node.label)
+        shared = c.input.uses > 1  # then this is one share of its gradient, not all of it
+        if c.input.kind == "const":
+            line = (
+                words(f"into the constant {c.input.label}: downstream") + f" = {words('upstream')} {math.times} "
+                f"{words('local')} = ({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
+            )
+        else:
+            product = self._product(c, math)
+            if shared and self.node.is_output and c.local is not None:
+                product = words("the local derivative ") + product
+            line = f"{words('through ')}{here}: {product}" if shared else f"{d(f, inp)} = {product}"
+        if c.local is not None and self.node.op.masks and _stopped(self.upstream, c.local):
+            line += words(" (a local derivative of 0 stops the gradient, even an infinite or nan one)")
+        if c.before is not None:
+            line += (
+                words(f", added to the {fmt(c.before)} already there: total ")
+                + fmt(c.total)
+                + words(" (at a branch the gradients add: the gradient adder)")
+            )
+        elif shared:
+            line += (
+                words(", the first share of ")
+                + d(f, inp)
+                + words(f" ({c.input.label} is used {c.input.uses} times: the shares add up)")
+            )
+        return line
+
+    def _product(self, c: Contribution, math: Notation) -> str:
+        """Upstream × local for one input: ``∂f/∂q · ∂q/∂x = (-4)(1) = -4``.
+
+        A vector gate says its rule in words. The output's own gate has the upstream ∂f/∂f = 1,
+        and ∂f/∂f · ∂f/∂x would say nothing: its line gives the local derivative, ``z = -4``.
+        """
+        d, words = math.partial, math.words
+        if c.local is None:
+            return f"{words(c.rule)} = {fmt(c.downstream)}"
+        if self.node.is_output:
+            rule = c.rule if c.rule and c.rule != fmt(c.local) else ""
+            return f"{words(rule)} = {fmt(c.downstream)}" if rule else fmt(c.downstream)
+        here, inp = math.name(self.node.label), math.name(c.input.label)
+        numbers = f"({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
+        return f"{d(math.name(self.output_label), here)} · {d(here, inp)} = {numbers}"
 
 
 Step = ForwardStep | BackwardStep

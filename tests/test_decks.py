@@ -27,7 +27,8 @@ def test_a1_first_circuit() -> None:
     assert g.grads() == {"x": -4, "y": -4, "q": -4, "z": 3, "f": 1}
     lines = [line for s in g.backward_steps for line in s.lines]
     assert "∂f/∂x = ∂f/∂q · ∂q/∂x = (-4)(1) = -4" in lines
-    assert "∂f/∂z = ∂f/∂f · ∂f/∂z = (1)(3) = 3" in lines
+    assert "∂f/∂z = q = 3" in lines  # the output's gate: its local derivative, not ∂f/∂f · ∂f/∂z
+    assert not any("∂f/∂f ·" in line for line in lines)
 
 
 @pytest.mark.parametrize(

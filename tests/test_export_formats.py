@@ -86,7 +86,7 @@ def test_pdf_is_vector_with_one_page_per_frame(tmp_path, monkeypatch) -> None:
         assert frame_title(frame, len(s)) in text
         if frame.step is not None:
             assert all(line in text for line in frame.step.lines)
-    assert "downstream = upstream × local = (0.1966)(1) = 0.1966" in reader.pages[15].extract_text()
+    assert "∂f/∂mul1 = ∂f/∂add1 · ∂add1/∂mul1 = (0.1966)(1) = 0.1966" in reader.pages[15].extract_text()
 
 
 def test_pdf_captions_are_wrapped_to_the_diagram() -> None:

@@ -486,21 +486,21 @@ def test_fmt_of_nan_and_inf_in_explanations() -> None:
     assert g.forward_steps[0].explanation.startswith("f = x / y = 0 / 0 = nan")
     g = bv.expr("f = x / y", x=-1.0, y=0.0)
     assert "= (-1) / 0 = -inf" in g.forward_steps[0].explanation
-    assert "∂f/∂y = ∂f/∂f · ∂f/∂y = (1)(inf) = inf" in g.backward_steps[-1].explanation
+    assert "∂f/∂y = -x/y² = inf" in g.backward_steps[-1].explanation
 
 
 def test_negative_zero_prints_as_zero() -> None:
-    assert bv.fmt(np.array([-0.0, 1.0])) == bv.fmt(np.array([0.0, 1.0])) == "[0., 1.]"
-    assert bv.fmt(np.array([-0.0])) == "[0.]"
-    assert bv.fmt(np.array([[-0.0, 2.5], [1.0, -0.0]])) == "[[0. , 2.5],\n [1. , 0. ]]"
-    assert bv.fmt(np.array([-1e-9, 1.0])) == "[0., 1.]"  # prints as zero at 4 digits: no sign either
-    assert bv.fmt(np.array([-0.5, 0.25])) == "[-0.5 ,  0.25]"  # a real minus sign stays
+    assert bv.fmt(np.array([-0.0, 1.0])) == bv.fmt(np.array([0.0, 1.0])) == "[0, 1]"
+    assert bv.fmt(np.array([-0.0])) == "[0]"
+    assert bv.fmt(np.array([[-0.0, 2.5], [1.0, -0.0]])) == "[[0, 2.5], [1, 0]]"
+    assert bv.fmt(np.array([-1e-9, 1.0])) == "[-1e-9, 1]"  # as a number prints: small, not zero
+    assert bv.fmt(np.array([-0.5, 0.25])) == "[-0.5, 0.25]"  # a real minus sign stays
     # gradients of -0.0: a negative upstream times a local derivative of 0
     g = bv.expr("f = -1 * (x * y)", x=-1.0, y=0.0)
     assert math.copysign(1.0, g.grad("x")) == -1.0 and bv.fmt(g.grad("x")) == "0"
     g = bv.expr("f = sum(-1 * (x * y))", x=np.array([-1.0, 2.0]), y=np.array([0.0, 1.0]))
     assert math.copysign(1.0, g.grad("x")[0]) == -1.0
-    assert bv.fmt(g.grad("x")) == "[ 0., -1.]"
+    assert bv.fmt(g.grad("x")) == "[0, -1]"
     texts = [s.explanation for s in g.steps]
     assert not any("-0." in t or "-0," in t or "-0]" in t for t in texts), texts
 

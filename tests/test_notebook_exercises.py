@@ -240,11 +240,6 @@ def hint_leaks() -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="a quiz's hint shows the whole backward step, so at a multiply or add gate it also shows the other "
-    "input's gradient; backprop_viz/quiz.py should keep only the asked node's line",
-    strict=True,
-)
 def test_a_hint_shows_no_other_asked_gradient() -> None:
     """ "show the step" for one box writes out that box's step, never the arithmetic of another asked box."""
     assert not hint_leaks(), "\n".join(hint_leaks())

@@ -1,5 +1,6 @@
 """The front end's own rules, run in Node.js: reading a typed number and judging a prediction
-(static/player.js). The browser tests drive the same module in JupyterLab, Notebook 7 and pages."""
+(static/player.js), the same verdicts as the kernel's quiz (quiz.is_right) gives. The browser
+tests drive the same module in JupyterLab, Notebook 7 and pages."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from backprop_viz.quiz import is_right
 
 PLAYER = Path(__file__).resolve().parents[1] / "backprop_viz" / "static" / "player.js"
 
@@ -20,8 +23,12 @@ CASES = [  # typed, exact, verdict (None: not a number)
     ("1.267e-2", 0.012667, True),
     ("-0.39", -0.3932, True),
     ("−0.393", -0.3932, True),  # a typographic minus
-    ("0.2", 0.1966, False),  # one digit is not enough
-    ("0.20", 0.1966, True),  # two digits, rounded right
+    ("0.2", 0.1966, True),  # rounded to the digit typed, which is the first significant one
+    ("0.20", 0.1966, True),
+    ("0.19", 0.1966, False),  # cut, not rounded
+    ("1", 0.6, False),  # the digit typed is above the first significant one
+    ("0.0012", 0.0012667, False),  # the deck's cut digits
+    ("4", -4.0, False),  # the sign must agree
     ("3/4", 0.75, True),
     ("0,75", 0.75, True),
     ("0", 0.0, True),
@@ -45,3 +52,6 @@ def test_a_prediction_is_judged_by_relative_error_and_the_digits_typed(tmp_path:
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got == [want for _, _, want in CASES], list(zip(CASES, got, strict=True))
+    for (typed, exact, want), verdict in zip(CASES, got, strict=True):  # the kernel's quiz agrees
+        if want is not None:
+            assert is_right(typed, exact) == verdict, (typed, exact)

@@ -52,18 +52,22 @@ function parseNumber(text) {
   return new RegExp(`^${number}$`, "i").test(t) ? Number(t) : null;
 }
 
-// Right: within 1 % of the exact value, or equal to it rounded to the decimals typed (at least two
-// significant digits typed). An exact 0 must be typed as 0. Small gradients are judged as carefully as large.
+// Right, as the kernel's quiz judges (quiz.is_right): 0 only for 0; otherwise the sign agrees and the answer
+// is within 1 % of the exact value, or is the exact value rounded to the digits typed, the last digit
+// typed being at least at the place of the exact value's first significant digit (0.2 for 0.1966: right;
+// 1 for 0.6: not). No absolute slack: small gradients are judged as carefully as large ones.
 function isRight(typed, exact) {
   const answer = parseNumber(typed);
   if (answer === null) return null;
-  if (exact === 0) return answer === 0;
+  if (answer === 0 || Math.abs(exact) <= 1e-12) return answer === 0 && Math.abs(exact) <= 1e-12;
+  if (answer > 0 !== exact > 0) return false;
   if (Math.abs(answer - exact) <= 0.01 * Math.abs(exact)) return true;
+  if (typed.includes("/")) return false; // a fraction is judged by the 1 % rule only
   const [mantissa, exponent] = typed.trim().replace(/−/g, "-").replace(/,/g, ".").toLowerCase().split("e");
   const decimals = (mantissa.split(".")[1] || "").length;
-  const significant = mantissa.replace(/[-+.]/g, "").replace(/^0+/, "").length;
-  const halfUnit = 0.5 * 10 ** (-decimals + Number(exponent || 0));
-  return significant >= 2 && Math.abs(answer - exact) <= halfUnit * (1 + 1e-9);
+  const unit = 10 ** (Number(exponent || 0) - decimals);
+  if (unit > 10 ** Math.floor(Math.log10(Math.abs(exact))) * (1 + 1e-9)) return false;
+  return Math.abs(answer - exact) <= 0.5 * unit * (1 + 1e-9);
 }
 
 function render({ model, el }) {

@@ -10,6 +10,9 @@ new frames and ``{"done": true}``.
 
 from __future__ import annotations
 
+import base64
+import gzip
+import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -32,8 +35,10 @@ def compact_js(source: str) -> str:
 
 
 def compact_css(source: str) -> str:
-    """A style sheet without comments and line breaks."""
-    return re.sub(r"\s*\n\s*", "", re.sub(r"/\*.*?\*/", "", source, flags=re.S))
+    """A style sheet without comments, line breaks and the spaces around its punctuation (none of its
+    quoted font names holds any of ``{};:,>``)."""
+    text = re.sub(r"\s*\n\s*", "", re.sub(r"/\*.*?\*/", "", source, flags=re.S))
+    return re.sub(r"\s*([{};:,>])\s*", r"\1", text)
 
 
 def static(*names: str) -> str:
@@ -43,8 +48,37 @@ def static(*names: str) -> str:
     return "".join(compact(text) for text in texts)
 
 
+# The module as a saved notebook keeps it, once per widget: a few lines that unpack the real one (gzip,
+# then base64) in the browser, add its style sheet to the page once, and hand on its ``render``.
+_UNPACK = """const packed = "{packed}";
+const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
+const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+const [code, css] = JSON.parse(await new Response(stream).text());
+if (!document.getElementById("{style_id}")) {{
+  const style = document.createElement("style");
+  style.id = "{style_id}";
+  style.textContent = css;
+  document.head.appendChild(style);
+}}
+const url = URL.createObjectURL(new Blob([code], {{ type: "text/javascript" }}));
+const module = await import(url);
+URL.revokeObjectURL(url);
+export default module.default;
+"""
+
+
+def packed(module: str, css: str, style_id: str) -> str:
+    """``module`` and its style sheet as a small module that unpacks them in the browser (a third of the
+    bytes: every widget of a saved notebook carries its own copy)."""
+    text = json.dumps([module, css])
+    data = gzip.compress(text.encode("utf-8"), mtime=0)
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]  # a new version adds its own style sheet
+    return _UNPACK.format(packed=base64.b64encode(data).decode("ascii"), style_id=f"{style_id}-{version}")
+
+
 ESM = static("player.js")
 CSS = static("math.css", "player.css")
+PACKED = packed(ESM, CSS, "bv-player-style")
 
 
 @dataclass(frozen=True)
@@ -91,8 +125,7 @@ def _json(data: object) -> str:
 class Player(anywidget.AnyWidget):
     """Frames stepped in the browser (see the module docstring for what each trait holds)."""
 
-    _esm = ESM
-    _css = CSS
+    _esm = PACKED  # static/player.js and its style sheets, unpacked in the browser
     view = t.Dict().tag(sync=True)
     walk = t.Unicode("{}").tag(sync=True)  # JSON, see encode()
     frames = t.Unicode("{}").tag(sync=True)  # JSON, see encode()

@@ -13,7 +13,7 @@ from .graph import Graph
 from .notation import HTML_MATH, Notation
 from .notebook import made_here
 from .numbers import fmt
-from .player import close_widget, static
+from .player import close_widget, packed, static
 from .steps import BackwardStep
 
 
@@ -107,8 +107,7 @@ def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
 class QuizWidget(anywidget.AnyWidget):
     """The quiz in the browser (``static/quiz.js``); the kernel checks what it sends."""
 
-    _esm = static("quiz.js")
-    _css = static("math.css", "quiz.css")
+    _esm = packed(static("quiz.js"), static("math.css", "quiz.css"), "bv-quiz-style")
     heading = t.Unicode("").tag(sync=True)
     rows = t.List().tag(sync=True)  # [{"name", "label"}]: one box per asked node
     typed = t.Dict().tag(sync=True)  # what was typed, by name (answers given from code show in the box)

@@ -84,7 +84,18 @@ def trimmed(svg: str) -> str:
     svg = svg.replace(' font-family="DejaVu Sans"', "").replace(' text-anchor="middle"', "")
     svg = re.sub(r' font-size="(\d+)\.00"', r' font-size="\1"', svg)
     svg = re.sub(r'<g id="(?:n|e|clust|a_)[^"]*"', "<g", svg)
+    svg = _COORDINATES.sub(lambda m: m[1] + _NUMBER.sub(_one_decimal, m[2]) + '"', svg)
     return re.sub(r">\n<", "><", svg)
+
+
+_COORDINATES = re.compile(r'(\s(?:d|points|x|y|cx|cy|rx|ry)=")([^"]*)"')
+_NUMBER = re.compile(r"-?\d+\.\d{2,}")
+
+
+def _one_decimal(m: re.Match) -> str:
+    """A coordinate to a tenth of a point: finer than a screen shows at any zoom the stepper offers."""
+    text = f"{float(m[0]):.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
 
 
 def colour_class(kind: str, attr: str) -> str:

@@ -55,3 +55,35 @@ def test_a_prediction_is_judged_by_relative_error_and_the_digits_typed(tmp_path:
     for (typed, exact, want), verdict in zip(CASES, got, strict=True):  # the kernel's quiz agrees
         if want is not None:
             assert is_right(typed, exact) == verdict, (typed, exact)
+
+
+def unpacked(module: str) -> list[str]:
+    """What a packed module carries: [code, style sheet]."""
+    import base64
+    import gzip
+    import re
+
+    data = re.search(r'const packed = "([A-Za-z0-9+/=]+)";', module)[1]
+    return json.loads(gzip.decompress(base64.b64decode(data)))
+
+
+def test_every_widget_carries_its_module_packed_and_whole() -> None:
+    """A saved notebook keeps each widget's module: packed, it is a third of the bytes, and unpacks to exactly
+    the compacted static files (what the browser tests then run)."""
+    from backprop_viz.player import CSS, ESM, PACKED
+    from backprop_viz.quiz import QuizWidget
+
+    assert unpacked(PACKED) == [ESM, CSS]
+    assert len(PACKED) < 0.5 * (len(ESM) + len(CSS))
+    assert unpacked(QuizWidget._esm)[0].startswith("function tag(")
+    assert "export default module.default;" in PACKED
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (make setup installs it)")
+def test_the_unpacking_module_and_the_unpacked_one_parse(tmp_path: Path) -> None:
+    from backprop_viz.player import ESM, PACKED
+
+    for name, text in (("packed.mjs", PACKED), ("player.mjs", ESM)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        done = subprocess.run(["node", "--check", str(tmp_path / name)], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (name, done.stderr)

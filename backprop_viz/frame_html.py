@@ -20,10 +20,13 @@ LEGEND = (
 )
 
 
-def frame_title(frame: Frame, count: int) -> str:
+def frame_title(frame: Frame, count: int, position: int | None = None) -> str:
+    """ "Step k of n: what it does", with k counted among the ``count`` frames shown (``position``: where
+    this frame is among them; default: all of the graph's frames are shown)."""
+    k = frame.index if position is None else position
     if frame.step is None:
-        return f"Step 0 of {count - 1}: the inputs"
-    return f"Step {frame.index} of {count - 1}: {frame.step.title}"
+        return f"Step {k} of {count - 1}: the inputs"
+    return f"Step {k} of {count - 1}: {frame.step.title}"
 
 
 def explanation(g: Graph, frame: Frame) -> str:

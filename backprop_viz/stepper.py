@@ -170,7 +170,8 @@ class Stepper:
             "columns": self._painter.layout.columns,
         }
 
-    def _content(self, frame: Frame, count: int) -> FrameContent:
+    def _content(self, frame: Frame, position: int) -> FrameContent:
+        """Frame ``frame``, shown as step ``position`` of this stepper (with ``show``, not all steps are shown)."""
         texts = self._painter.slot_texts(frame)
         states = self._painter.element_states(frame)
         if self.table:
@@ -181,7 +182,7 @@ class Stepper:
             texts,
             states,
             frame.phase,
-            frame_title(frame, count),
+            frame_title(frame, len(self._frames), position),
             explanation(self.graph, frame),
             node.id if node is not None else "",
             self._painter.element_of(node.id) if node is not None else -1,
@@ -201,8 +202,7 @@ class Stepper:
         )
 
     def _encoded(self) -> dict:
-        count = len(self.graph.steps) + 1
-        walk, words = encode([self._content(f, count) for f in self._frames])
+        walk, words = encode([self._content(f, k) for k, f in enumerate(self._frames)])
         return {"walk": walk, "frames": words}
 
     def _refresh(self) -> None:
@@ -247,12 +247,13 @@ class Stepper:
         """Each slider's range and the input's value now (the range grows to hold a value set from code)."""
         specs = []
         for name, (low, high, step) in self._slider_specs.items():
-            value = float(self.graph.node(name).value)
+            actual = float(self.graph.node(name).value)
+            value = actual  # where the slider's handle goes; its readout always says the input's value
             if not math.isfinite(value) or abs(value) > MAX_SLIDER:
                 value = min(max(value, low), high) if not math.isnan(value) else low
             low, high, step = on_grid(value, low, high, step)
             self._slider_specs[name] = (low, high, step)
-            specs.append({"name": name, "min": low, "max": high, "step": step, "value": value, "text": f"{value:.6g}"})
+            specs.append({"name": name, "min": low, "max": high, "step": step, "value": value, "text": f"{actual:.6g}"})
         return specs
 
     def _on_set(self, values: dict) -> None:
@@ -296,7 +297,7 @@ class Stepper:
         """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
         self._sync()
         k = self.step if k is None else k
-        return self._content(self._frames[k], len(self.graph.steps) + 1)
+        return self._content(self._frames[k], k % len(self._frames))
 
     def __len__(self) -> int:
         return len(self._frames)

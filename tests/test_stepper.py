@@ -266,3 +266,9 @@ def test_predict_mode_asks_for_each_backward_step_but_the_seed() -> None:
     last = dict((label, value) for label, value in asks[-1])  # q passes -4 on to x and to y
     assert sorted(last.values()) == [-4.0, -4.0] and all('class="bv-frac"' in label for label in last)
     assert bv.Stepper(A1, x=-2, y=5, z=-4).widget.data("frames")["asks"] == [[]] * len(s)  # off by default
+
+
+def test_a_stepper_showing_one_pass_numbers_its_own_steps() -> None:
+    backward = bv.Stepper(A1, x=-2, y=5, z=-4, show="backward")
+    titles = [backward.frame(k).title for k in range(len(backward))]
+    assert [t.split(":")[0] for t in titles] == [f"Step {k} of {len(backward) - 1}" for k in range(len(backward))]

@@ -290,3 +290,15 @@ def test_a_cell_run_again_closes_what_it_made_before() -> None:
     finally:
         notebook._before_cell(SimpleNamespace(cell_id=None))  # back to no cell: the other tests' steppers live on
         other.close()
+
+
+@pytest.mark.parametrize("value", [np.array(3.0), 5.0, 1e13, math.nan, math.inf])
+def test_the_sliders_say_what_the_graph_holds(value) -> None:
+    s = bv.Stepper(A1, x=-2, y=5, z=-4, sliders={"x": (0, 1, 0.1)})
+    s.set(x=value)
+    (spec,) = [i for i in s.widget.inputs if i["name"] == "x"]
+    shown = float(np.asarray(value))
+    assert spec["text"] == f"{shown:.6g}"  # the readout says the input's value, whatever it is
+    if math.isfinite(shown) and abs(shown) <= 1e12:
+        assert spec["min"] <= shown <= spec["max"] and spec["value"] == shown  # the range grew to hold it
+    s.close()

@@ -430,11 +430,22 @@ function render({ model, el }) {
       }
     }
   }
+  // The words under the diagram never shrink while one steps: the page below does not jump up and
+  // down from step to step (their tallest height so far is kept; a new width starts afresh).
+  let tallest = 0;
+  const wordsSize = new ResizeObserver(() => {
+    if (body.offsetHeight > tallest) {
+      tallest = body.offsetHeight;
+      body.style.minHeight = tallest + "px";
+    }
+  });
   let lastWidth = 0;
   const resize = new ResizeObserver(() => {
     const width = root.clientWidth;
     if (width !== lastWidth) {
       lastWidth = width;
+      tallest = 0;
+      body.style.minHeight = "";
       if (!chosen && !root.classList.contains("bv-presenting")) zoom = "auto";
       applyZoom();
     }
@@ -494,10 +505,12 @@ function render({ model, el }) {
   setInputs();
   onStatus();
   resize.observe(root);
+  wordsSize.observe(body);
 
   return () => {
     stop();
     resize.disconnect();
+    wordsSize.disconnect();
     document.removeEventListener("fullscreenchange", onFullscreen);
     window.removeEventListener("keydown", onAnyKey, true);
     model.off("change:view", onView);

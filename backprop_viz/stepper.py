@@ -102,8 +102,6 @@ class Stepper:
         if isinstance(graph, str):
             source = graph
             graph = expr(graph, **values)
-        elif not isinstance(graph, Graph):
-            raise TypeError(f"Stepper takes an expression string or a Graph, not {type(graph).__name__}")
         elif values:
             raise TypeError("input values go with an expression string; for a Graph use graph.set(...) first")
         else:
@@ -196,10 +194,11 @@ class Stepper:
             return ()
         f = HTML_MATH.name(self.graph.output_label)
         return tuple(
-            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)), float(c.downstream))
+            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+             float(c.downstream))
             for c in step.contributions
             if isinstance(c.downstream, float) and c.input.kind != "const"
-        )
+        )  # fmt: skip
 
     def _encoded(self) -> dict:
         walk, words = encode([self._content(f, k) for k, f in enumerate(self._frames)])

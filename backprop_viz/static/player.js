@@ -490,14 +490,17 @@ function render({ model, el }) {
   const onStatus = () => {
     status.textContent = model.get("status");
   };
-  model.on("change:view", onView);
-  model.on("change:walk", setFrames);
-  model.on("change:frames", setFrames);
-  model.on("change:step", onStep);
-  model.on("change:inputs", setInputs);
-  model.on("change:options", onTitle);
-  model.on("change:status", onStatus);
-  model.on("msg:custom", onMessage);
+  const listeners = [
+    ["change:view", onView],
+    ["change:walk", setFrames],
+    ["change:frames", setFrames],
+    ["change:step", onStep],
+    ["change:inputs", setInputs],
+    ["change:options", onTitle],
+    ["change:status", onStatus],
+    ["msg:custom", onMessage],
+  ];
+  for (const [name, listener] of listeners) model.on(name, listener);
 
   onTitle();
   setView();
@@ -513,14 +516,7 @@ function render({ model, el }) {
     wordsSize.disconnect();
     document.removeEventListener("fullscreenchange", onFullscreen);
     window.removeEventListener("keydown", onAnyKey, true);
-    model.off("change:view", onView);
-    model.off("change:walk", setFrames);
-    model.off("change:frames", setFrames);
-    model.off("change:step", onStep);
-    model.off("change:inputs", setInputs);
-    model.off("change:options", onTitle);
-    model.off("change:status", onStatus);
-    model.off("msg:custom", onMessage);
+    for (const [name, listener] of listeners) model.off(name, listener);
   };
 }
 

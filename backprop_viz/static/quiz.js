@@ -60,18 +60,17 @@ function render({ model, el }) {
     }
   }
 
-  model.on("change:rows", build);
-  model.on("change:heading", build);
-  model.on("change:verdicts", update);
-  model.on("change:hints", update);
-  model.on("change:typed", update);
+  const listeners = [
+    ["change:rows", build],
+    ["change:heading", build],
+    ["change:verdicts", update],
+    ["change:hints", update],
+    ["change:typed", update],
+  ];
+  for (const [name, listener] of listeners) model.on(name, listener);
   build();
   return () => {
-    model.off("change:rows", build);
-    model.off("change:heading", build);
-    model.off("change:verdicts", update);
-    model.off("change:hints", update);
-    model.off("change:typed", update);
+    for (const [name, listener] of listeners) model.off(name, listener);
   };
 }
 

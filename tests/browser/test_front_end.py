@@ -131,7 +131,7 @@ def test_an_untrusted_notebook_shows_the_still_picture(lab):
     pictures.first.wait_for(state="visible", timeout=30_000)
     assert pictures.count() >= 4
     size = pictures.first.evaluate("e => [e.naturalWidth, e.naturalHeight]")
-    assert size[0] > 250 and size[1] > 100, size
+    assert size[0] > 180 and size[1] > 90, size
     assert "Error displaying widget" not in page.locator(".jp-Notebook").inner_text()
     pictures.first.scroll_into_view_if_needed()
     page.screenshot(path=artifact("untrusted-still-picture.png"))

@@ -273,7 +273,7 @@ def standalone_html(title: str, state: dict, *, theme: str) -> str:
         title=html.escape(title),
         state=data,
         js=(STATIC / "player.js").read_text(encoding="utf-8").replace("export default { render };", ""),
-        css=(STATIC / "player.css").read_text(encoding="utf-8"),
+        css="".join((STATIC / name).read_text(encoding="utf-8") for name in ("math.css", "player.css")),
         bg="#1e1e1e" if dark else "#ffffff",
         fg="#eeeeee" if dark else "#000000",
     )

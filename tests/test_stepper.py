@@ -173,6 +173,7 @@ def test_to_html_is_self_contained(tmp_path) -> None:
     assert '<script type="module">' in page and "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page and "import " not in page.split('<script type="module">')[1].split("\n")[0]
     assert "function render(" in page and ".bv-player{" in page  # the widget's own script and style, inlined
+    assert ".bv-frac{" in page  # and the explanations' math
     state = json.loads(page.split('id="bv-state">')[1].split("</script>")[0])
     assert state["frames"] == s.widget.frames and state["view"] == s.widget.view and state["inputs"] == []
     assert "</" not in page.split('id="bv-state">')[1].split("</script>")[0]  # the data cannot end its script

@@ -279,9 +279,11 @@ function render({ model, el }) {
     return { width, height: Math.max(120, viewport.clientHeight) };
   }
 
+  // Fitted: as wide as the room, never above natural size; presenting, up to three times it.
   function fitZoom() {
     const r = room();
-    return Math.min(1, r.width / natural.width, r.height / natural.height);
+    const most = root.classList.contains("bv-presenting") ? 3 : 1;
+    return Math.min(most, r.width / natural.width, r.height / natural.height);
   }
 
   // Fit, unless that makes the text smaller than min_text: then open_text, scrolled to the highlight.

@@ -113,7 +113,7 @@ def test_present_fills_the_screen_with_diagram_and_words(lab, frames):
             parseFloat(getComputedStyle(p.querySelector('.bv-explanation')).fontSize)}; }"""
     )
     assert box["svgW"] <= box["w"] and box["svgB"] <= box["h"] and box["wordsB"] <= box["h"] + 1, box
-    assert box["svgW"] > 0.6 * box["w"] or box["svgB"] > 0.5 * box["h"], box  # large, not a thumbnail
+    assert box["svgW"] > 0.75 * box["w"] or box["svgB"] > 0.6 * box["h"], box  # large, not a thumbnail
     assert box["font"] >= 20, box  # the words are large too
     page.keyboard.press("ArrowRight")
     check_frame(view.wait_step(1), 1, frames)

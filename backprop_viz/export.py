@@ -265,15 +265,15 @@ document.querySelector("#bv-stepper .bv-player").focus({{ preventScroll: true }}
 
 def standalone_html(title: str, state: dict, *, theme: str) -> str:
     """One self-contained page: the stepper's own script and style inlined, its data as JSON, no network."""
-    from .player import STATIC
+    from .player import CSS, ESM
 
     dark = theme == "dark"
     data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return PAGE.format(
         title=html.escape(title),
         state=data,
-        js=(STATIC / "player.js").read_text(encoding="utf-8").replace("export default { render };", ""),
-        css="".join((STATIC / name).read_text(encoding="utf-8") for name in ("math.css", "player.css")),
+        js=ESM.replace("export default { render };", ""),  # the page calls render() itself
+        css=CSS,
         bg="#1e1e1e" if dark else "#ffffff",
         fg="#eeeeee" if dark else "#000000",
     )

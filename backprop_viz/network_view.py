@@ -52,7 +52,6 @@ _NODE_COLOURS = {
     "text": (MUTED, TEXT, TEXT, TEXT),
 }
 _EDGE_CSS = ".bv-network .bv-dim>path,.bv-network .bv-dim>polygon{stroke-opacity:.35;fill-opacity:.35}"
-_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
 _TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
 
@@ -104,7 +103,7 @@ class NetworkView:
 
     def _view(self) -> dict:
         sk = self._template.skeleton
-        width, height = (float(x) * 4 / 3 for x in _SIZE.search(sk.svg).groups())
+        width, height = sk.size
         return {
             "kind": "network",
             "theme": "light",

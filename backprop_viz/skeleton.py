@@ -20,6 +20,7 @@ from dataclasses import dataclass
 STATE_CLASSES = ("bv-future", "bv-known", "bv-current", "bv-warning", "bv-hidden", "bv-dim")
 FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
 
+_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 _COLOUR = re.compile(r'\s(fill|stroke)="#fe([0-9a-f]{4})"')
 
 
@@ -30,6 +31,12 @@ class Skeleton:
     svg: str
     slots: tuple[int, ...]  # for each text slot: the token it replaced
     elements: tuple[int, ...]  # for each state element: the token that marked it
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """The drawing's natural width and height in CSS pixels (Graphviz gives points)."""
+        width, height = _SIZE.search(self.svg).groups()
+        return float(width) * 4 / 3, float(height) * 4 / 3
 
 
 def skeleton(

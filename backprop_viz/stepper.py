@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import html
 import math
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +31,6 @@ MAX_SLIDER = 1e12  # beyond this, an input gets no slider
 PICTURE_SCALE = 0.5  # the still picture is smaller than the live diagram: it is there to recognise the circuit
 MIN_TEXT_PX = 9  # a diagram is fitted to its output area unless that makes its text smaller than this ...
 OPEN_TEXT_PX = 10  # ... then it opens at this text size, scrolled to follow the highlight (fit is a click away)
-_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 def nice_step(reach: float) -> float:
@@ -153,7 +151,7 @@ class Stepper:
     def _view(self) -> dict:
         """The drawing and the table, sent once."""
         sk = self._painter.skeleton
-        width, height = (float(x) * 4 / 3 for x in _SIZE.search(sk.svg).groups())
+        width, height = sk.size
         table = table_skeleton(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
         return {
             "kind": "stepper",

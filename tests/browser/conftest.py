@@ -349,6 +349,13 @@ class Lab:
             item = page.locator(".lm-Menu:visible .lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$"))
             item.last.click()
 
+    def left_sidebar(self, shown: bool) -> None:
+        """View > Appearance > Show Left Sidebar, toggled to ``shown`` (closed: a projector's full width)."""
+        is_shown = self.page.evaluate("!!document.querySelector('#jp-left-stack:not(.lm-mod-hidden)')")
+        if is_shown != shown:
+            self.menu("View", "Appearance", "Show Left Sidebar")
+            self.page.wait_for_timeout(300)
+
     def set_theme(self, name: str) -> None:
         """Settings > Theme > ``name`` (e.g. "JupyterLab Dark"); waits until the page uses it."""
         self.menu("Settings", "Theme", name)

@@ -23,20 +23,11 @@ ALL = sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb"))
 RESULTS: dict[str, dict] = {}
 
 
-def left_sidebar(lab, shown: bool) -> None:
-    """View > Appearance > Show Left Sidebar, toggled to ``shown``."""
-    page = lab.page
-    is_shown = page.evaluate("!!document.querySelector('#jp-left-stack:not(.lm-mod-hidden)')")
-    if is_shown != shown:
-        lab.menu("View", "Appearance", "Show Left Sidebar")
-        page.wait_for_timeout(300)
-
-
 def measure(lab, name: str, size: str) -> list[dict]:
     page = lab.page
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    left_sidebar(lab, shown=size != "projector")
+    lab.left_sidebar(shown=size != "projector")
     page.wait_for_timeout(400)
     out = []
     players = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .bv-player")

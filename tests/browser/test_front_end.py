@@ -177,9 +177,7 @@ def test_fit_width_at_both_sizes_in_jupyterlab(lab):
     view = open_and_run(lab, "a3.ipynb", cells)
     for width, height, sidebar in ((1024, 768, False), (1400, 1000, True)):
         page.set_viewport_size({"width": width, "height": height})
-        shown = page.evaluate("!!document.querySelector('#jp-left-stack:not(.lm-mod-hidden)')")
-        if shown != sidebar:
-            lab.menu("View", "Appearance", "Show Left Sidebar")
+        lab.left_sidebar(shown=sidebar)
         page.wait_for_timeout(400)
         fit = view.locator().evaluate(FIT_JS)
         assert fit["svg"] <= fit["viewport"] + 1 and not fit["zoomed"], (width, fit)

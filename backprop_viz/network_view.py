@@ -428,7 +428,7 @@ class _Template:
 
     def slot_texts(self, frame: NetworkFrame) -> list[str]:
         """The text of each of the skeleton's slots in ``frame`` (not escaped: the browser sets it as text)."""
-        return [_unxml(self._slot(frame, *self.slots[k])) for k in self.skeleton.slots]
+        return [self._text(frame, *self.slots[k]) for k in self.skeleton.slots]
 
     def element_states(self, frame: NetworkFrame) -> list[int]:
         """The state of each of the skeleton's elements in ``frame``: weights not used this step are DIM."""
@@ -467,12 +467,16 @@ class _Template:
             out.append(part)
         return "".join(out)
 
-    def _slot(self, f: NetworkFrame, kind: str, key: str) -> str:
+    def _text(self, f: NetworkFrame, kind: str, key: str) -> str:
+        """The words of a text slot in ``f``, as they read (not escaped)."""
         if kind in ("value", "delta"):
             text = (f.node_value if kind == "value" else f.node_delta)[key]
-            return _xml(text or ("?" if kind == "value" else " "))
-        if kind in ("weight", "grad"):
-            return _xml((f.edge_weight if kind == "weight" else f.edge_grad)[key] or " ")
+            return text or ("?" if kind == "value" else " ")
+        return (f.edge_weight if kind == "weight" else f.edge_grad)[key] or " "
+
+    def _slot(self, f: NetworkFrame, kind: str, key: str) -> str:
+        if kind in ("value", "delta", "weight", "grad"):
+            return _xml(self._text(f, kind, key))
         if kind == "class":
             state = f.node_state.get(key, f.edge_state.get(key, KNOWN))
             return {FUTURE: "bv-future", KNOWN: "bv-known", CURRENT: "bv-current"}[state]
@@ -527,7 +531,3 @@ def _subscripted(name: str) -> str:
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _unxml(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-except ImportError:  # conftest.py reports the missing package
+except ImportError:  # the chromium_browser fixture reports the missing package
     PlaywrightTimeout = TimeoutError
 
 import backprop_viz as bv
@@ -42,7 +42,7 @@ FRAME_STATE_JS = """(root) => {
     };
 }"""
 
-# The key of the frame shown, for the latency measurement (conftest.measure_step_latency).
+# The key of the frame shown, for the latency measurement (latency.measure_step_latency).
 FRAME_KEY_JS = """(root) => {
     const f = [...root.querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
     return f ? f.dataset.step : null;

@@ -380,7 +380,7 @@ class _Template:
             output = d == len(net.layers) - 1
             for n, letter in zip(layer.neurons, layer.letters, strict=True):
                 # An output neuron is named y but lettered like the others: its sum is z_f, its delta δ_f.
-                name = f'{_subscripted(n)}<font point-size="11"> ({letter})</font>' if output else _subscripted(n)
+                name = f"{_subscripted(n)}&#160;({letter})" if output else _subscripted(n)
                 label = (
                     f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{name}</td></tr>'
                     f'<tr><td><font color="{colour("text", n)}">{token("value", n)}</font></td></tr>'

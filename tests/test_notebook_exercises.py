@@ -5,7 +5,8 @@ answers. The answers never reach the page (they stay in the kernel), so this is 
 them. Then every text a student has seen before the quiz is searched for each answer: the markdown
 cells, the outputs (text, HTML, SVG) and the words of the widgets shown (a stepper's frames, an earlier
 quiz's heading). An answer is on screen when a number there reads as the answer at 3 significant digits,
-or at the fewer digits the number itself shows (two at least): "0.64" gives away 0.6364, "0.6" does not.
+or at the digits the number itself shows (two at least): "0.64" and "0.6364" give away 0.6364, "0.6"
+does not.
 Two kinds of answer are not searched for: one that equals a value the question gives (at a multiply
 gate, ∂f/∂q = z: z is part of the question), and a one-digit whole number (0, ±1, ±2, ...), which every
 text holds somewhere (step numbers, constants of the circuit). The second test asks instead that a
@@ -166,8 +167,8 @@ def gives_away(token: str, answer: float) -> bool:
     number = float(token.replace("−", "-"))
     if number == rounded(answer, 3):
         return True
-    digits = significant(token)
-    return 2 <= digits < 3 and number == rounded(answer, digits)
+    digits = significant(token)  # "0.7864" reads as 0.786448 as surely as "0.786" does
+    return digits >= 2 and number == rounded(answer, digits)
 
 
 def original_index(nb, index: int) -> int:

@@ -165,3 +165,21 @@ def test_a_notebook_figure_is_sent_as_a_compact_png() -> None:
     assert compact_message(widget)["content"]["data"]["image/png"] == encoded  # a widget's picture: as it is
     tiny = {"content": {"data": {"image/png": "iVBORw0KGgo="}}}
     assert compact_message(tiny)["content"]["data"]["image/png"] == "iVBORw0KGgo="
+
+
+def test_a_legend_outside_stands_right_of_the_axes_in_a_font_read_from_afar() -> None:
+    curves = {"SGD": [4.0, 2.0, 1.0], "Momentum": [4.0, 1.0, 0.25]}
+    for fig, ax in (
+        plots.loss_curves(curves, legend="outside"),
+        plots.trajectories(bowl, {"SGD": [(1, 1), (0.5, 0.5)]}, (-1, 1), (-1, 1), legend="outside"),
+    ):
+        fig.canvas.draw()
+        legend = ax.get_legend().get_window_extent()
+        assert legend.x0 > ax.get_window_extent().x1
+        assert all(text.get_fontsize() == plots.LEGEND_SIZE for text in ax.get_legend().get_texts())
+        plt.close(fig)
+    fig, ax = plots.loss_curves(curves)
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    assert ax.get_window_extent().contains((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)  # "best": inside
+    plt.close(fig)

@@ -133,7 +133,7 @@ class NetworkView:
             t.slot_texts(f) + t.table_texts(f),
             t.element_states(f) + t.table_states(f),
             f.phase,
-            f"Frame {k} of {len(self.frames) - 1}: {f.title}",
+            f"Step {k} of {len(self.frames) - 1}: {f.title}",
             "".join(f"<div>{_math_html(line)}</div>" for line in f.lines),
             current[0] if current else "",
             self._template.element_of(current[0]) if current else -1,

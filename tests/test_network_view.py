@@ -130,7 +130,7 @@ def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
     assert view.widget.step == 3 and view.step == 3
     with pytest.raises(IndexError):
         view.step = 6
-    assert view.frame(4).phase == "backward" and view.frame(4).title.startswith("Frame 4 of 5")
+    assert view.frame(4).phase == "backward" and view.frame(4).title.startswith("Step 4 of 5")
 
 
 def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:

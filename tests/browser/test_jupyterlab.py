@@ -226,7 +226,7 @@ def test_network_notebook_runs_and_steps(lab):
     gates.wait_step(len(states) - 2)
 
     neurons = StepperView(page, ".bv-network-view")
-    states = walk(neurons, "Frame {k} of {last}: ", "jupyterlab-network-neurons.png")
+    states = walk(neurons, "Step {k} of {last}: ", "jupyterlab-network-neurons.png")
     assert {s["phase"] for s in states} >= {"forward", "backward"}
     assert lab.error_outputs() == []
     assert page_errors(page) == []

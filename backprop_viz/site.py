@@ -275,7 +275,10 @@ def index_page(entries: list[Entry], intro: str) -> str:
 
 # -- the notebook table -----------------------------------------------------------------------------
 
-_ROW = re.compile(r"^\| `(?P<stem>[^`]+)` \| (?P<teaches>.+?) \| (?P<deck>[^|]*?) \| (?P<examples>[^|]*?) \|$", re.M)
+# | `stem` | what it teaches | deck | examples | (a last column, the Colab badge, is left out)
+_ROW = re.compile(
+    r"^\| `(?P<stem>[^`]+)` \| (?P<teaches>.+?) \| (?P<deck>[^|]*?) \| (?P<examples>[^|]*?) \|(?: .*\|)?$", re.M
+)
 
 
 def readme_table(readme: Path | None) -> dict[str, tuple[str, str, str]]:

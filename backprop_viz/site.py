@@ -275,9 +275,9 @@ def index_page(entries: list[Entry], intro: str) -> str:
 
 # -- the notebook table -----------------------------------------------------------------------------
 
-# | `stem` | what it teaches | deck | examples | (a last column, the Colab badge, is left out)
+# | `stem` | Colab badge | what it teaches | deck | examples |
 _ROW = re.compile(
-    r"^\| `(?P<stem>[^`]+)` \| (?P<teaches>.+?) \| (?P<deck>[^|]*?) \| (?P<examples>[^|]*?) \|(?: .*\|)?$", re.M
+    r"^\| `(?P<stem>[^`]+)` \|(?: \[!\[[^|]*\|)? (?P<teaches>.+?) \| (?P<deck>[^|]*?) \| (?P<examples>[^|]*?) \|$", re.M
 )
 
 

@@ -96,7 +96,7 @@ def links(name: str) -> str:
 
 def player_embed(state: dict) -> str:
     """A stepper or network view: the player, fed its saved state by the page's script (no input sliders)."""
-    saved = {key: state[key] for key in PLAYER_KEYS}
+    saved = {key: state[key] for key in PLAYER_KEYS if key in state}
     saved.update(inputs=[], status="")
     classes = " ".join(html.escape(c) for c in state.get("_dom_classes", []))
     return f'<div class="bv-embed {classes}"><script type="application/json">{state_json(saved)}</script></div>'
@@ -180,6 +180,8 @@ def prepared(nb, name: str):
             shown = widget_html(models, view.get("model_id", ""), name)
             if shown is not None:
                 output["data"] = {"text/html": shown}
+            else:  # no saved state: what the notebook shows where widgets cannot run (a picture, text)
+                del output["data"][WIDGET_VIEW]
     return nb
 
 

@@ -2,13 +2,15 @@
 
 * The stepper, network view, quiz and widget-life tests run again in a subprocess that imports
   ipywidgets 7.7 first.
-* Representative notebooks run as in Colab: a kernel with ipywidgets 7.7, ``google.colab`` and its
+* Representative notebooks run as in Colab: a kernel with Colab's ipywidgets 7.7 and IPython 7.34 (the
+  version Colab pins, and the package's floor, so that pip leaves it alone there), ``google.colab`` and its
   ``output`` module present (stand-ins that record what is asked of them), the shell commands of the
   notebook's Colab cell recorded instead of run. That cell must ask pip for the package from the
   repository, and apt-get for Graphviz only where ``dot`` is missing; every cell after it must run,
   each stepper and quiz output must be a widget that names Colab's widget manager.
 
-ipywidgets 7.7 is installed once into ``.venv/ipywidgets-7.7`` (pip, from PyPI).
+ipywidgets 7.7 is installed once into ``.venv/ipywidgets-7.7``, IPython 7.34 into ``.venv/ipython-7.34``
+(pip, from PyPI, each with the few packages it needs that the project's environment lacks).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / ".venv" / "ipywidgets-7.7"
+COLAB_IPYTHON = "7.34"  # google-colab requires ipython==7.34.0
+IPYTHON_TARGET = ROOT / ".venv" / f"ipython-{COLAB_IPYTHON}"
 TESTS = ["tests/test_stepper.py", "tests/test_widget_life.py", "tests/test_network_view.py"]
 # A stepper and a quiz; ipywidgets sliders and an Output; a network view; Play, jslink and Image widgets.
 COLAB_NOTEBOOKS = ["00-start-here", "09-optimizers", "12-network-2-2-1", "17-smallest-perceptron"]
@@ -31,10 +35,21 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MANAGER_URL = "https://colab.invalid/widget-manager.js"
 
 
-def oldest_admitted() -> str:
+def oldest_admitted(name: str = "ipywidgets") -> str:
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    spec = next(d for d in deps if d.startswith("ipywidgets"))
-    return spec.split(">=")[1]
+    spec = next(d for d in deps if d.startswith(name))
+    return spec.split(">=")[1].split()[0].rstrip(",")
+
+
+def install(target: Path, *requirements: str) -> None:
+    """``requirements`` into ``target`` (once), without their dependencies: the rest comes from the environment."""
+    if target.is_dir():
+        return
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), *requirements],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +57,7 @@ def oldest_env() -> dict[str, str]:
     """The environment of a process that imports ipywidgets 7.7 (installed on first use) and this package."""
     version = oldest_admitted()
     assert version.startswith("7.7"), version
-    if not (TARGET / "ipywidgets").is_dir():
-        done = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(TARGET),
-             f"ipywidgets=={version}.*", "ipython_genutils"],
-            capture_output=True, text=True, check=False, timeout=600,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr[-2000:]
+    install(TARGET, f"ipywidgets=={version}.*", "ipython_genutils")
     path = [str(TARGET), str(ROOT), os.environ.get("PYTHONPATH")]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, path)))
     check = subprocess.run(
@@ -67,6 +76,14 @@ def test_the_kernel_side_works_with_the_oldest_ipywidgets(oldest_env) -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-4000:]
     assert " passed" in run.stdout.splitlines()[-1] and "failed" not in run.stdout.splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def colab_env(oldest_env) -> dict[str, str]:
+    """``oldest_env`` with Colab's IPython first on the path."""
+    assert oldest_admitted("ipython") == COLAB_IPYTHON  # the floor is what Colab has: pip leaves it alone
+    install(IPYTHON_TARGET, f"ipython=={COLAB_IPYTHON}.*", "backcall", "pickleshare", "decorator")
+    return dict(oldest_env, PYTHONPATH=os.pathsep.join([str(IPYTHON_TARGET), oldest_env["PYTHONPATH"]]))
 
 
 # Before the Colab cell: Colab's modules as stand-ins, shell commands recorded (nothing is installed).
@@ -89,8 +106,9 @@ get_ipython().system, _bv_shutil.which = _bv_system, _bv_which
 print("BV-COMMANDS " + __import__("json").dumps(_bv_colab["commands"]))
 """
 REPORT = """\
-import ipywidgets as _bv_ipywidgets
-print("BV-REPORT " + __import__("json").dumps([_bv_ipywidgets.__version__, _bv_colab["manager"]]))
+import IPython as _bv_IPython, ipywidgets as _bv_ipywidgets
+_bv_versions = [_bv_ipywidgets.__version__, _bv_IPython.__version__]
+print("BV-REPORT " + __import__("json").dumps([*_bv_versions, _bv_colab["manager"]]))
 """
 
 
@@ -101,7 +119,7 @@ def printed(cell, marker: str):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", COLAB_NOTEBOOKS)
-def test_notebooks_run_as_in_colab(oldest_env, stem: str) -> None:
+def test_notebooks_run_as_in_colab(colab_env, stem: str) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     path = ROOT / "notebooks" / f"{stem}.ipynb"
@@ -114,14 +132,14 @@ def test_notebooks_run_as_in_colab(oldest_env, stem: str) -> None:
     client = nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
-    client.execute(env=oldest_env)  # a cell that fails raises here, with its traceback
+    client.execute(env=colab_env)  # a cell that fails raises here, with its traceback
 
     commands = printed(nb.cells[at + 2], "BV-COMMANDS ")
     assert commands[0] == "pip install -q git+https://github.com/backprop-viz/backprop_viz", commands
     assert [c for c in commands if "apt-get" in c] == (["apt-get -qq update && apt-get -qq install -y graphviz"]
                                                        if dot_missing else [])  # fmt: skip
-    version, manager_calls = printed(nb.cells[-1], "BV-REPORT ")
-    assert version.startswith("7.7"), version
+    widgets, ipython, manager_calls = printed(nb.cells[-1], "BV-REPORT ")
+    assert widgets.startswith("7.7") and ipython.startswith(COLAB_IPYTHON), (widgets, ipython)
     assert manager_calls == 1  # anywidget switched Colab's widget manager on, once
 
     views = [(cell.source, o) for cell in nb.cells for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]

@@ -8,6 +8,7 @@ an input changes, and a graph of the same structure reuses its layout.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -30,6 +31,7 @@ INSTALL_HINT = (
 FONT = "DejaVu Sans"
 WIRE_FONT = 12  # points: the values and gradients on the wires
 GATE_FONT = 16  # points: names and gate symbols
+GATE_NAME_FONT = 8  # points: an unnamed gate's given name (mul1), small under its symbol
 SCALAR_WIDTH = 10  # characters of the longest number on a wire: -0.0001234 (the picture has room for it)
 # What dot keeps free between two gates for a wire's words: 4 characters fewer than the longest
 # number, so that a circuit fits a notebook column at a readable size; the rare long number
@@ -152,10 +154,35 @@ def node_text(node: Node) -> str:
     return node.op.symbol
 
 
+def gate_caption(node: Node) -> str:
+    """The name written small under an unnamed gate's symbol: what tables and explanations call it
+    (``mul1``); "" for inputs, constants, named gates (their name is on their wire) and the output."""
+    if node.kind != "op" or node.name or node.is_output:
+        return ""
+    return node.gate_name or ""
+
+
+def gate_label(node: Node) -> str | None:
+    """A gate's symbol over its caption, as a Graphviz HTML-like label; None when it has no caption."""
+    caption = gate_caption(node)
+    if not caption:
+        return None
+    symbol = html.escape(node_text(node))
+    return f'<{symbol}<BR/><FONT POINT-SIZE="{GATE_NAME_FONT}">{html.escape(caption)}</FONT>>'
+
+
+def gate_width(node: Node) -> float:
+    """A gate circle's diameter in inches: room for its symbol, and for its caption under it."""
+    width = max(0.38, 0.12 * len(node_text(node)) + 0.14)
+    caption = gate_caption(node)
+    return max(width, 0.42, 0.05 * len(caption) + 0.2) if caption else width
+
+
 def structure_key(g: Graph) -> tuple:
     """Everything the layout depends on, and nothing else (values do not count, shapes do)."""
     return tuple(
-        (n.kind, node_text(n), n.name, n.shape, n.group, tuple(i.index for i in n.inputs)) for n in g.nodes
+        (n.kind, node_text(n), n.name, gate_caption(n), n.shape, n.group, tuple(i.index for i in n.inputs))
+        for n in g.nodes
     ) + (g.output_label,)
 
 
@@ -199,8 +226,9 @@ def _node_statement(node: Node) -> str:
     text = _esc(node_text(node))
     i = node.index
     if node.kind == "op":
-        width = max(0.38, 0.12 * len(node_text(node)) + 0.14)
-        statement = f'n{i} [shape=circle, fixedsize=true, width={width:.2f}, label="{text}"];'
+        label = gate_label(node)
+        label = label if label is not None else f'"{text}"'
+        statement = f"n{i} [shape=circle, fixedsize=true, width={gate_width(node):.2f}, label={label}];"
     else:
         statement = f'n{i} [shape=plaintext, width=0.3, label="{text}"];'
     lines = xlabel_lines(node)

@@ -9,7 +9,10 @@ backward pass reaches it. Each edge carries its weight; once the delta at its
 head is known it also carries ∂E/∂w = δ · (the value at its tail). Edge thickness
 grows with |w|; positive weights are blue and solid, negative ones orange and
 dashed (colour-blind safe, and the sign is readable without colour). Biases are
-edges from a "+1" node.
+edges from a "+1" node. A network with more than ``LABELLED_EDGES`` weights (the 4-5-4
+has 49) would bury its edges under their labels: its edges are drawn unlabelled, and
+the weights and their gradients stand in a table beside the explanation, one row per
+neuron (the weights into it), highlighted with the neurons of the step.
 
 Frames: 0 the inputs; then one per layer forward; then the error E; then one per
 layer backward, output layer first. Every number comes from the network's graph.
@@ -52,6 +55,8 @@ _NODE_COLOURS = {
     "text": (MUTED, TEXT, TEXT, TEXT),
 }
 _EDGE_CSS = ".bv-network .bv-dim>path,.bv-network .bv-dim>polygon{stroke-opacity:.35;fill-opacity:.35}"
+
+LABELLED_EDGES = 20  # more weights than this: no labels on the edges, a table of weights instead
 
 _TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
 
@@ -108,7 +113,7 @@ class NetworkView:
             "kind": "network",
             "theme": "light",
             "svg": sk.svg,
-            "table": "",
+            "table": self._template.table(len(sk.slots), len(sk.elements)),
             "legend": LEGEND,
             "css": state_css("bv-network", _NODE_COLOURS) + _EDGE_CSS,
             "width": round(width, 1),
@@ -123,9 +128,10 @@ class NetworkView:
     def _content(self, k: int) -> FrameContent:
         f = self.frames[k]
         current = [n for n, state in f.node_state.items() if state == CURRENT]
+        t = self._template
         return FrameContent(
-            self._template.slot_texts(f),
-            self._template.element_states(f),
+            t.slot_texts(f) + t.table_texts(f),
+            t.element_states(f) + t.table_states(f),
             f.phase,
             f"Frame {k} of {len(self.frames) - 1}: {f.title}",
             "".join(f"<div>{_math_html(line)}</div>" for line in f.lines),
@@ -181,7 +187,7 @@ _FRACTION = re.compile(r"∂(\w+)/∂(\w+)")
 def _math_html(line: str) -> str:
     """A line of the deck's notation as HTML: δ_c, z_a, w5 with subscripts, ∂E/∂z_c as a stacked fraction."""
     math = HTML_MATH
-    text = _FRACTION.sub(lambda m: math.partial(math.name(m[1]), math.name(m[2])), html.escape(line))
+    text = _FRACTION.sub(lambda m: math.partial(math.name(m[1]), math.name(m[2])), html.escape(line, quote=False))
     parts = re.split(r"(<[^>]+>)", text)  # subscripts outside the tags just made
     return "".join(part if part.startswith("<") else _SUBSCRIPT.sub(lambda m: math.name(m[0]), part) for part in parts)
 
@@ -215,6 +221,7 @@ def network_frames(net: Network) -> list[NetworkFrame]:
     """Frame 0 (the inputs), one frame per layer forward, the error, one frame per layer backward."""
     g, layers, depth = net.graph, net.layers, len(net.layers) - 1
     edges = _edges(net)
+    compact = len(edges) > LABELLED_EDGES
     value = {n: "" for layer in layers for n in layer.neurons} | {"E": ""}
     delta = dict.fromkeys(value, "")
     weight_text = {name: f"{name} = {fmt(g.node(name).value)}" for name, *_ in edges}
@@ -301,15 +308,21 @@ def network_frames(net: Network) -> list[NetworkFrame]:
             lines.append(f"δ_{z[2:]} = ∂E/∂{z} = {why} = {fmt(g.grad(z))}")
             delta[n] = f"δ {fmt(g.grad(z))}"
             known[n] = KNOWN
-        for name, tail, head, at in edges:
-            if at != d:
-                continue
+        into = [e for e in edges if e[3] == d]
+        for k, (name, tail, head, _) in enumerate(into):
             z = layer.sums[layer.neurons.index(head)]
             tail_value = 1.0 if tail.startswith("bias") else g.node(tail).value
             by = "1" if tail.startswith("bias") else tail
             grad_text[name] = f"∂E/∂{name} = {fmt(g.grad(name))}"
+            if compact and k > 0:
+                continue  # the table of weights shows every gradient; one line says how each is made
             lines.append(
                 f"∂E/∂{name} = δ_{z[2:]} · {by} = {fmt_paren(g.grad(z))}·{fmt_paren(tail_value)} = {fmt(g.grad(name))}"
+            )
+        if compact:
+            lines.append(
+                f"The other {len(into) - 1} weights into this layer alike: the delta at the edge's head times the "
+                "value at its tail. Each one stands in the table of weights, under the weight."
             )
         # The deltas of layer d travel back along the edges into layer d + 1, with the same weights as forward.
         active = {name for name, _, _, at in edges if at == d + 1} if d < depth else set()
@@ -332,6 +345,8 @@ class _Template:
     def __init__(self, net: Network, frames: list[NetworkFrame], scale: float) -> None:
         self.slots: list[tuple[str, str]] = []  # (kind, key)
         self.edges = _edges(net)
+        self.layers = net.layers
+        self.compact = len(self.edges) > LABELLED_EDGES
         max_abs = max((abs(net.graph.node(name).value) for name, *_ in self.edges), default=1.0) or 1.0
         width: dict[tuple[str, str], int] = {}
         for f in frames:
@@ -350,7 +365,8 @@ class _Template:
 
         lines = [
             "digraph network {",
-            f'  graph [rankdir=LR, nodesep=0.2, ranksep=0.5, fontname="{FONT}", bgcolor="transparent"];',
+            f'  graph [rankdir=LR, nodesep=0.2, ranksep={1.4 if self.compact else 0.5}, fontname="{FONT}", '
+            'bgcolor="transparent"];',
             f'  node [fontname="{FONT}", fontsize=14];',
             f'  edge [fontname="{FONT}", fontsize=12, arrowsize=0.6];',
         ]
@@ -361,9 +377,12 @@ class _Template:
             lines.append("  { rank=same; " + " ".join(f'"{n}";' for n in names) + " }")
             # Keep the neurons of a layer in order, top to bottom (flat invisible edges).
             lines += [f'  "{a}" -> "{b}" [style=invis];' for a, b in pairwise(names)]
-            for n in layer.neurons:
+            output = d == len(net.layers) - 1
+            for n, letter in zip(layer.neurons, layer.letters, strict=True):
+                # An output neuron is named y but lettered like the others: its sum is z_f, its delta δ_f.
+                name = f"{_subscripted(n)}&#160;({letter})" if output else _subscripted(n)
                 label = (
-                    f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{_subscripted(n)}</td></tr>'
+                    f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{name}</td></tr>'
                     f'<tr><td><font color="{colour("text", n)}">{token("value", n)}</font></td></tr>'
                     f'<tr><td><font color="{GRAD}">{token("delta", n)}</font></td></tr></table>>'
                 )
@@ -388,13 +407,16 @@ class _Template:
             v = net.graph.node(name).value
             pen = 0.8 + 4.2 * abs(v) / max_abs
             label = (
-                f'<{token("weight", name, width["weight", name])}<br/><font color="{GRAD}">'
-                f"{token('grad', name, width['grad', name])}</font>>"
+                ""
+                if self.compact
+                else (
+                    f", decorate=true, label=<{token('weight', name, width['weight', name])}<br/>"
+                    f'<font color="{GRAD}">{token("grad", name, width["grad", name])}</font>>'
+                )
             )
             lines.append(
                 f'  "{tail}" -> "{head}" [id="{name}", class="bv-weight {token("class", name)}", '
-                f'color="{colour("edge", name)}", penwidth={pen:.2f}, style={"dashed" if v < 0 else "solid"}, '
-                f"decorate=true, label={label}];"
+                f'color="{colour("edge", name)}", penwidth={pen:.2f}, style={"dashed" if v < 0 else "solid"}{label}];'
             )
         for y, t in zip(net.layers[-1].neurons, net.targets, strict=True):
             lines.append(
@@ -449,6 +471,54 @@ class _Template:
             if self.slots[k][1] == key:
                 return e
         return -1
+
+    # -- the table of weights (compact drawings only) --------------------------------------------------
+
+    def table(self, first_slot: int, first_element: int) -> str:
+        """One table per layer, a row per neuron: the weights into it (name, value, and ∂E/∂w once known),
+        with empty cells numbered from ``first_slot`` and one state element per row from ``first_element``."""
+        if not self.compact:
+            return ""
+        slot, element, out = first_slot, first_element, []
+        for d in range(1, len(self.layers)):
+            layer, below = self.layers[d], self.layers[d - 1]
+            tails = [_subscripted(n) for n in below.neurons] + (["+1"] if layer.biases else [])
+            rows = [f"<tr><th>into ↓ from →</th>{''.join(f'<th>{t}</th>' for t in tails)}</tr>"]
+            for j, n in enumerate(layer.neurons):
+                cells = []
+                for name in [*layer.weights[j], *layer.biases[j : j + 1]]:
+                    cells.append(
+                        f'<td><span class="bv-wname">{_subscripted(name)}</span> <span data-s="{slot}"></span>'
+                        f'<br/><span class="bv-wgrad" data-s="{slot + 1}"></span></td>'
+                    )
+                    slot += 2
+                rows.append(f'<tr data-e="{element}"><th>{_subscripted(n)}</th>{"".join(cells)}</tr>')
+                element += 1
+            out.append(
+                f'<table class="bv-table bv-weights"><caption>weights into the {_layer_name(d, len(self.layers) - 1)}'
+                f"</caption>{''.join(rows)}</table>"
+            )
+        return "".join(out)
+
+    def table_texts(self, frame: NetworkFrame) -> list[str]:
+        """The table's cells in ``frame``: each weight's value, and its gradient once the delta at its head is known."""
+        if not self.compact:
+            return []
+        out = []
+        for layer in self.layers[1:]:
+            for j in range(len(layer.neurons)):
+                for name in [*layer.weights[j], *layer.biases[j : j + 1]]:
+                    grad = frame.edge_grad[name]
+                    out += [frame.edge_weight[name].split(" = ", 1)[1], "∂ " + grad.split(" = ", 1)[1] if grad else ""]
+        return out
+
+    def table_states(self, frame: NetworkFrame) -> list[int]:
+        """Each row's state in ``frame``: highlighted with its neuron."""
+        if not self.compact:
+            return []
+        return [
+            CURRENT if frame.node_state[n] == CURRENT else KNOWN for layer in self.layers[1:] for n in layer.neurons
+        ]
 
     def png(self, frame: NetworkFrame, scale: float) -> bytes:
         """``frame`` drawn by Graphviz as a PNG."""
@@ -524,7 +594,7 @@ def _centre_tokens(group: str, x: float) -> str:
 
 
 def _subscripted(name: str) -> str:
-    """h_a -> h<sub>a</sub>, x1 -> x<sub>1</sub> (Graphviz HTML label)."""
+    """h_a -> h<sub>a</sub>, x1 -> x<sub>1</sub> (in a Graphviz HTML label and in the table of weights)."""
     m = re.fullmatch(r"([A-Za-z]+)_?(\w*)", name)
     return f"{m[1]}<sub>{m[2]}</sub>" if m and m[2] else html.escape(name)
 

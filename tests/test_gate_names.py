@@ -67,6 +67,17 @@ def test_explanations_and_table_name_gates_as_the_labels_do(example: str) -> Non
             assert step.written(math)
 
 
+@pytest.mark.parametrize("example", ["A1", "A3 expanded", "D1", "C2"])
+def test_the_diagram_writes_each_gate_name_where_the_table_has_it(example: str) -> None:
+    g = GRAPHS[example]
+    svg = bv.Stepper(g).widget.view["svg"]
+    drawn = set(re.findall(r">([^<>]+)</text>", svg))
+    for n in g.nodes:
+        if n.kind == "op" and not n.is_output:
+            # an unnamed gate's name is written small in its circle; a named one's is on its wire ("q =")
+            assert (n.label if n.name is None else f"{n.label} =") in drawn, n.label
+
+
 def test_a_gate_name_is_short_and_counts_by_kind() -> None:
     g = bv.expr("f = sigmoid(w0*x0 + w1*x1 + w2)", expand=True, **A3)
     gates = [n.label for n in g.nodes if n.op is not None]

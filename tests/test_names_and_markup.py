@@ -90,6 +90,9 @@ def test_a_name_one_character_over_the_limit_is_refused() -> None:
         bv.Var(1.0, name="h" * (MAX_NAME + 1))
 
 
+CAPTION = re.compile(r'<[^<>&"]{1,6}<BR/><FONT POINT-SIZE="\d+">[a-z]+\d+</FONT>>')
+
+
 def _poisoned(label: str) -> bv.Graph:
     """A graph whose labels are set to ``label`` after the names were checked (as a bug elsewhere might)."""
     g = bv.expr("f = sigmoid(w * x)", expand=True, w=2.0, x=-1.0)
@@ -103,7 +106,10 @@ def _poisoned(label: str) -> bv.Graph:
 def test_labels_reach_graphviz_as_plain_text_even_past_the_check(label: str) -> None:
     g = _poisoned(label)
     source = render(g).source
-    assert "label=<" not in source and "xlabel=<" not in source  # never an HTML-like label
+    # The only HTML-like labels are the gates' own captions (symbol over mul1), never words a student gave.
+    html_labels = re.findall(r"label=(<.*?>>)", source)
+    assert all(CAPTION.fullmatch(h) for h in html_labels), html_labels
+    assert label not in "".join(html_labels) and "xlabel=<" not in source
     if label.startswith("<"):
         assert 'label="<' in source  # quoted: a string, not markup
     svg = render(g).pipe(format="svg", encoding="utf-8")  # dot accepts it: no CalledProcessError

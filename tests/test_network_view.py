@@ -153,3 +153,45 @@ def test_explanations_show_subscripts_and_fractions() -> None:
     assert "<i>δ</i><sub>c</sub> = " in backward
     assert '<span class="bv-frac"><span>∂<i>E</i></span><span>∂<i>z</i><sub>c</sub></span></span>' in backward
     assert "δ_c" not in backward and "&lt;" not in backward
+
+
+def four_five_four():
+    return network([4, 5, 4], seed=2, use_biases=True, inputs=[1, 1, -1, -1], targets=[0, 0, 0, 1])
+
+
+def test_a_crowded_network_moves_its_weights_into_a_table() -> None:
+    net = four_five_four()
+    view = NetworkView(net)
+    table = view.widget.view["table"]
+    assert table.count("<table") == 2 and "weights into the hidden layer" in table
+    assert table.count('class="bv-wname"') == 49  # 4·5 + 5 biases, 5·4 + 4 biases
+    svg = view.widget.view["svg"]
+    n_svg, n_elements = svg.count(" data-s="), svg.count(" data-e=")
+    start, last = view.frame(0), view.frame(len(view) - 1)
+    assert n_svg == 2 * 13 + 1  # a value and a delta per neuron, E's value: the edges carry no labels
+    cells = last.texts[n_svg:]
+    assert len(cells) == 98
+    g = net.graph
+    # w1 is the first cell: its value, then its gradient once the hidden layer's deltas are known.
+    assert cells[0] == fmt(g.node("w1").value) and cells[1] == f"∂ {fmt(g.grad('w1'))}"
+    assert start.texts[n_svg + 1] == ""
+    # The rows of the step's neurons are highlighted: the hidden layer in the last frame.
+    rows = last.states[n_elements:]
+    assert rows == [CURRENT] * 5 + [1] * 4
+    # One worked line per layer for the weights; the table holds the rest.
+    lines = view.frames[-1].lines
+    assert sum(line.startswith("∂E/∂") for line in lines) == 1
+    assert "The other 24 weights into this layer alike" in lines[-1]
+    assert "&#x27;" not in last.note and "edge's head" in last.note
+
+
+def test_small_networks_keep_their_labelled_edges() -> None:
+    view = NetworkView(c3())
+    assert view.widget.view["table"] == ""
+    assert "∂E/∂w7 = 0.07654" in view.frame(len(view) - 2).texts
+    assert sum(line.startswith("∂E/∂") for line in view.frames[-1].lines) == 8  # 6 weights, 2 biases
+
+
+def test_output_neurons_show_their_letter() -> None:
+    svg = NetworkView(c2()).widget.view["svg"]
+    assert "(c)" in svg  # y is neuron c: its sum is z_c, its delta δ_c

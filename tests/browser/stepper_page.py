@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-except ImportError:  # conftest.py reports the missing package
+except ImportError:  # the chromium_browser fixture reports the missing package
     PlaywrightTimeout = TimeoutError
 
 import backprop_viz as bv
 from backprop_viz.frame_html import frame_title
 from backprop_viz.frames import frames_of
+from backprop_viz.layout import GATE_NAME_FONT
 
 # The frame a stepper shows, as plain data.
 FRAME_STATE_JS = """(root) => {
@@ -42,21 +43,26 @@ FRAME_STATE_JS = """(root) => {
     };
 }"""
 
-# The key of the frame shown, for the latency measurement (conftest.measure_step_latency).
+# The key of the frame shown, for the latency measurement (latency.measure_step_latency).
 FRAME_KEY_JS = """(root) => {
     const f = [...root.querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
     return f ? f.dataset.step : null;
 }"""
 
 # How the diagram sits in its output area: sizes in CSS pixels, the smallest text as drawn on screen.
+# The fit of a stepper's diagram. Its text is measured without the gates' small captions (mul1, written
+# at GATE_NAME_FONT under a gate's symbol, for reading at a desk): ``minCaption`` gives their size.
 FIT_JS = """(root) => {
     const player = root.querySelector('.bv-player') || root;
     const viewport = player.querySelector('.bv-viewport'), svg = viewport.querySelector('svg');
-    const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
-        .map(t => t.getBoundingClientRect().height);
+    const isCaption = t => Number(t.getAttribute('font-size')) === CAPTION_PT;
+    const texts = [...svg.querySelectorAll('text')].filter(t => !isCaption(t));
+    const sizes = texts.filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height);
     const scale = svg.getBoundingClientRect().width / Number(svg.viewBox.baseVal.width);
-    const fonts = [...svg.querySelectorAll('text')].map(t => Number(t.getAttribute('font-size')) * scale);
+    const fonts = texts.map(t => Number(t.getAttribute('font-size')) * scale);
+    const captions = [...svg.querySelectorAll('text')].filter(isCaption).map(t => CAPTION_PT * scale);
     return {
+        minCaption: captions.length ? Math.min(...captions) : null,
         area: player.getBoundingClientRect().width,
         viewport: viewport.clientWidth,
         svg: svg.getBoundingClientRect().width,
@@ -65,7 +71,7 @@ FIT_JS = """(root) => {
         minText: Math.min(...fonts),
         minTextBox: Math.min(...sizes),
     };
-}"""
+}""".replace("CAPTION_PT", str(GATE_NAME_FONT))
 
 # The highlighted node lies inside the diagram's viewport, sideways and up/down (true when there is none).
 CURRENT_IN_VIEW_JS = """sel => {

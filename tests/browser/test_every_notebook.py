@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from conftest import NOTEBOOKS, artifact, page_errors
+from chromium import NOTEBOOKS, artifact, page_errors
 from stepper_page import CURRENT_IN_VIEW_JS, FIT_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import NOTEBOOKS, artifact, measure_step_latency, open_exported, page_errors
+from chromium import NOTEBOOKS, artifact, page_errors
+from exported import open_exported
+from latency import measure_step_latency
 from stepper_page import FRAME_KEY_JS, StepperView, check_frame, expected_frames
 
 import backprop_viz as bv

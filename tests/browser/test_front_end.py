@@ -7,7 +7,8 @@ Each test writes a small notebook of its own into the server's temporary root.
 from __future__ import annotations
 
 import pytest
-from conftest import Lab, artifact, page_errors
+from chromium import artifact, page_errors
+from lab_page import Lab
 from stepper_page import CURRENT_IN_VIEW_JS, FIT_JS, StepperView, check_frame, expected_frames
 
 pytestmark = pytest.mark.browser
@@ -139,7 +140,7 @@ def test_an_untrusted_notebook_shows_the_still_picture(lab):
 
 @pytest.mark.parametrize("size", [(1024, 768), (1400, 1000)], ids=["projector", "desk"])
 def test_notebook_7_steps_by_keys_and_buttons(chromium_browser, notebook7_server, frames, size):
-    from conftest import new_page
+    from chromium import new_page
 
     page = new_page(chromium_browser)
     page.set_viewport_size({"width": size[0], "height": size[1]})

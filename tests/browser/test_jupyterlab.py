@@ -14,7 +14,8 @@ import re
 
 import nbformat
 import pytest
-from conftest import NOTEBOOKS, artifact, measure_step_latency, page_errors
+from chromium import NOTEBOOKS, artifact, page_errors
+from latency import measure_step_latency
 from stepper_page import (
     CURRENT_IN_VIEW_JS,
     FRAME_KEY_JS,

@@ -1,0 +1,81 @@
+"""Headless Chromium for the browser tests: where it is, how it starts, a fresh page, where screenshots go.
+
+Chromium comes from the system (``/usr/bin/chromium`` or ``$BV_CHROMIUM``), driven by the
+Python ``playwright`` package, which never downloads a browser of its own here. When
+Chromium or playwright is missing, the tests are skipped with the reason, except under
+``CI=true``, where they fail: CI must never skip them silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+ARTIFACTS = REPO / "test-artifacts"
+NODE_DIR = Path(__file__).resolve().parent / "node_modules"
+SETUP_SCRIPT = REPO / "scripts" / "setup-browser.sh"
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+# Headless Chromium as root, on a machine whose only network is loopback:
+# without the background-networking flags it keeps trying (and failing) to call home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def unavailable(reason: str):
+    """Skip (on a developer's machine) or fail (in CI) for a missing browser tool."""
+    hint = "make setup installs it: Chromium, npm and the widget JavaScript"
+    if IN_CI:
+        pytest.fail(f"{reason}; CI=true, so the browser tests fail instead of skipping ({hint})", pytrace=False)
+    pytest.skip(f"{reason} ({hint})")
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("BV_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
+
+
+def new_page(browser):
+    """A page in a fresh context; console errors and uncaught page errors are collected in ``page.bv_errors``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.bv_errors = errors
+    return page
+
+
+def page_errors(page) -> list[str]:
+    """The uncaught exceptions a page raised so far (console errors are only logged)."""
+    return [e for e in page.bv_errors if e.startswith("pageerror")]

@@ -2,7 +2,8 @@
 #   make lab    set everything up and open JupyterLab on the notebooks (Notebook 7 is installed too)
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
 # Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
-# and save it with its outputs and widget state, after a change to what they show), make clean.
+# and save it with its outputs and widget state, after a change to what they show), make html (the
+# notebooks as a static site in build/html: every stepper steps, no kernel, no network), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told it may (containers, Binder-like machines).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup setup-lab lab test bench notebooks clean
+.PHONY: setup setup-lab lab test bench notebooks html clean
 
 # What JupyterLab needs: Graphviz's `dot`, fonts, Python's venv, then the package in .venv.
 setup-lab:
@@ -55,5 +56,10 @@ notebooks: setup-lab
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 \
 		--ExecutePreprocessor.store_widget_state=True notebooks/*.ipynb
 
+# The course site, from the notebooks as committed (outputs and widget state): open build/html/index.html.
+html: setup-lab
+	rm -rf build/html
+	$(BIN)/python -m backprop_viz.site notebooks build/html
+
 clean:
-	rm -rf $(VENV) tests/browser/node_modules test-artifacts
+	rm -rf $(VENV) tests/browser/node_modules test-artifacts build

@@ -247,32 +247,50 @@ PAGE = """<!DOCTYPE html>
 <script type="application/json" id="bv-state">{state}</script>
 <script type="module">
 {js}
-const state = JSON.parse(document.getElementById("bv-state").textContent);
-const listeners = {{}};
-const model = {{
-  get: (key) => state[key],
-  set: (key, value) => {{ state[key] = value; }},
-  save_changes: () => {{}},
-  send: () => {{}},
-  on: (name, callback) => {{ (listeners[name] = listeners[name] || []).push(callback); }},
-  off: () => {{}},
-}};
+{model_js}
+const model = stateModel(JSON.parse(document.getElementById("bv-state").textContent));
 render({{ model, el: document.getElementById("bv-stepper") }});
 document.querySelector("#bv-stepper .bv-player").focus({{ preventScroll: true }});
 </script></body></html>
 """
 
 
+# A widget's model where there is no kernel: it reads the saved state, keeps what the page sets, sends nothing.
+MODEL_JS = """function stateModel(state) {
+  const listeners = {};
+  return {
+    get: (key) => state[key],
+    set: (key, value) => { state[key] = value; },
+    save_changes: () => {},
+    send: () => {},
+    on: (name, callback) => { (listeners[name] = listeners[name] || []).push(callback); },
+    off: () => {},
+  };
+}"""
+
+
+def state_json(state: dict) -> str:
+    """A widget's state as JSON to put inside a ``<script type="application/json">`` element."""
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def player_script() -> str:
+    """The stepper's own module as a script's text that defines ``render`` (the page calls it itself)."""
+    from .player import ESM
+
+    return ESM.replace("export default { render };", "")
+
+
 def standalone_html(title: str, state: dict, *, theme: str) -> str:
     """One self-contained page: the stepper's own script and style inlined, its data as JSON, no network."""
-    from .player import CSS, ESM
+    from .player import CSS
 
     dark = theme == "dark"
-    data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return PAGE.format(
         title=html.escape(title),
-        state=data,
-        js=ESM.replace("export default { render };", ""),  # the page calls render() itself
+        state=state_json(state),
+        js=player_script(),
+        model_js=MODEL_JS,
         css=CSS,
         bg="#1e1e1e" if dark else "#ffffff",
         fg="#eeeeee" if dark else "#000000",

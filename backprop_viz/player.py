@@ -154,6 +154,12 @@ class Player(anywidget.AnyWidget):
             self.send({"done": True})
 
 
+def widget_bundle(widget: anywidget.AnyWidget, **kwargs) -> tuple[dict, dict]:
+    """The widget's MIME bundle and its metadata (in Colab, anywidget names Colab's widget manager there)."""
+    bundle = widget._repr_mimebundle_(**kwargs)
+    return bundle if isinstance(bundle, tuple) else (bundle, {})
+
+
 def close_widget(widget: anywidget.AnyWidget) -> None:
     """Close a widget and the layout widget it owns."""
     layout = getattr(widget, "layout", None)

@@ -13,7 +13,7 @@ from .graph import Graph
 from .notation import HTML_MATH, Notation
 from .notebook import made_here
 from .numbers import fmt
-from .player import close_widget, packed, static
+from .player import close_widget, packed, static, widget_bundle
 from .steps import BackwardStep
 
 
@@ -192,12 +192,10 @@ class Quiz:
     def __repr__(self) -> str:
         return f"Quiz({', '.join(self.ask)})"
 
-    def _repr_mimebundle_(self, **kwargs) -> dict:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
+    def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
+        bundle, metadata = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
-        return bundle
+        return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
 
 
 def quiz(g: Graph, ask: str | list[str], *, title: str | None = None) -> Quiz:

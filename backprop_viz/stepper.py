@@ -24,7 +24,7 @@ from .layout import WIRE_FONT, GraphvizMissing, dot_program
 from .notation import HTML_MATH
 from .notebook import made_here
 from .parser import expr
-from .player import FrameContent, Player, close_widget, encode
+from .player import FrameContent, Player, close_widget, encode, widget_bundle
 from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
@@ -362,15 +362,14 @@ class Stepper:
     def __repr__(self) -> str:
         return f"Stepper({self.title}: {len(self._frames) - 1} steps, show={self.show})"
 
-    def _repr_mimebundle_(self, **kwargs) -> dict:
+    def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
         self._sync()
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
+        bundle, metadata = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
-        return with_picture(bundle, self.picture)
+        bundle = with_picture(bundle, self.picture)
+        return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
 
 
 def with_picture(bundle: dict, picture: Callable[[], bytes]) -> dict:

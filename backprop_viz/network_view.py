@@ -36,7 +36,7 @@ from .networks import Network
 from .notation import HTML_MATH
 from .notebook import made_here
 from .numbers import fmt, fmt_paren
-from .player import FrameContent, Player, close_widget, encode
+from .player import FrameContent, Player, close_widget, encode, widget_bundle
 from .skeleton import DIM, skeleton, state_css
 from .stepper import MIN_TEXT_PX, OPEN_TEXT_PX, with_picture
 
@@ -170,14 +170,13 @@ class NetworkView:
             self._picture = compact_png(self._template.png(self.frames[-1], self.scale), colours=16)
         return self._picture
 
-    def _repr_mimebundle_(self, **kwargs) -> dict:
+    def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
+        bundle, metadata = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
-        return with_picture(bundle, self.picture)
+        bundle = with_picture(bundle, self.picture)
+        return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
 
 
 _SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9])([A-Za-zδ])(?:_([A-Za-z0-9]+)|(\d+))(?![A-Za-z0-9_])")  # δ_c, w5

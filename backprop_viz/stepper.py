@@ -28,7 +28,7 @@ from .player import FrameContent, Player, close_widget, encode, widget_bundle
 from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
-PICTURE_SCALE = 0.5  # the still picture is smaller than the live diagram: it is there to recognise the circuit
+PICTURE_SCALE = 0.7  # the still picture (GitHub, an untrusted notebook): its wire labels about 11 px, readable
 MIN_TEXT_PX = 9  # a diagram is fitted to its output area unless that makes its text smaller than this ...
 OPEN_TEXT_PX = 10  # ... then it opens at this text size, scrolled to follow the highlight (fit is a click away)
 

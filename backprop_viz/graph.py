@@ -158,7 +158,7 @@ class Graph:
     def _name_gates(self) -> dict[str, Node]:
         """Give every unnamed gate a short unique name (``mul1``, ``add2``): its label in every text."""
         unnamed = [n for n in self.nodes if n.op is not None and n.name is None and n.gate_name is None]
-        names = gate_names([n.op.name for n in unnamed], set(self._by_name))
+        names = gate_names([n.op.short_name for n in unnamed], set(self._by_name))
         for node, name in zip(unnamed, names, strict=True):
             node.gate_name = name
         return dict(zip(names, unnamed, strict=True))
@@ -451,22 +451,13 @@ def _domain_warning(op: Op, args: list[Value], value: Value) -> str:
 
 
 def _overflowed(op: Op, args: list[Value], value: Value) -> bool:
-    """Whether an inf from finite inputs is an overflow (the true result is just too large), not a zero
-    divisor or a zero or negative base. Constants folded into a gate are found by evaluating it at 1."""
-    if np.any(np.isnan(value)) or (op.domain and "overflow" in op.domain):
+    """Whether an inf from finite inputs is an overflow (the true result is just too large), not the
+    gate's domain (a zero divisor, a zero or negative base): the gate's ``in_domain`` says."""
+    if np.any(np.isnan(value)):
         return False
     if op.domain is None:  # +, -, *, sums, ...: only overflow makes inf from finite numbers
         return True
-    nonzero = lambda v: bool(np.all(np.asarray(v) != 0))  # noqa: E731
-    if op.name in ("div", "recip", "const_div"):
-        return nonzero(args[-1])
-    if op.name == "div_const":
-        return is_finite(op.forward(1.0))
-    if op.name in ("pow", "pow_const"):
-        return bool(np.all(np.asarray(args[0]) > 0))
-    if op.name == "const_pow":
-        return op.forward(1.0) > 0
-    return False
+    return op.in_domain is not None and op.in_domain(tuple(args))
 
 
 def _derivative_warning(node: Node, locals_: tuple) -> str | None:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sys
 import weakref
 from typing import Protocol
 
@@ -43,12 +44,14 @@ def made_here(thing: Closable) -> None:
 
 
 def install() -> None:
-    """Hook into the running IPython, once; outside IPython (a script, the tests) nothing happens."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    """Hook into the running IPython, once; outside IPython (a script, the tests) nothing happens.
+
+    A running IPython has imported itself already: a script that never did is not made to load it.
+    """
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
         return
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     if shell is None or getattr(shell, "_backprop_viz_hooks", False):
         return
     shell._backprop_viz_hooks = True

@@ -102,7 +102,7 @@ class GradientCheck:
         lines.append(f"worst relative error {self.worst:.2e} (central difference, h={self.h:g})")
         return "\n".join(lines)
 
-    _repr_pretty_ = lambda self, p, cycle: p.text(str(self))  # noqa: E731
+    _repr_pretty_ = lambda self, p, cycle: p.text(str(self))
 
 
 class Graph:

@@ -905,7 +905,7 @@ def table(rows: Sequence[Row]) -> str:
         met = "n/a" if r.met is None else "yes" if r.met else "NO"
         body.append((r.figure, r.case, _num(r.value, r.unit), _num(r.baseline, r.unit), ratio, r.target, met))
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
     out = [line(head), line(["-" * w for w in widths]), *map(line, body), ""]
     out += [f"baseline of {r.figure} / {r.case}: {r.baseline_name}" + (f"; {r.note}" if r.note else "") for r in rows]
     return "\n".join(out)

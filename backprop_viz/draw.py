@@ -314,7 +314,7 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     ``scale`` enlarges everything (projectors); ``theme`` is "light" or "dark".
     """
     dot_program()
-    count = len(g.steps) + 1
+    count = g.frame_count
     k = count - 1 if step is None else step
     if not 0 <= k < count:
         raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")

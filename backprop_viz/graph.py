@@ -218,16 +218,21 @@ class Graph:
         return 2 * sum(1 for n in self.nodes if n.op is not None) + 1
 
     @property
+    def frame_count(self) -> int:
+        """How many frames a stepper of this graph has: one before any step, then one per step."""
+        return self.step_count + 1
+
+    @property
     def shown_size(self) -> int:
-        """What a stepper of this graph holds: frames (one per step, and the start) × (nodes + wires)."""
+        """What a stepper of this graph holds: frames × (nodes + wires)."""
         wires = sum(len(n.inputs) for n in self.nodes) + 1  # + 1: the output wire
-        return (self.step_count + 1) * (len(self.nodes) + wires)
+        return self.frame_count * (len(self.nodes) + wires)
 
     def check_showable(self) -> None:
         """GraphTooLarge unless a stepper or a drawing can hold every frame of this graph."""
         size = self.shown_size
         if size > MAX_SHOWN:
-            frames, things = self.step_count + 1, size // (self.step_count + 1)
+            frames, things = self.frame_count, size // self.frame_count
             raise GraphTooLarge(
                 f"this graph is too large to step through or draw: {frames:,} frames of {things:,} nodes and wires "
                 f"each, {size:,} in all, where a stepper holds at most {MAX_SHOWN:,} (a 4-6-5-1 network holds "

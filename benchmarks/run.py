@@ -155,7 +155,7 @@ def _old_frames_bytes(s: bv.Stepper) -> int:
     """The stepper as it was: each frame's full SVG, its explanation and its table, as HTML in the widget state."""
     from backprop_viz.frame_html import explanation, frame_title
 
-    count = len(s.graph.steps) + 1
+    count = s.graph.frame_count
     return sum(
         _bytes(s._painter.svg(f)) + _bytes(explanation(s.graph, f)) + _bytes(frame_title(f, count)) for f in s.frames
     )
@@ -486,7 +486,7 @@ def _input_change(
     def naive() -> None:
         toggle[0] ^= 1
         g.set(**{name: values[toggle[0]]})
-        for k in range(len(g.steps) + 1):
+        for k in range(g.frame_count):
             bv.render(g, k).pipe(format="svg")
 
     base = timed(naive, repeat=baseline_repeat, warmup=warmup)
@@ -543,7 +543,7 @@ def _first_display(
     ready = timed(lambda: opened.append(bv.Stepper(source, expand=expand, **values)), repeat, warmup, setup=fresh)
     fresh()
     g = bv.expr(source, expand=expand, **values)
-    count = len(g.steps) + 1
+    count = g.frame_count
     # Baseline: parse, then every frame drawn by Graphviz (the first render also lays out).
     # For big graphs, the per-frame cost is sampled on evenly spaced frames and multiplied out.
     chosen = (

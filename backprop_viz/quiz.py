@@ -176,6 +176,11 @@ class Quiz:
         self.widget.hints = {**self.widget.hints, name: lines if on else ""}
         return lines
 
+    @property
+    def hints(self) -> dict[str, list[str]]:
+        """By asked name, the lines "show the step" reveals (HTML math)."""
+        return {name: list(lines) for name, lines in self._hints.items()}
+
     def close(self) -> None:
         """Close the quiz's widget."""
         from .player import close_widget

@@ -16,18 +16,27 @@ from backprop_viz import ops
 from backprop_viz.var import Var
 
 
-def _softplus(a: ops.Value) -> ops.Value:
-    """log(1 + e^x), written so that it never overflows: max(x, 0) + log(1 + e^-|x|)."""
-    with np.errstate(all="ignore"):
-        return ops._scalar(np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))))
+def _elementwise(fn):
+    """``fn`` on a float or an array, numpy's warnings off (inf and nan become the node's warning), a float back
+    for a float."""
 
+    def call(a: float | np.ndarray) -> float | np.ndarray:
+        with np.errstate(all="ignore"):
+            out = fn(np.asarray(a, dtype=float))
+        return float(out) if isinstance(a, float) else out
+
+    return call
+
+
+softplus = _elementwise(lambda a: np.logaddexp(0.0, a))  # log(1 + e^x), never overflowing
+sigmoid = _elementwise(lambda a: 0.5 * (1 + np.tanh(a / 2)))
 
 SOFTPLUS = ops.Op(
     "softplus",
     "softplus",
     1,
-    _softplus,
-    lambda x, o: (ops._sigmoid(x[0]),),
+    softplus,
+    lambda x, o: (sigmoid(x[0]),),
     formula="softplus({0})",
     rules=("σ({0})",),
     stem="splus",
@@ -37,8 +46,8 @@ LOGIT = ops.Op(  # a gate with a domain: log(x / (1 - x)) is defined for 0 < x <
     "logit",
     "logit",
     1,
-    ops._np(lambda a: np.log(np.divide(a, np.subtract(1.0, a)))),
-    lambda x, o: (ops._np(lambda a: np.divide(1.0, a * np.subtract(1.0, a)))(x[0]),),
+    _elementwise(lambda a: np.log(a / (1 - a))),
+    lambda x, o: (_elementwise(lambda a: 1 / (a * (1 - a)))(x[0]),),
     formula="logit({0})",
     rules=("1/({0}(1 − {0}))",),
     domain="logit needs an input between 0 and 1",

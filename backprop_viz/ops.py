@@ -561,11 +561,11 @@ def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | No
     if op.vjp is not None:
         return None, tuple(_scalar(d) for d in op.vjp(upstream, args, out))
     locals_ = op.local(args, out)
-    if type(upstream) is float and all(type(v) is float for v in locals_):
-        if op.masks:
+    if type(upstream) is float and all(type(v) is float for v in locals_):  # numbers: the chain rule as written
+        if op.masks:  # 0 × inf would be nan: a local derivative of 0 stops the gradient
             return locals_, tuple(0.0 if v == 0 else upstream * v for v in locals_)
         return locals_, tuple(upstream * v for v in locals_)
-    locals_ = tuple(_scalar(v) for v in locals_)
+    locals_ = tuple(_scalar(v) for v in locals_)  # arrays: the same with numpy, summed back to each input's shape
     products = [np.multiply(upstream, v) for v in locals_]
     if op.masks:  # 0 where the gate stops the gradient, whatever came from above
         products = [np.where(np.equal(v, 0), 0.0, p) for v, p in zip(locals_, products, strict=True)]

@@ -336,8 +336,9 @@ class Graph:
 
         None means "not computed yet". Inputs and constants are known from the start.
         """
-        for _step, _changed, values, grads in islice(self.replay(), step + 1, None):
-            return list(values), list(grads)
+        if step >= -1:
+            for _step, _changed, values, grads in islice(self.replay(), step + 1, None):
+                return list(values), list(grads)
         raise IndexError(f"step {step} is out of range: this graph has steps -1 to {len(self.steps) - 1}")
 
     def replay(self) -> Iterator[tuple[Step | None, tuple[int, ...], list[Value | None], list[Value | None]]]:

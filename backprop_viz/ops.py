@@ -72,7 +72,7 @@ def _positive(v: Value) -> bool:
     return bool(np.all(np.asarray(v) > 0))
 
 
-def _unbroadcast(grad: Value, like: Value) -> Value:
+def unbroadcast(grad: Value, like: Value) -> Value:
     """Sum a broadcast gradient back down to the shape of the input it belongs to."""
     if isinstance(like, float):
         return float(np.sum(grad)) if isinstance(grad, np.ndarray) else grad
@@ -569,5 +569,5 @@ def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | No
     products = [np.multiply(upstream, v) for v in locals_]
     if op.masks:  # 0 where the gate stops the gradient, whatever came from above
         products = [np.where(np.equal(v, 0), 0.0, p) for v, p in zip(locals_, products, strict=True)]
-    downs = tuple(_unbroadcast(p, a) for p, a in zip(products, args, strict=True))
+    downs = tuple(unbroadcast(p, a) for p, a in zip(products, args, strict=True))
     return locals_, tuple(_scalar(d) for d in downs)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .numbers import Value
-from .ops import _unbroadcast
+from .ops import unbroadcast
 
 if TYPE_CHECKING:
     from .graph import Node
@@ -49,5 +49,5 @@ def backward(nodes: list[Node], values: list[Value]) -> list[Value]:
             else:  # the chain rule: downstream = upstream × local
                 downstream = [upstream * local for local in node.op.local(args, out)]
             for inp, down, arg in zip(node.inputs, downstream, args, strict=True):
-                grads[inp.index] = grads[inp.index] + _unbroadcast(down, arg)  # branches add up
+                grads[inp.index] = grads[inp.index] + unbroadcast(down, arg)  # branches add up
     return grads

@@ -10,23 +10,56 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 ``steps`` (the recorded steps and their explanations), ``layout`` (where nodes go, once),
 ``frames`` (what each frame shows), ``draw`` (Graphviz diagrams and SVG frames), ``stepper``
 (the widget), ``export`` (GIF, PDF, standalone HTML), ``quiz`` (exercises), ``deck`` (deck tables).
+
+The engine (``ops``, ``var``, ``parser``, ``graph``, ``steps``, ``numbers``, ``errors``) imports
+nothing from the drawing or the widgets; ``bv.Stepper``, ``bv.render``, ``bv.NetworkView`` load
+them when first used. ``reference.py`` is the backward pass in its shortest form, to read first.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from . import notebook as _notebook
 from .deck import compare
-from .draw import render
 from .errors import ExpressionError, GraphTooLarge
 from .graph import GradientCheck, Graph, Node, trace
-from .layout import GraphvizMissing
-from .network_view import NetworkView
 from .networks import Network, network
 from .numbers import fmt
 from .ops import FUNCTIONS, Op
 from .parser import expr
 from .quiz import Quiz, quiz
-from .stepper import Stepper
 from .steps import BackwardStep, Contribution, ForwardStep, Step
 from .var import Group, Var, maximum, minimum, variables
+
+# Drawing (Graphviz) and widgets (anywidget, ipywidgets) load when first used: computing a gradient
+# imports neither. ``tests/test_layering.py`` keeps it so.
+_LAZY = {
+    "GraphvizMissing": "layout",
+    "NetworkView": "network_view",
+    "Stepper": "stepper",
+    "render": "draw",
+}
+
+if TYPE_CHECKING:
+    from .draw import render
+    from .layout import GraphvizMissing
+    from .network_view import NetworkView
+    from .stepper import Stepper
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 _notebook.install()  # in a notebook's kernel only: compact PNGs, re-run cells close their old widgets
 

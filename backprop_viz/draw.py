@@ -12,13 +12,13 @@ fills it in for each frame with plain string joins: no Graphviz call per frame.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 
 import graphviz
 
-from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, frames_of, iter_frames
+from .frames import CURRENT, FUTURE, KNOWN, WARNING, Frame, iter_frames
 from .graph import Graph
 from .layout import (
     FONT,
@@ -123,24 +123,23 @@ FRAME_CSS = (
     ".bv-edge.bv-future>path{stroke-dasharray:5 3}.bv-warning>ellipse{stroke-width:2.5px;stroke-dasharray:4 2}"
 )
 
-Paint = Callable[[str, str, int], str]  # (kind, element key, state) -> attribute text
+
+class Paint(Protocol):
+    """What a diagram's colours, texts and emphasis are: real ones (``render``) or tokens (``FramePainter``)."""
+
+    def colour(self, kind: str, key: str, state: int) -> str:
+        """The colour of a drawn thing (``kind`` in ``_colours``) of element ``key`` in ``state``."""
+
+    def text(self, kind: str, key: str, index: int) -> str:
+        """A wire's value or gradient (``index``: the wire), or a node's outside label (``index``: the node)."""
+
+    def emphasis(self, what: str, key: str, state: int) -> dict[str, str]:
+        """Attributes that mark a gate (``what`` "gate"), an input or constant ("text") or a wire ("wire") by its
+        state: Graphviz's line widths and dashes, or a class the browser styles."""
 
 
-def digraph(
-    g: Graph,
-    layout: Layout,
-    frame: Frame,
-    theme: Theme,
-    colour: Paint,
-    text: Paint,
-    css_class: Paint | None = None,
-    background: str = "transparent",
-) -> graphviz.Digraph:
-    """The diagram of ``frame`` at the fixed positions of ``layout`` (drawn by ``neato -n2``).
-
-    ``colour`` and ``text`` give each attribute; render() passes real colours and
-    words, the frame template passes tokens it fills in later.
-    """
+def digraph(g: Graph, layout: Layout, frame: Frame, paint: Paint, background: str = "transparent") -> graphviz.Digraph:
+    """The diagram of ``frame`` at the fixed positions of ``layout`` (drawn by ``neato -n2``), painted by ``paint``."""
     d = Diagram(name="backprop", engine="neato")
     x0, y0, x1, y1 = layout.canvas
     d.attr(
@@ -149,64 +148,80 @@ def digraph(
         bgcolor=background,
         pad="0.1",
         fontname=FONT,
-        fontcolor=colour("static_text", "g", 1),
+        fontcolor=paint.colour("static_text", "g", 1),
         splines="true",
     )
     d.attr("node", fontname=FONT, fontsize=str(GATE_FONT))
     d.attr("edge", fontname=FONT, fontsize=str(WIRE_FONT), arrowsize="0.7")
-    css = css_class or (lambda kind, key, state: "")
-    clusters: dict[int, list[int]] = {}
-    for node in g.nodes:
-        if node.group is not None:
-            clusters.setdefault(node.group, []).append(node.index)
-
-    def add_node(target: graphviz.Digraph, i: int) -> None:
-        node, state = g.nodes[i], frame.node_state[i]
-        key = node.id
-        width, height = layout.node_size[i]
-        attrs = {
-            "pos": layout.node_pos[i],
-            "width": width,
-            "height": height,
-            "fixedsize": "true",
-            "label": gate_label(node) or plain(node_text(node)),
-            "id": key,
-            "fontcolor": colour("node_text", key, state),
-            "class": f"bv-{key} {css('node', key, state)}".strip(),
-        }
-        if node.kind == "op":
-            attrs |= {
-                "shape": "circle",
-                "style": "filled",
-                "fillcolor": colour("gate_fill", key, state),
-                "color": colour("gate_line", key, state),
-            }
-            if state in (CURRENT, WARNING) and css_class is None:
-                attrs["penwidth"] = "3" if state == CURRENT else "2.5"
-                attrs["style"] = "filled" if state == CURRENT else "filled,dashed"
-        else:
-            attrs |= {"shape": "plaintext"}
-        if i in layout.node_xlp:
-            attrs |= {"xlabel": plain(text("node_note", key, i)), "xlp": layout.node_xlp[i]}
-        target.node(key, **attrs)
-
     for node in g.nodes:
         if node.group is None:
-            add_node(d, node.index)
-    for k, members in clusters.items():
+            d.node(node.id, **_node_attrs(g, layout, frame, paint, node.index))
+    _add_groups(d, g, layout, frame, paint)
+    _add_sink(d, g, layout, paint)
+    for k, wire in enumerate(layout.edges):
+        dst = "sink" if wire.dst is None else g.nodes[wire.dst].id
+        d.edge(g.nodes[wire.src].id, dst, **_wire_attrs(g, layout, frame, paint, k))
+    return d
+
+
+def _node_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, i: int) -> dict[str, str]:
+    """A node's Graphviz attributes: a gate is a circle around its symbol, an input or constant plain text."""
+    node, state = g.nodes[i], frame.node_state[i]
+    key = node.id
+    width, height = layout.node_size[i]
+    attrs = {
+        "pos": layout.node_pos[i],
+        "width": width,
+        "height": height,
+        "fixedsize": "true",
+        "label": gate_label(node) or plain(node_text(node)),
+        "id": key,
+        "fontcolor": paint.colour("node_text", key, state),
+    }
+    emphasis = paint.emphasis("gate" if node.kind == "op" else "text", key, state)
+    attrs["class"] = f"bv-{key} {emphasis.pop('class', '')}".strip()
+    if node.kind == "op":
+        attrs |= {
+            "shape": "circle",
+            "style": "filled",
+            "fillcolor": paint.colour("gate_fill", key, state),
+            "color": paint.colour("gate_line", key, state),
+        }
+        attrs |= emphasis
+    else:
+        attrs |= {"shape": "plaintext"}
+    if i in layout.node_xlp:
+        attrs |= {"xlabel": plain(paint.text("node_note", key, i)), "xlp": layout.node_xlp[i]}
+    return attrs
+
+
+def _add_groups(d: graphviz.Digraph, g: Graph, layout: Layout, frame: Frame, paint: Paint) -> None:
+    """Each group of gates (an expanded sigmoid) in its own dashed box."""
+    groups: dict[int, list[int]] = {}
+    for node in g.nodes:
+        if node.group is not None:
+            groups.setdefault(node.group, []).append(node.index)
+    for k, members in groups.items():
         with d.subgraph(name=f"cluster_{k}") as c:
             c.attr(
                 bb=layout.cluster_bb.get(k, ""),
                 label=plain(g.groups[k]),
                 style="rounded,dashed",
-                color=colour("cluster", f"c{k}", 1),
-                fontcolor=colour("cluster", f"c{k}", 1),
+                color=paint.colour("cluster", f"c{k}", 1),
+                fontcolor=paint.colour("cluster", f"c{k}", 1),
                 fontsize="14",
             )
             for i in members:
-                add_node(c, i)
-    # neato -n2 sizes the picture to what it draws: two invisible points at the corners of the
-    # layout's canvas pin it, so no text, however long, makes the picture grow or the nodes shift.
+                c.node(g.nodes[i].id, **_node_attrs(g, layout, frame, paint, i))
+
+
+def _add_sink(d: graphviz.Digraph, g: Graph, layout: Layout, paint: Paint) -> None:
+    """The output's name where its wire ends, and two invisible points that pin the canvas.
+
+    neato -n2 sizes the picture to what it draws: the points at the corners of the layout's
+    canvas keep a long text from making the picture grow or the nodes shift.
+    """
+    x0, y0, x1, y1 = layout.canvas
     for name, (x, y) in (("bv_canvas_ll", (x0, y0)), ("bv_canvas_ur", (x1, y1))):
         d.node(name, label="", shape="point", style="invis", width="0", height="0", pos=f"{x:.2f},{y:.2f}")
     d.node(
@@ -217,33 +232,30 @@ def digraph(
         width=layout.sink_size[0],
         height=layout.sink_size[1],
         fontsize="18",
-        fontcolor=colour("static_text", "sink", 1),
+        fontcolor=paint.colour("static_text", "sink", 1),
     )
-    for k, wire in enumerate(layout.edges):
-        state = frame.edge_state[k]
-        key = wire.key
-        x, y = map(float, layout.edge_lp[key].split(","))
-        name = wire_name(g.nodes[wire.src])  # a named intermediate's name, a line over its value
-        attrs = {
-            "pos": layout.edge_pos[key],
-            "id": key,
-            "class": f"bv-edge {css('edge', key, state)}".strip(),
-            "color": colour("wire", key, state),
-            "label": plain(f"{name}\n{text('value', key, k)}" if name else text("value", key, k)),
-            "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
-            "fontcolor": colour("value", key, state),
-            "headlabel": plain(text("grad", key, k)),
-            "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
-            "labelfontcolor": colour("grad", key, state),
-        }
-        if css_class is None:
-            if state == CURRENT:
-                attrs["penwidth"] = "2.5"
-            elif state == FUTURE:
-                attrs["style"] = "dashed"
-        dst = "sink" if wire.dst is None else g.nodes[wire.dst].id
-        d.edge(g.nodes[wire.src].id, dst, **attrs)
-    return d
+
+
+def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) -> dict[str, str]:
+    """Wire ``k``'s attributes: its value above (a named intermediate's name over it), its gradient below."""
+    wire, state = layout.edges[k], frame.edge_state[k]
+    key = wire.key
+    x, y = map(float, layout.edge_lp[key].split(","))
+    name = wire_name(g.nodes[wire.src])
+    emphasis = paint.emphasis("wire", key, state)
+    value = paint.text("value", key, k)
+    return {
+        "pos": layout.edge_pos[key],
+        "id": key,
+        "class": f"bv-edge {emphasis.pop('class', '')}".strip(),
+        "color": paint.colour("wire", key, state),
+        "label": plain(f"{name}\n{value}" if name else value),
+        "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
+        "fontcolor": paint.colour("value", key, state),
+        "headlabel": plain(paint.text("grad", key, k)),
+        "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
+        "labelfontcolor": paint.colour("grad", key, state),
+    } | emphasis
 
 
 def plain(text: str) -> str:
@@ -267,20 +279,33 @@ class Diagram(graphviz.Digraph):
         return super().render(*args, **kwargs)
 
 
-def _real(theme: Theme, frame: Frame) -> tuple[Paint, Paint]:
-    table = _colours(theme)
+class _RealPaint:
+    """The real colours and words of one frame, and Graphviz's own line widths and dashes (``render``)."""
 
-    def colour(kind: str, key: str, state: int) -> str:
-        return table[kind][state]
+    def __init__(self, theme: Theme, frame: Frame) -> None:
+        self.table, self.frame = _colours(theme), frame
 
-    def text(kind: str, key: str, index: int) -> str:
+    def colour(self, kind: str, key: str, state: int) -> str:
+        return self.table[kind][state]
+
+    def text(self, kind: str, key: str, index: int) -> str:
+        frame = self.frame
         if kind == "node_note":
             return "\n".join(line or " " for line in frame.node_note[index].split("\n"))
         if kind == "value":
             return frame.edge_value[index] or " "
         return f"{frame.edge_grad[index] or ' '}\n{frame.edge_note[index] or ' '}"
 
-    return colour, text
+    def emphasis(self, what: str, key: str, state: int) -> dict[str, str]:
+        return dict(EMPHASIS[what].get(state, {}))
+
+
+# Line widths and dashes by state, as Graphviz attributes (FRAME_CSS does it for the SVG frames).
+EMPHASIS: dict[str, dict[int, dict[str, str]]] = {
+    "gate": {CURRENT: {"penwidth": "3", "style": "filled"}, WARNING: {"penwidth": "2.5", "style": "filled,dashed"}},
+    "text": {},
+    "wire": {CURRENT: {"penwidth": "2.5"}, FUTURE: {"style": "dashed"}},
+}
 
 
 def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str | Theme = "light") -> Diagram:
@@ -290,15 +315,14 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     ``scale`` enlarges everything (projectors); ``theme`` is "light" or "dark".
     """
     dot_program()
-    count = len(g.steps) + 1
+    count = g.frame_count
     k = count - 1 if step is None else step
     if not 0 <= k < count:
         raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")
     t = theme_of(theme)
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
-    colour, text = _real(t, frame)
     # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
-    d = digraph(g, layout_of(g), frame, t, colour, text, background=t.background)
+    d = digraph(g, layout_of(g), frame, _RealPaint(t, frame), background=t.background)
     d.attr("graph", dpi=f"{96 * scale:g}")
     return d
 
@@ -322,84 +346,59 @@ class FramePainter:
     def __init__(self, g: Graph, theme: str | Theme = "light", scale: float = 1.0) -> None:
         self.graph, self.theme, self.scale = g, theme_of(theme), scale
         self.layout = layout_of(g)
-        self._colour_specs: list[tuple[str, int]] = []  # (kind, element index)
-        self._text_specs: list[tuple[str, int, int]] = []  # (kind, index, line)
-        self._element: dict[str, int] = {}
-        self._out: list[str] = []  # the template's fixed pieces at even positions; tokens go between
-        self._slot_index: list[int] = []  # for each token: its text (k) or colour (len(texts) + k)
-        self._build()
-
-    def _element_index(self, key: str) -> int:
-        return self._element.setdefault(key, len(self._element))
-
-    def _build(self) -> None:
-        g = self.graph
-        placeholder = frames_of_structure(g)
-
-        def colour(kind: str, key: str, state: int) -> str:
-            self._colour_specs.append((kind, self._element_index(key)))
-            return f"#fe{len(self._colour_specs) - 1:04x}"
-
-        def token(kind: str, index: int, line: int = 0) -> str:
-            self._text_specs.append((kind, index, line))
-            return f"{_OPEN}{len(self._text_specs) - 1}{_CLOSE}"
-
-        def text(kind: str, key: str, index: int) -> str:
-            if kind == "node_note":
-                lines = placeholder.node_note[index].count("\n") + 1
-                return "\n".join(token(kind, index, k) for k in range(lines))
-            if kind == "grad":
-                return token("grad", index) + "\n" + token("note", index)
-            return token(kind, index)
-
-        def css_class(kind: str, key: str, state: int) -> str:
-            return token("class", self._element_index(key))
-
-        svg = digraph(g, self.layout, placeholder, self.theme, colour, text, css_class).pipe(
-            format="svg", encoding="utf-8"
+        tokens = _TokenPaint(frames_of_structure(g))
+        svg = self._template(tokens)
+        self._element = tokens.element  # element key (node id, wire key) -> element index
+        self.skeleton = skeleton(
+            svg,
+            lambda c: tokens.colour_specs[c][0],
+            lambda k: tokens.text_specs[k][0] == "class",
+            marks=(_OPEN, _CLOSE),
         )
+        self._split(svg, tokens)
+        self._find_sources(tokens)
+
+    def _template(self, tokens: _TokenPaint) -> str:
+        """The SVG of the diagram with tokens for its texts and colours, drawn by Graphviz once."""
+        svg = digraph(self.graph, self.layout, tokens.structure, tokens).pipe(format="svg", encoding="utf-8")
+        if len(tokens.colour_specs) > 0xFFFF:
+            raise ValueError("graph too large to draw")
         svg = svg[svg.index("<svg") :]
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
         svg = re.sub(r"<title>.*?</title>\n?", "", svg)
         svg = svg.replace("<svg ", f'<svg class="bv-diagram bv-{self.theme.name}" ', 1)
         svg = _scaled(svg, self.scale)
-        svg = svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
-        if len(self._colour_specs) > 0xFFFF:
-            raise ValueError("graph too large to draw")
-        self.skeleton = skeleton(
-            svg,
-            lambda c: self._colour_specs[c][0],
-            lambda k: self._text_specs[k][0] == "class",
-            marks=(_OPEN, _CLOSE),
-        )
-        if len(self._colour_specs) > 0xFFFF:
-            raise ValueError("graph too large to draw")
+        return svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
+
+    def _split(self, svg: str, tokens: _TokenPaint) -> None:
+        """The template's fixed pieces, and for each token between them its text (k) or colour (texts + k)."""
         pieces = _TOKEN.split(svg)
         fixed = pieces[0::3]
-        self._out = [""] * (2 * len(fixed) - 1)
+        self._out = [""] * (2 * len(fixed) - 1)  # the fixed pieces at even positions; tokens go between
         self._out[0::2] = fixed
-        n_texts = len(self._text_specs)
+        n_texts = len(tokens.text_specs)
         self._slot_index = [
             int(t) if t is not None else n_texts + int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)
         ]
-        # What svg() looks up for each frame, by position: element states, colour tables, text sources.
-        self._node_elements = [(self._element[n.id], n.index) for n in g.nodes if n.id in self._element]
-        self._edge_elements = [
-            (self._element[w.key], k) for k, w in enumerate(self.layout.edges) if w.key in self._element
-        ]
+
+    def _find_sources(self, tokens: _TokenPaint) -> None:
+        """What svg() looks up for each frame, by position: element states, colour tables, text sources."""
+        g, element = self.graph, tokens.element
+        self._node_elements = [(element[n.id], n.index) for n in g.nodes if n.id in element]
+        self._edge_elements = [(element[w.key], k) for k, w in enumerate(self.layout.edges) if w.key in element]
         table = _colours(self.theme)
-        self._colour_refs = [(table[kind], el) for kind, el in self._colour_specs]
+        self._colour_refs = [(table[kind], el) for kind, el in tokens.colour_specs]
         self._note_specs: list[tuple[int, int]] = []  # (node, line) of each outside label line
         self._text_refs: list[tuple[int, int]] = []  # (source, index): see the sources in svg()
         source = {"value": 0, "grad": 1, "note": 2, "class": 4}
-        for kind, i, line in self._text_specs:
+        for kind, i, line in tokens.text_specs:
             if kind == "node_note":
                 self._text_refs.append((3, len(self._note_specs)))
                 self._note_specs.append((i, line))
             else:
                 self._text_refs.append((source[kind], i) if kind in source else (5, 0))
         self._slot_refs = [self._text_refs[k] for k in self.skeleton.slots]
-        self._skeleton_elements = [self._text_specs[k][1] for k in self.skeleton.elements]
+        self._skeleton_elements = [tokens.text_specs[k][1] for k in self.skeleton.elements]
 
     def _states(self, frame: Frame) -> list[int]:
         """The state of each element this frame (nodes by id, wires by key; anything else KNOWN)."""
@@ -445,9 +444,42 @@ class FramePainter:
         out[1::2] = [values[j] for j in self._slot_index]
         return "".join(out)
 
-    def all_svg(self) -> list[str]:
-        """The SVG of every frame of the graph as it is now."""
-        return [self.svg(f) for f in frames_of(self.graph)]
+
+class _TokenPaint:
+    """Tokens in place of colours, texts and state classes: what the template is drawn with.
+
+    A colour token is ``#feKKKK`` (``colour_specs[K]``: its kind and element), a text token
+    ``\\ue000K\\ue001`` (``text_specs[K]``: its kind, the wire or node, the line); a state
+    class is a text token of kind "class" whose index is the element's.
+    """
+
+    def __init__(self, structure: Frame) -> None:
+        self.structure = structure  # every state KNOWN; its notes give each outside label's line count
+        self.colour_specs: list[tuple[str, int]] = []  # (kind, element index)
+        self.text_specs: list[tuple[str, int, int]] = []  # (kind, index, line)
+        self.element: dict[str, int] = {}  # element key (node id, wire key) -> element index
+
+    def _element_index(self, key: str) -> int:
+        return self.element.setdefault(key, len(self.element))
+
+    def _token(self, kind: str, index: int, line: int = 0) -> str:
+        self.text_specs.append((kind, index, line))
+        return f"{_OPEN}{len(self.text_specs) - 1}{_CLOSE}"
+
+    def colour(self, kind: str, key: str, state: int) -> str:
+        self.colour_specs.append((kind, self._element_index(key)))
+        return f"#fe{len(self.colour_specs) - 1:04x}"
+
+    def text(self, kind: str, key: str, index: int) -> str:
+        if kind == "node_note":
+            lines = self.structure.node_note[index].count("\n") + 1
+            return "\n".join(self._token(kind, index, k) for k in range(lines))
+        if kind == "grad":
+            return self._token("grad", index) + "\n" + self._token("note", index)
+        return self._token(kind, index)
+
+    def emphasis(self, what: str, key: str, state: int) -> dict[str, str]:
+        return {"class": self._token("class", self._element_index(key))}
 
 
 def frames_of_structure(g: Graph) -> Frame:

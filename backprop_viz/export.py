@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -140,15 +141,32 @@ def _split_pngs(data: bytes) -> list[bytes]:
     return pngs
 
 
-def _frame_images(g: Graph, frames: list[Frame], count: int, *, scale: float, theme: str) -> list:
+@dataclass(frozen=True)
+class Shown:
+    """The frames of one graph that a stepper shows, and how they are drawn: what ``save_frames`` writes."""
+
+    graph: Graph
+    frames: list[Frame]  # all the graph's frames, or those of one pass (Stepper's ``show``)
+    scale: float = 1.0
+    theme: str = "light"
+    interval_ms: int = 900  # between a GIF's frames
+
+    def diagrams(self) -> list[graphviz.Digraph]:
+        """Each frame's diagram, as ``render`` draws it."""
+        return [render(self.graph, f.index, scale=self.scale, theme=self.theme) for f in self.frames]
+
+
+def _frame_images(shown: Shown) -> list:
     """Every frame as ``frame_image`` draws it: a Graphviz run per processor, each drawing a share of the
     frames (starting a process for each frame costs a third of the time), side by side in threads."""
-    diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]  # built here, in order
+    diagrams, frames, count = shown.diagrams(), shown.frames, shown.graph.frame_count  # built here, in order
 
     def share_of(share: range) -> list:
-        font = _font(_caption_size(scale))  # a font for each thread: no FreeType face used by two at once
+        font = _font(_caption_size(shown.scale))  # a font for each thread: no FreeType face used by two at once
         pngs = _drawn([diagrams[k] for k in share], "png")
-        return [_captioned(png, frames[k], count, theme=theme, font=font) for png, k in zip(pngs, share, strict=True)]
+        return [
+            _captioned(png, frames[k], count, theme=shown.theme, font=font) for png, k in zip(pngs, share, strict=True)
+        ]
 
     return _by_shares(share_of, len(frames))
 
@@ -182,16 +200,17 @@ def _save_gif(images: list, path: Path, interval_ms: int) -> None:
     pages[0].save(path, save_all=True, append_images=pages[1:], duration=interval_ms, loop=0)
 
 
-def _save_pdf(g: Graph, frames: list[Frame], count: int, path: Path, *, scale: float, theme: str) -> None:
+def _save_pdf(shown: Shown, path: Path) -> None:
     """One vector page per frame: Graphviz draws each diagram as PDF with its caption as the graph's label
     (text stays text: it can be searched, copied and zoomed), and pypdf puts the pages in one file."""
     from pypdf import PdfReader, PdfWriter
 
-    x0, _, x1, _ = layout_of(g).canvas
+    x0, _, x1, _ = layout_of(shown.graph).canvas
     font = _font(PDF_CAPTION_SIZE)  # to break lines at the diagram's width, in points like Graphviz's
+    count, frames = shown.graph.frame_count, shown.frames
     captions = [[part for line in _caption(f, count) for part in _wrapped(line, font, x1 - x0)] for f in frames]
     lines = max(len(c) for c in captions)  # every page as tall as the tallest: the diagram stays in place
-    diagrams = [render(g, f.index, scale=scale, theme=theme) for f in frames]
+    diagrams = shown.diagrams()
     for diagram, caption in zip(diagrams, captions, strict=True):  # margin: PDF's default is a white border
         diagram.attr("graph", label=_label(caption, lines), labelloc="b", labeljust="l", fontsize=str(PDF_CAPTION_SIZE))
         diagram.attr("graph", margin="0")
@@ -209,29 +228,20 @@ def _label(lines: list[str], count: int) -> str:
     return "<" + "".join(line + '<br align="left"/>' for line in padded) + ">"
 
 
-def save_frames(
-    g: Graph,
-    frames: list[Frame],
-    count: int,
-    path: str | Path,
-    *,
-    current: int,
-    scale: float,
-    theme: str,
-    interval_ms: int,
-    svg: str,
-) -> Path:
-    """Write ``path`` by its suffix: .svg/.png the current frame, .gif all frames animated, .pdf a page each."""
+def save_frames(shown: Shown, path: str | Path, *, current: int, svg: str) -> Path:
+    """Write ``path`` by its suffix: .svg/.png frame ``current`` (``svg``: its SVG, as the stepper has it),
+    .gif every frame animated, .pdf a page each."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
         path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, encoding="utf-8")
     elif suffix == ".png":
-        path.write_bytes(render(g, frames[current].index, scale=scale, theme=theme).pipe(format="png"))
+        frame = shown.frames[current]
+        path.write_bytes(render(shown.graph, frame.index, scale=shown.scale, theme=shown.theme).pipe(format="png"))
     elif suffix == ".gif":
-        _save_gif(_frame_images(g, frames, count, scale=scale, theme=theme), path, interval_ms)
+        _save_gif(_frame_images(shown), path, shown.interval_ms)
     elif suffix == ".pdf":
-        _save_pdf(g, frames, count, path, scale=scale, theme=theme)
+        _save_pdf(shown, path)
     else:
         raise ValueError(f"cannot save {path.name!r}: use .svg, .png, .gif or .pdf")
     return path

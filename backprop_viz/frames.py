@@ -65,80 +65,87 @@ def iter_frames(g: Graph) -> Iterator[Frame]:
     Each step changes a few nodes and wires, so the texts and states are kept up to
     date step by step, and each frame copies them: no number is formatted twice.
     """
-    wires = edges_of(g)
-    out_of: dict[int, list[int]] = {}
-    into: dict[int | None, list[int]] = {}
-    for k, w in enumerate(wires):
-        out_of.setdefault(w.src, []).append(k)
-        into.setdefault(w.dst, []).append(k)
-    value_text = [wire_text(n.value, value_width(n)) for n in g.nodes]  # a named one's name is drawn over it
+    drawing = _Drawing(g)
+    for index, (step, changed, values, grads) in enumerate(g.replay()):
+        yield drawing.after(index, step, changed, values, grads)
 
-    def known(i: int) -> int:
-        return WARNING if g.nodes[i].warning else KNOWN
 
-    # The state as it is after the steps so far; a frame is a copy with the current step marked.
-    node_state = [known(n.index) if n.op is None else FUTURE for n in g.nodes]
-    node_value = [fmt(n.value) if n.op is None else "" for n in g.nodes]
-    node_grad = [""] * len(g.nodes)
-    node_note = [""] * len(g.nodes)  # a branching node's running total gradient
-    edge_state = [KNOWN if g.nodes[w.src].op is None else FUTURE for w in wires]
-    edge_value = [value_text[w.src] if g.nodes[w.src].op is None else "" for w in wires]
-    edge_grad = [""] * len(wires)
-    no_notes = ("",) * len(wires)
+class _Drawing:
+    """The states and texts of every node and wire as they are after the steps so far."""
 
-    def add_to_total(i: int, total: Value) -> None:
-        node_grad[i] = fmt(total)
-        if g.nodes[i].uses > 1:
-            node_note[i] = f"Σ∂ {wire_text(total, 12)}"
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self.wires = wires = edges_of(g)
+        self.out_of: dict[int, list[int]] = {}  # by node: the wires out of it
+        self.into: dict[int | None, list[int]] = {}  # by gate (None: the output's sink): the wires into it
+        for k, w in enumerate(wires):
+            self.out_of.setdefault(w.src, []).append(k)
+            self.into.setdefault(w.dst, []).append(k)
+        self.value_text = [wire_text(n.value, value_width(n)) for n in g.nodes]  # a named one's name is drawn over it
+        given = [n.op is None for n in g.nodes]  # inputs and constants: known from the start
+        self.node_state = [self.known(n.index) if given[n.index] else FUTURE for n in g.nodes]
+        self.node_value = [fmt(n.value) if given[n.index] else "" for n in g.nodes]
+        self.node_grad = [""] * len(g.nodes)
+        self.node_note = [""] * len(g.nodes)  # a branching node's running total gradient
+        self.edge_state = [KNOWN if given[w.src] else FUTURE for w in wires]
+        self.edge_value = [self.value_text[w.src] if given[w.src] else "" for w in wires]
+        self.edge_grad = [""] * len(wires)
+        self.no_notes = ("",) * len(wires)
 
-    def snapshot(index: int, step, current: int | None, active: set[int], local: dict[int, str]) -> Frame:
-        states = list(node_state)
+    def known(self, i: int) -> int:
+        return WARNING if self.g.nodes[i].warning else KNOWN
+
+    def after(self, index: int, step, changed: tuple[int, ...], values: list, grads: list) -> Frame:
+        """Frame ``index``: the drawing after ``step`` (None: before any), which changed the nodes ``changed``."""
+        if step is None:
+            return self.frame(index, None, None, set(), {})
+        node = step.node
+        local: dict[int, str] = {}
+        if step.phase == "forward":
+            self.node_state[node.index] = self.known(node.index)
+            self.node_value[node.index] = fmt(values[node.index])
+            for k in self.out_of.get(node.index, []):
+                self.edge_state[k] = KNOWN
+                self.edge_value[k] = self.value_text[node.index]
+            active = set(self.into.get(node.index, [])) | set(self.out_of.get(node.index, []))
+        elif step.is_seed:
+            (k,) = self.into[None]
+            self.edge_grad[k] = "∂ " + wire_text(step.upstream, value_width(node))
+            active = {k}
+        else:
+            active = set(self.out_of.get(node.index, []))
+            for c in step.contributions:
+                k = next(k for k in self.into[node.index] if self.wires[k].position == c.position)
+                self.edge_grad[k] = "∂ " + wire_text(c.downstream, value_width(c.input))
+                local[k] = "local " + (wire_text(c.local, 12) if c.local is not None else c.rule)
+                active.add(k)
+        if step.phase == "backward":
+            for i in changed:
+                self.node_grad[i] = fmt(grads[i])
+                if self.g.nodes[i].uses > 1:
+                    self.node_note[i] = f"Σ∂ {wire_text(grads[i], 12)}"
+        return self.frame(index, step, node.index, active, local)
+
+    def frame(self, index: int, step, current: int | None, active: set[int], local: dict[int, str]) -> Frame:
+        """A copy of the drawing as it is, with the ``current`` node and the ``active`` wires highlighted."""
+        states = list(self.node_state)
         if current is not None:
             states[current] = CURRENT
-        wire_states = list(edge_state)
+        wire_states = list(self.edge_state)
         for k in active:
             wire_states[k] = CURRENT
-        notes = no_notes
+        notes = self.no_notes
         if local:
-            notes = list(no_notes)
-            for k, text in local.items():
-                notes[k] = text
-            notes = tuple(notes)
+            notes = tuple(local.get(k, "") for k in range(len(self.wires)))
         return Frame(
             index,
             step,
             tuple(states),
             tuple(wire_states),
-            tuple(edge_value),
-            tuple(edge_grad),
+            tuple(self.edge_value),
+            tuple(self.edge_grad),
             notes,
-            tuple(node_note),
-            tuple(node_value),
-            tuple(node_grad),
+            tuple(self.node_note),
+            tuple(self.node_value),
+            tuple(self.node_grad),
         )
-
-    yield snapshot(0, None, None, set(), {})
-    for i, step in enumerate(g.steps, start=1):
-        node = step.node
-        local: dict[int, str] = {}
-        if step.phase == "forward":
-            node_state[node.index] = known(node.index)
-            node_value[node.index] = fmt(node.value)
-            for k in out_of.get(node.index, []):
-                edge_state[k] = KNOWN
-                edge_value[k] = value_text[node.index]
-            active = set(into.get(node.index, [])) | set(out_of.get(node.index, []))
-        elif step.is_seed:
-            (k,) = into[None]
-            edge_grad[k] = "∂ " + wire_text(step.upstream, value_width(node))
-            add_to_total(node.index, step.upstream)
-            active = {k}
-        else:
-            active = set(out_of.get(node.index, []))
-            for c in step.contributions:
-                k = next(k for k in into[node.index] if wires[k].position == c.position)
-                edge_grad[k] = "∂ " + wire_text(c.downstream, value_width(c.input))
-                local[k] = "local " + (wire_text(c.local, 12) if c.local is not None else c.rule)
-                add_to_total(c.input.index, c.total)
-                active.add(k)
-        yield snapshot(i, step, node.index, active, local)

@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import GraphTooLarge
 from .graph import Graph, Node
+from .numbers import fmt
 
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to draw diagrams but was not found on PATH. "
@@ -145,8 +146,6 @@ def note_width(node: Node) -> int:
 
 def node_text(node: Node) -> str:
     """The fixed text inside a node: an input's name, a constant's number, a gate's symbol."""
-    from .numbers import fmt
-
     if node.kind == "input":
         return node.name or node.id
     if node.kind == "const":

@@ -34,34 +34,18 @@ def _shown(name: str) -> str:
     return repr(name) if len(name) <= 60 else f"{name[:40]!r}…"
 
 
-# The stem of an unnamed gate's name, by the gate's kind: mul1, add2, sig1. A gate with a
-# constant folded in is named like its plain kind ("+1" is an add, "*-1" a mul by -1 is neg).
-_STEMS = {
-    "add_const": "add",
-    "mul_const": "mul",
-    "div_const": "div",
-    "const_div": "div",
-    "const_sub": "sub",
-    "pow_const": "pow",
-    "const_pow": "pow",
-    "sigmoid": "sig",
-    "hardtanh": "htanh",
-    "softsign": "ssign",
-}
-
-
-def gate_names(kinds: list[str], taken: set[str]) -> list[str]:
+def gate_names(stems: list[str], taken: set[str]) -> list[str]:
     """A short unique name for each unnamed gate, by kind and order: ``mul1``, ``mul2``, ``add1``.
 
-    ``kinds`` are the gates' kinds (``Op.name``) in graph order; a name in ``taken`` (the
+    ``stems`` are the gates' stems (``Op.short_name``: a gate with a constant folded in is named like
+    its plain kind, "+1" an add) in graph order; a name in ``taken`` (the
     user's own names) is skipped, so ``mul1`` given by the user makes the first unnamed
     multiplication ``mul2``.
     """
     counts: dict[str, int] = {}
     used = set(taken)
     names = []
-    for kind in kinds:
-        stem = _STEMS.get(kind, kind)
+    for stem in stems:
         k = counts.get(stem, 0) + 1
         while f"{stem}{k}" in used:
             k += 1

@@ -174,6 +174,38 @@ def network(
         None if values is None else _numbers(values, what)
         for values, what in ((weights, "weights"), (biases, "biases"), (inputs, "inputs"), (targets, "targets"))
     )
+    weights, biases = _parameters(sizes, weights, biases, seed, use_biases)
+    input_names = [f"x{i}" for i in range(1, sizes[0] + 1)]
+    target_names = ["y_t"] if sizes[-1] == 1 else [f"y_t{k}" for k in range(1, sizes[-1] + 1)]
+    inputs_named = _named(input_names, [0.0] * sizes[0] if inputs is None else inputs, "inputs")
+    targets_named = _named(target_names, [0.0] * sizes[-1] if targets is None else targets, "targets")
+
+    below = [Var(v, name=n) for n, v in inputs_named.items()]
+    net_layers = [Layer(input_names, [""] * sizes[0], [], [], [])]
+    letters = iter(string.ascii_lowercase)
+    numbered = (0, 0)  # weights and biases of the layers so far
+    for depth, size in enumerate(sizes[1:], start=1):
+        names = [next(letters) for _ in range(size)]
+        layer, below = _layer(below, names, weights, biases, numbered, is_output=depth == len(sizes) - 1)
+        net_layers.append(layer)
+        numbered = (numbered[0] + sizes[depth - 1] * size, numbered[1] + size)
+    t_vars = [Var(v, name=n) for n, v in targets_named.items()]
+    squares = [(t - y) ** 2 for t, y in zip(t_vars, below, strict=True)]
+    total = squares[0]
+    for s in squares[1:]:
+        total = total + s
+    error = (0.5 * total).named("E")
+    return Network(net_layers, target_names, trace(error, "E"))
+
+
+def _parameters(
+    sizes: list[int],
+    weights: list[float] | None,
+    biases: list[float] | None,
+    seed: int | None,
+    use_biases: bool | None,
+) -> tuple[list[float], list[float] | None]:
+    """The weights and biases (None: no biases), given or drawn with ``seed``, checked against ``sizes``."""
     n_weights = sum(a * b for a, b in pairwise(sizes))
     n_neurons = sum(sizes[1:])
     if n_neurons > len(string.ascii_lowercase):
@@ -186,66 +218,52 @@ def network(
             biases = [0.0] * n_neurons
     elif seed is not None:
         raise ValueError("give either weights or a seed to draw them, not both")
+    shape = "-".join(map(str, sizes))
     if len(weights) != n_weights:
-        raise ValueError(f"a {'-'.join(map(str, sizes))} network has {n_weights} weights, got {len(weights)}")
+        raise ValueError(f"a {shape} network has {n_weights} weights, got {len(weights)}")
     if with_biases and (biases is None or len(biases) != n_neurons):
-        raise ValueError(
-            f"a {'-'.join(map(str, sizes))} network has {n_neurons} biases, got {0 if biases is None else len(biases)}"
-        )
-    inputs = [0.0] * sizes[0] if inputs is None else inputs
-    targets = [0.0] * sizes[-1] if targets is None else targets
+        raise ValueError(f"a {shape} network has {n_neurons} biases, got {0 if biases is None else len(biases)}")
+    return weights, biases if with_biases else None
 
-    input_names = [f"x{i}" for i in range(1, sizes[0] + 1)]
-    out = sizes[-1]
-    target_names = ["y_t"] if out == 1 else [f"y_t{k}" for k in range(1, out + 1)]
-    inputs_named = _named(input_names, inputs, "inputs")
-    targets_named = _named(target_names, targets, "targets")
-    below = [Var(v, name=n) for n, v in inputs_named.items()]
-    net_layers = [Layer(input_names, [""] * sizes[0], [], [], [])]
-    letters = iter(string.ascii_lowercase)
-    w_count, b_count = 0, 0
-    for depth, size in enumerate(sizes[1:], start=1):
-        is_output = depth == len(sizes) - 1
-        names = [next(letters) for _ in range(size)]
-        # Weights are numbered from each neuron below to each neuron of this layer: w[i][j].
-        w_vars = [
-            [Var(weights[w_count + i * size + j], name=f"w{w_count + i * size + j + 1}") for j in range(size)]
-            for i in range(len(below))
-        ]
-        w_count += len(below) * size
-        b_vars = [Var(biases[b_count + j], name=f"b{b_count + j + 1}") for j in range(size)] if with_biases else []
-        b_count += size
-        layer_out = []
-        for j, letter in enumerate(names):
-            z = below[0] * w_vars[0][j]
-            for i in range(1, len(below)):
-                z = z + below[i] * w_vars[i][j]
-            if b_vars:
-                z = z + b_vars[j]
-            z.named(f"z_{letter}")
-            if is_output:
-                name = "y" if size == 1 else f"y{j + 1}"
-            else:
-                name = f"h_{letter}"
-            layer_out.append(z.sigmoid().named(name))
-        net_layers.append(
-            Layer(
-                [v.name for v in layer_out],
-                names,
-                [f"z_{c}" for c in names],
-                [[w_vars[i][j].name for i in range(len(below))] for j in range(size)],
-                [b.name for b in b_vars],
-            )
-        )
-        below = layer_out
 
-    t_vars = [Var(v, name=n) for n, v in targets_named.items()]
-    squares = [(t - y) ** 2 for t, y in zip(t_vars, below, strict=True)]
-    total = squares[0]
-    for s in squares[1:]:
-        total = total + s
-    error = (0.5 * total).named("E")
-    return Network(net_layers, target_names, trace(error, "E"))
+def _layer(
+    below: list[Var],
+    letters: list[str],
+    weights: list[float],
+    biases: list[float] | None,
+    numbered: tuple[int, int],
+    *,
+    is_output: bool,
+) -> tuple[Layer, list[Var]]:
+    """One layer of sigmoid neurons on the outputs ``below``: its names and its outputs.
+
+    Weights are numbered from each neuron below to each neuron of this layer, ``w[i][j]``,
+    going on from the ``numbered`` weights and biases of the layers before.
+    """
+    size, (w_count, b_count) = len(letters), numbered
+    w_vars = [
+        [Var(weights[w_count + i * size + j], name=f"w{w_count + i * size + j + 1}") for j in range(size)]
+        for i in range(len(below))
+    ]
+    b_vars = [Var(biases[b_count + j], name=f"b{b_count + j + 1}") for j in range(size)] if biases else []
+    outputs = []
+    for j, letter in enumerate(letters):
+        z = below[0] * w_vars[0][j]
+        for i in range(1, len(below)):
+            z = z + below[i] * w_vars[i][j]
+        if b_vars:
+            z = z + b_vars[j]
+        z.named(f"z_{letter}")
+        name = ("y" if size == 1 else f"y{j + 1}") if is_output else f"h_{letter}"
+        outputs.append(z.sigmoid().named(name))
+    layer = Layer(
+        [v.name for v in outputs],
+        letters,
+        [f"z_{c}" for c in letters],
+        [[w_vars[i][j].name for i in range(len(below))] for j in range(size)],
+        [b.name for b in b_vars],
+    )
+    return layer, outputs
 
 
 def _numbers(values: object, what: str) -> list[float]:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sys
 import weakref
 from typing import Protocol
 
@@ -21,7 +22,8 @@ _running: dict[str, object] = {"cell": None, "run": 0}  # the cell being run now
 _made: dict[str, tuple[int, list[weakref.ref]]] = {}  # by cell: the run that made them, what it made
 
 
-def _before_cell(info: object) -> None:
+def before_cell(info: object) -> None:
+    """IPython's ``pre_run_cell`` event: the cell ``info.cell_id`` starts a run (None: not a notebook's cell)."""
     _running["cell"] = getattr(info, "cell_id", None)
     _running["run"] = int(_running["run"]) + 1
 
@@ -43,16 +45,18 @@ def made_here(thing: Closable) -> None:
 
 
 def install() -> None:
-    """Hook into the running IPython, once; outside IPython (a script, the tests) nothing happens."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    """Hook into the running IPython, once; outside IPython (a script, the tests) nothing happens.
+
+    A running IPython has imported itself already: a script that never did is not made to load it.
+    """
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
         return
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     if shell is None or getattr(shell, "_backprop_viz_hooks", False):
         return
     shell._backprop_viz_hooks = True
-    shell.events.register("pre_run_cell", _before_cell)
+    shell.events.register("pre_run_cell", before_cell)
     publisher = getattr(shell, "display_pub", None)
     if hasattr(publisher, "register_hook"):
         publisher.register_hook(compact_message)

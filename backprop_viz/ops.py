@@ -42,9 +42,18 @@ class Op:
     formula: str = ""  # "{0} + {1}": how the forward rule reads with inputs filled in
     rules: tuple[str, ...] = ()  # local derivative per input, in words: ("1", "1")
     lecture: str | None = None  # the decks' name for the gate's backward pattern
-    domain: str | None = None  # what makes the forward result inf/nan
-    composite: bool = False  # one gate standing for several (the sigmoid as one gate)
+    domain: str | None = None  # what makes the forward result inf/nan, in words
+    # Whether finite inputs are inside the domain, so that an inf from them is a float overflow (the
+    # true result is just too large). None: never (exp's domain is its overflow; log(0) is the domain).
+    in_domain: Callable[[Args], bool] | None = None
     masks: bool = False  # a local derivative of 0 stops the gradient, even an inf or nan upstream
+    ties_to_first: bool = False  # on equal inputs the whole gradient goes to the first one (max, min)
+    stem: str = ""  # an unnamed gate's name is this and a number (sig1); "" means ``name``
+
+    @property
+    def short_name(self) -> str:
+        """The stem of an unnamed gate's name: ``mul`` gives mul1, mul2."""
+        return self.stem or self.name
 
     def describe(self, args: list[str]) -> str:
         """The forward rule with ``args`` (names or numbers) filled in."""
@@ -55,7 +64,15 @@ class Op:
         return self.formula.format(*wrapped)
 
 
-def _unbroadcast(grad: Value, like: Value) -> Value:
+def _nonzero(v: Value) -> bool:
+    return bool(np.all(np.asarray(v) != 0))
+
+
+def _positive(v: Value) -> bool:
+    return bool(np.all(np.asarray(v) > 0))
+
+
+def unbroadcast(grad: Value, like: Value) -> Value:
     """Sum a broadcast gradient back down to the shape of the input it belongs to."""
     if isinstance(like, float):
         return float(np.sum(grad)) if isinstance(grad, np.ndarray) else grad
@@ -233,6 +250,7 @@ DIV = Op(
     formula="{0} / {1}",
     rules=("1/{1}", "-{0}/{1}²"),
     domain="division by 0",
+    in_domain=lambda x: _nonzero(x[1]),
 )
 NEG = Op("neg", "*-1", 1, lambda a: -a, lambda x, o: (-1.0,), formula="-1 · {0}", rules=("-1",))
 EXP = Op(
@@ -283,6 +301,7 @@ RECIP = Op(
     formula="1/{0}",
     rules=("-1/{0}²",),
     domain="division by 0",
+    in_domain=lambda x: _nonzero(x[0]),
 )
 POW = Op(
     "pow",
@@ -293,6 +312,7 @@ POW = Op(
     formula="{0}^{1}",
     rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
     domain="a power of a negative or zero base",
+    in_domain=lambda x: _positive(x[0]),
 )
 MAX = Op(
     "max",
@@ -304,6 +324,7 @@ MAX = Op(
     rules=("1 if {0} ≥ {1} else 0", "1 if {1} > {0} else 0"),
     lecture="gradient router",
     masks=True,
+    ties_to_first=True,
 )
 MIN = Op(
     "min",
@@ -315,9 +336,10 @@ MIN = Op(
     rules=("1 if {0} ≤ {1} else 0", "1 if {1} < {0} else 0"),
     lecture="gradient router",
     masks=True,
+    ties_to_first=True,
 )
 SIGMOID = Op(
-    "sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})", rules=("(1 − σ)σ",), composite=True
+    "sigmoid", "σ", 1, _sigmoid, lambda x, o: ((1.0 - o) * o,), formula="σ({0})", rules=("(1 − σ)σ",), stem="sig"
 )
 TANH = Op(
     "tanh",
@@ -350,6 +372,7 @@ HARDTANH = Op(
     formula="hardtanh({0})",
     rules=("1 if -1 < {0} < 1 else 0",),
     masks=True,
+    stem="htanh",
 )
 SOFTSIGN = Op(
     "softsign",
@@ -363,6 +386,7 @@ SOFTSIGN = Op(
     ),
     formula="softsign({0})",
     rules=("1/(1 + |{0}|)²",),
+    stem="ssign",
 )
 MATMUL = Op(
     "matmul",
@@ -414,6 +438,7 @@ def add_const(c: float) -> Op:
         formula=f"{{0}} {sym[0]} {fmt(abs(c))}",
         rules=("1",),
         lecture="gradient distributor",
+        stem="add",
     )
 
 
@@ -428,6 +453,7 @@ def mul_const(c: float) -> Op:
         formula=f"{fmt(c)} · {{0}}",
         rules=(fmt(c),),
         lecture="gradient scaler",
+        stem="mul",
     )
 
 
@@ -442,13 +468,22 @@ def div_const(c: float) -> Op:
         formula=f"{{0}} / {fmt(c)}",
         rules=(f"1/{fmt(c)}",),
         domain="division by 0",
+        in_domain=lambda x: c != 0,
+        stem="div",
     )
 
 
 @lru_cache(maxsize=1024)
 def const_sub(c: float) -> Op:
     return Op(
-        "const_sub", f"{fmt(c)}−x", 1, lambda a: c - a, lambda x, o: (-1.0,), formula=f"{fmt(c)} − {{0}}", rules=("-1",)
+        "const_sub",
+        f"{fmt(c)}−x",
+        1,
+        lambda a: c - a,
+        lambda x, o: (-1.0,),
+        formula=f"{fmt(c)} − {{0}}",
+        rules=("-1",),
+        stem="sub",
     )
 
 
@@ -465,6 +500,8 @@ def const_div(c: float) -> Op:
         formula=f"{fmt(c)} / {{0}}",
         rules=(f"-{fmt(c)}/{{0}}²",),
         domain="division by 0",
+        in_domain=lambda x: _nonzero(x[0]),
+        stem="div",
     )
 
 
@@ -484,6 +521,8 @@ def pow_const(c: float) -> Op:
         formula=f"{{0}}^{fmt(c)}",
         rules=(f"{fmt(c)}·{{0}}^{fmt(c - 1)}",),
         domain="a power of a negative or zero base",
+        in_domain=lambda x: _positive(x[0]),
+        stem="pow",
     )
 
 
@@ -505,6 +544,8 @@ def const_pow(c: float) -> Op:
         formula=f"{base}^{{0}}",
         rules=(f"{base}^{{0}}·log({base})",),
         domain="a power of a negative or zero base",
+        in_domain=lambda x: c > 0,
+        stem="pow",
     )
 
 
@@ -520,13 +561,13 @@ def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | No
     if op.vjp is not None:
         return None, tuple(_scalar(d) for d in op.vjp(upstream, args, out))
     locals_ = op.local(args, out)
-    if type(upstream) is float and all(type(v) is float for v in locals_):
-        if op.masks:
+    if type(upstream) is float and all(type(v) is float for v in locals_):  # numbers: the chain rule as written
+        if op.masks:  # 0 × inf would be nan: a local derivative of 0 stops the gradient
             return locals_, tuple(0.0 if v == 0 else upstream * v for v in locals_)
         return locals_, tuple(upstream * v for v in locals_)
-    locals_ = tuple(_scalar(v) for v in locals_)
+    locals_ = tuple(_scalar(v) for v in locals_)  # arrays: the same with numpy, summed back to each input's shape
     products = [np.multiply(upstream, v) for v in locals_]
     if op.masks:  # 0 where the gate stops the gradient, whatever came from above
         products = [np.where(np.equal(v, 0), 0.0, p) for v, p in zip(locals_, products, strict=True)]
-    downs = tuple(_unbroadcast(p, a) for p, a in zip(products, args, strict=True))
+    downs = tuple(unbroadcast(p, a) for p, a in zip(products, args, strict=True))
     return locals_, tuple(_scalar(d) for d in downs)

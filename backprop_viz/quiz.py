@@ -1,4 +1,8 @@
-"""Exercises with immediate feedback: type the gradient you expect, see at once if it is right."""
+"""Exercises with immediate feedback: type the gradient you expect, see at once if it is right.
+
+The answers are judged here; the widget the student types into (:mod:`backprop_viz.quiz_widget`)
+is loaded when the first quiz is made, so importing this module loads no widget library.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,10 @@ import html
 import math
 import re
 
-import anywidget
-import traitlets as t
-
 from .graph import Graph
 from .notation import HTML_MATH, Notation
 from .notebook import made_here
 from .numbers import fmt
-from .player import close_widget, packed, static, widget_bundle
 from .steps import BackwardStep
 
 
@@ -104,17 +104,6 @@ def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
     return [line for s in explaining_steps(g, name) for line in s.written(math_, into=node)]
 
 
-class QuizWidget(anywidget.AnyWidget):
-    """The quiz in the browser (``static/quiz.js``); the kernel checks what it sends."""
-
-    _esm = packed(static("quiz.js"), static("math.css", "quiz.css"), "bv-quiz-style")
-    heading = t.Unicode("").tag(sync=True)
-    rows = t.List().tag(sync=True)  # [{"name", "label"}]: one box per asked node
-    typed = t.Dict().tag(sync=True)  # what was typed, by name (answers given from code show in the box)
-    verdicts = t.Dict().tag(sync=True)  # HTML, by name
-    hints = t.Dict().tag(sync=True)  # the explaining step's HTML, by name, while shown
-
-
 class Quiz:
     """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation.
 
@@ -134,6 +123,8 @@ class Quiz:
         inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
         heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
         at = f" at {inputs}" if inputs and len(inputs) < 120 else ""
+        from .quiz_widget import QuizWidget
+
         self.widget = QuizWidget(
             heading=f"<b>{html.escape(heading)}</b>{html.escape(at)} (type a number and press Enter)",
             rows=[{"name": n, "label": html.escape(f"∂{f}/∂{n} =")} for n in ask],
@@ -185,14 +176,23 @@ class Quiz:
         self.widget.hints = {**self.widget.hints, name: lines if on else ""}
         return lines
 
+    @property
+    def hints(self) -> dict[str, list[str]]:
+        """By asked name, the lines "show the step" reveals (HTML math)."""
+        return {name: list(lines) for name, lines in self._hints.items()}
+
     def close(self) -> None:
         """Close the quiz's widget."""
+        from .player import close_widget
+
         close_widget(self.widget)
 
     def __repr__(self) -> str:
         return f"Quiz({', '.join(self.ask)})"
 
     def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
+        from .player import widget_bundle
+
         bundle, metadata = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
         return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
@@ -215,3 +215,12 @@ def _asked(ask: object) -> list[str]:
     if repeated:
         raise ValueError(f"ask names {', '.join(map(repr, repeated))} more than once: ask for each node once")
     return list(ask)
+
+
+def __getattr__(name: str) -> object:
+    """``QuizWidget``, from where it lives since the widgets load lazily (``backprop_viz.quiz.QuizWidget``)."""
+    if name == "QuizWidget":
+        from .quiz_widget import QuizWidget
+
+        return QuizWidget
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .draw import FramePainter, _colours, render, theme_of
-from .export import save_frames, standalone_html
+from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
 from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
 from .frames import Frame, frames_of
@@ -296,6 +296,20 @@ class Stepper:
         k = self.step if k is None else k
         return self._content(self._frames[k], k % len(self._frames))
 
+    def element_of(self, node_id: str) -> int:
+        """Where the node with this id (``n3``) is among a frame's ``states`` (-1: it has no state there)."""
+        return self._painter.element_of(node_id)
+
+    def svg(self, k: int | None = None) -> str:
+        """The SVG of frame ``k`` (default: the one shown), every colour written out, as ``save`` writes it."""
+        self._sync()
+        return self._painter.svg(self._frames[self.step if k is None else k])
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called: the widget is gone and the stepper cannot be shown again."""
+        return self._closed
+
     def __len__(self) -> int:
         return len(self._frames)
 
@@ -309,17 +323,8 @@ class Stepper:
         """.svg or .png: the current frame; .gif: every frame animated; .pdf: one page per frame."""
         self._check_open()
         self._sync()
-        return save_frames(
-            self.graph,
-            self._frames,
-            len(self.graph.steps) + 1,
-            path,
-            current=self.step,
-            scale=self.scale,
-            theme=self.theme,
-            interval_ms=self.interval,
-            svg=self._painter.svg(self._frames[self.step]),
-        )
+        shown = Shown(self.graph, self._frames, scale=self.scale, theme=self.theme, interval_ms=self.interval)
+        return save_frames(shown, path, current=self.step, svg=self.svg())
 
     def to_html(self, path: str | Path) -> Path:
         """One self-contained HTML file that steps in any browser, with no kernel and no network."""

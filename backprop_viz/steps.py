@@ -134,7 +134,7 @@ class BackwardStep:
             if into is not None and c.input is not into:
                 continue
             line = self._line(c, math)
-            if c.position == 0 and node.op.name in ("max", "min") and _tie(*(i.value for i in node.inputs)):
+            if c.position == 0 and node.op.ties_to_first and _tie(*(i.value for i in node.inputs)):
                 line += words(f" (a tie: by convention the whole gradient goes to the first input, {c.input.label})")
             out.append(math.finish(line))
         return out

@@ -10,8 +10,6 @@ Each operation computes its value at once and remembers its gate and inputs;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from . import ops
@@ -208,8 +206,3 @@ def minimum(a: object, b: object) -> Var:
 def variables(**values: object) -> tuple[Var, ...]:
     """Several named inputs at once: ``x, y = variables(x=-2, y=5)``."""
     return tuple(Var(v, name=k) for k, v in values.items())
-
-
-def stack_names(prefix: str, values: Sequence[object]) -> list[Var]:
-    """Inputs ``prefix1, prefix2, ...`` from a list of values (for weights ``w1..w6``)."""
-    return [Var(v, name=f"{prefix}{i}") for i, v in enumerate(values, start=1)]

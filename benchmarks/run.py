@@ -155,10 +155,9 @@ def _old_frames_bytes(s: bv.Stepper) -> int:
     """The stepper as it was: each frame's full SVG, its explanation and its table, as HTML in the widget state."""
     from backprop_viz.frame_html import explanation, frame_title
 
-    count = len(s.graph.steps) + 1
-    return sum(
-        _bytes(s._painter.svg(f)) + _bytes(explanation(s.graph, f)) + _bytes(frame_title(f, count)) for f in s.frames
-    )
+    count = s.graph.frame_count
+    frames = enumerate(s.frames)
+    return sum(_bytes(s.svg(k)) + _bytes(explanation(s.graph, f)) + _bytes(frame_title(f, count)) for k, f in frames)
 
 
 def _state_bytes(s: bv.Stepper) -> int:
@@ -171,16 +170,16 @@ def _sent(case: str, make: Callable[[], bv.Stepper], budget: int, change: tuple[
     s = make()
     rows = [
         Row(
-            "6. data sent (browser)",
-            f"{case}: widget state ({len(s)} frames)",
-            _state_bytes(s) / 1000,
-            "KB",
-            _old_frames_bytes(s) / 1000,
-            "every frame as full SVG and HTML (the stepper as it was)",
-            speedup(_old_frames_bytes(s), _state_bytes(s)),
-            "× smaller",
-            f"≤ {budget // 1000} KB",
-            _state_bytes(s) <= budget,
+            figure="6. data sent (browser)",
+            case=f"{case}: widget state ({len(s)} frames)",
+            value=_state_bytes(s) / 1000,
+            unit="KB",
+            baseline=_old_frames_bytes(s) / 1000,
+            baseline_name="every frame as full SVG and HTML (the stepper as it was)",
+            ratio=speedup(_old_frames_bytes(s), _state_bytes(s)),
+            ratio_name="× smaller",
+            target=f"≤ {budget // 1000} KB",
+            met=_state_bytes(s) <= budget,
         )
     ]
     if change is not None:
@@ -194,16 +193,16 @@ def _sent(case: str, make: Callable[[], bv.Stepper], budget: int, change: tuple[
         old = _old_frames_bytes(s)
         rows.append(
             Row(
-                "6. data sent (browser)",
-                f"{case}: one input change",
-                size / 1000,
-                "KB",
-                old / 1000,
-                "every frame's HTML again (the stepper as it was)",
-                speedup(old, size),
-                "× smaller",
-                "≤ 20 KB",
-                size <= 20_000,
+                figure="6. data sent (browser)",
+                case=f"{case}: one input change",
+                value=size / 1000,
+                unit="KB",
+                baseline=old / 1000,
+                baseline_name="every frame's HTML again (the stepper as it was)",
+                ratio=speedup(old, size),
+                ratio_name="× smaller",
+                target="≤ 20 KB",
+                met=size <= 20_000,
                 note=f"sent: {', '.join(sent)}",
             )
         )
@@ -235,16 +234,16 @@ def figure_sent(notebooks_budget: int = 4_000_000, quick: bool = False) -> list[
     before = _notebooks_bytes_at(BEFORE_FRONT_END)
     rows.append(
         Row(
-            "6. data sent (browser)",
-            f"notebooks/ on disk ({len(notebooks())} notebooks, outputs kept)",
-            total / 1e6,
-            "MB",
-            before / 1e6 if before else None,
-            f"notebooks/ at commit {BEFORE_FRONT_END}, before the stepper's own front end",
-            speedup(before, total),
-            "× smaller",
-            f"≤ {notebooks_budget / 1e6:g} MB",
-            total <= notebooks_budget,
+            figure="6. data sent (browser)",
+            case=f"notebooks/ on disk ({len(notebooks())} notebooks, outputs kept)",
+            value=total / 1e6,
+            unit="MB",
+            baseline=before / 1e6 if before else None,
+            baseline_name=f"notebooks/ at commit {BEFORE_FRONT_END}, before the stepper's own front end",
+            ratio=speedup(before, total),
+            ratio_name="× smaller",
+            target=f"≤ {notebooks_budget / 1e6:g} MB",
+            met=total <= notebooks_budget,
         )
     )
     return rows
@@ -415,16 +414,16 @@ def figure_step_latency(folder: Path = ARTIFACTS) -> list[Row]:
     if not path.exists():
         return [
             Row(
-                "1. step latency (browser)",
-                "A1 and C2 steppers, arrow keys",
-                None,
-                "ms",
-                None,
-                KERNEL_STEPPER,
-                None,
-                "× faster",
-                target,
-                None,
+                figure="1. step latency (browser)",
+                case="A1 and C2 steppers, arrow keys",
+                value=None,
+                unit="ms",
+                baseline=None,
+                baseline_name=KERNEL_STEPPER,
+                ratio=None,
+                ratio_name="× faster",
+                target=target,
+                met=None,
                 note="not measured: run make test first (the browser tests write the figures)",
             )
         ]
@@ -442,16 +441,16 @@ def figure_step_latency(folder: Path = ARTIFACTS) -> list[Row]:
         baseline, name = (stack["median"], STACK_STEPPER) if stack else (kernel["median"], KERNEL_STEPPER)
         rows.append(
             Row(
-                "1. step latency (browser)",
-                f"{case} ({got['frames']} frames)",
-                ours["median"],
-                "ms",
-                baseline,
-                name,
-                speedup(baseline, ours["median"]),
-                "× faster",
-                target,
-                ours["median"] <= 10,
+                figure="1. step latency (browser)",
+                case=f"{case} ({got['frames']} frames)",
+                value=ours["median"],
+                unit="ms",
+                baseline=baseline,
+                baseline_name=name,
+                ratio=speedup(baseline, ours["median"]),
+                ratio_name="× faster",
+                target=target,
+                met=ours["median"] <= 10,
                 note=f"p90 {ours['p90']} ms; to the DOM change {got['stepper']['key_to_dom_ms']['median']} ms; "
                 f"kernel-drawn: {kernel['median']} ms; " + "; ".join(notes),
                 detail=got,
@@ -486,23 +485,23 @@ def _input_change(
     def naive() -> None:
         toggle[0] ^= 1
         g.set(**{name: values[toggle[0]]})
-        for k in range(len(g.steps) + 1):
+        for k in range(g.frame_count):
             bv.render(g, k).pipe(format="svg")
 
     base = timed(naive, repeat=baseline_repeat, warmup=warmup)
     s.close()
     ratio = speedup(base.median, t.median)
     return Row(
-        "2. input change (kernel)",
-        f"{case} ({len(g.nodes)} nodes, {frames} frames)",
-        t.median,
-        "ms",
-        base.median,
-        "every frame drawn by Graphviz",
-        ratio,
-        "× faster",
-        "median < 50 ms and ≥ 20× faster",
-        t.median < 50 and ratio is not None and ratio >= 20,
+        figure="2. input change (kernel)",
+        case=f"{case} ({len(g.nodes)} nodes, {frames} frames)",
+        value=t.median,
+        unit="ms",
+        baseline=base.median,
+        baseline_name="every frame drawn by Graphviz",
+        ratio=ratio,
+        ratio_name="× faster",
+        target="median < 50 ms and ≥ 20× faster",
+        met=t.median < 50 and ratio is not None and ratio >= 20,
         detail={"stepper_set": t.summary(), "baseline": base.summary(), "input": name, "values": values},
     )
 
@@ -543,7 +542,7 @@ def _first_display(
     ready = timed(lambda: opened.append(bv.Stepper(source, expand=expand, **values)), repeat, warmup, setup=fresh)
     fresh()
     g = bv.expr(source, expand=expand, **values)
-    count = len(g.steps) + 1
+    count = g.frame_count
     # Baseline: parse, then every frame drawn by Graphviz (the first render also lays out).
     # For big graphs, the per-frame cost is sampled on evenly spaced frames and multiplied out.
     chosen = (
@@ -572,16 +571,16 @@ def _first_display(
         )
     )
     return Row(
-        "3. first display",
-        f"{case} ({len(g.nodes)} nodes, {count} frames)",
-        t.median,
-        "ms",
-        baseline,
-        "parse, then every frame drawn by Graphviz",
-        ratio,
-        "× faster",
-        f"< {limit_s:g} s",
-        t.median < limit_s * 1000,
+        figure="3. first display",
+        case=f"{case} ({len(g.nodes)} nodes, {count} frames)",
+        value=t.median,
+        unit="ms",
+        baseline=baseline,
+        baseline_name="parse, then every frame drawn by Graphviz",
+        ratio=ratio,
+        ratio_name="× faster",
+        target=f"< {limit_s:g} s",
+        met=t.median < limit_s * 1000,
         note=note,
         detail={
             "stepper": t.summary(),
@@ -675,16 +674,16 @@ def _scale(case: str, build: Callable[[Callable], tuple[object, list]], repeat: 
     checked = "gradients agree with the reference" if agree else f"GRADIENTS DIFFER (worst {worst:.2e})"
     return [
         Row(
-            "4. engine scale: time",
-            label,
-            engine.median,
-            "ms",
-            reference.median,
-            "reference autograd",
-            time_ratio,
-            "× the reference",
-            "≤ 2× the reference",
-            time_ratio <= 2,
+            figure="4. engine scale: time",
+            case=label,
+            value=engine.median,
+            unit="ms",
+            baseline=reference.median,
+            baseline_name="reference autograd",
+            ratio=time_ratio,
+            ratio_name="× the reference",
+            target="≤ 2× the reference",
+            met=time_ratio <= 2,
             note=checked,
             detail={
                 "engine": engine.summary(),
@@ -694,16 +693,16 @@ def _scale(case: str, build: Callable[[Callable], tuple[object, list]], repeat: 
             },
         ),
         Row(
-            "4. engine scale: memory",
-            label,
-            engine_mb,
-            "MB peak",
-            reference_mb,
-            "reference autograd",
-            memory_ratio,
-            "× the reference",
-            "≤ 2× the reference",
-            memory_ratio <= 2,
+            figure="4. engine scale: memory",
+            case=label,
+            value=engine_mb,
+            unit="MB peak",
+            baseline=reference_mb,
+            baseline_name="reference autograd",
+            ratio=memory_ratio,
+            ratio_name="× the reference",
+            target="≤ 2× the reference",
+            met=memory_ratio <= 2,
             note="tracemalloc peak of build, forward, backward (and steps)",
         ),
     ]
@@ -766,16 +765,16 @@ def figure_notebooks(paths: Sequence[Path] | None = None, floor_repeat: int = 3,
     if not paths:
         return [
             Row(
-                "5. notebook suite",
-                "no notebooks",
-                None,
-                "s",
-                None,
-                "fresh kernel + import, per notebook",
-                None,
-                "× the floor",
-                target,
-                None,
+                figure="5. notebook suite",
+                case="no notebooks",
+                value=None,
+                unit="s",
+                baseline=None,
+                baseline_name="fresh kernel + import, per notebook",
+                ratio=None,
+                ratio_name="× the floor",
+                target=target,
+                met=None,
                 note="not measured: no notebooks found",
             )
         ]
@@ -802,16 +801,16 @@ def figure_notebooks(paths: Sequence[Path] | None = None, floor_repeat: int = 3,
     note += "; slowest: " + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in slowest)
     return [
         Row(
-            "5. notebook suite",
-            f"{len(paths)} notebooks, fresh kernel each",
-            total,
-            "s",
-            floor,
-            "fresh kernel + import, per notebook",
-            total / floor,
-            "× the floor",
-            target,
-            total < limit_s and not failed,
+            figure="5. notebook suite",
+            case=f"{len(paths)} notebooks, fresh kernel each",
+            value=total,
+            unit="s",
+            baseline=floor,
+            baseline_name="fresh kernel + import, per notebook",
+            ratio=total / floor,
+            ratio_name="× the floor",
+            target=target,
+            met=total < limit_s and not failed,
             note=note,
             detail={"notebooks": each, "floor_seconds_each": [round(x, 2) for x in floor_runs]},
         )
@@ -864,16 +863,16 @@ def figure_layout_bounds(repeat: int = 3, cases: Sequence[str] | None = None, li
         refused = timed(refuse, repeat=repeat, warmup=0)
         rows.append(
             Row(
-                "7. layout at the bounds",
-                f"{case} ({bv_layout.wire_ranks(g):,} columns crossed, {g.shown_size:,} drawn in its frames)",
-                t.median,
-                "ms",
-                refused.median,
-                "the next size up, refused before dot runs",
-                None,
-                "",
-                f"< {limit_s:g} s",
-                t.median < limit_s * 1000,
+                figure="7. layout at the bounds",
+                case=f"{case} ({bv_layout.wire_ranks(g):,} columns crossed, {g.shown_size:,} drawn in its frames)",
+                value=t.median,
+                unit="ms",
+                baseline=refused.median,
+                baseline_name="the next size up, refused before dot runs",
+                ratio=None,
+                ratio_name="",
+                target=f"< {limit_s:g} s",
+                met=t.median < limit_s * 1000,
                 detail={"layout": t.summary(), "refused": refused.summary()},
             )
         )
@@ -905,7 +904,7 @@ def table(rows: Sequence[Row]) -> str:
         met = "n/a" if r.met is None else "yes" if r.met else "NO"
         body.append((r.figure, r.case, _num(r.value, r.unit), _num(r.baseline, r.unit), ratio, r.target, met))
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
     out = [line(head), line(["-" * w for w in widths]), *map(line, body), ""]
     out += [f"baseline of {r.figure} / {r.case}: {r.baseline_name}" + (f"; {r.note}" if r.note else "") for r in rows]
     return "\n".join(out)

@@ -136,7 +136,7 @@ def test_dark_theme_and_scale() -> None:
     light, dark = FramePainter(g), FramePainter(g, theme="dark", scale=2)
     f = frames_of(g)[-1]
     assert light.svg(f) != dark.svg(f)
-    width = lambda svg: float(re.search(r'width="([\d.]+)pt"', svg).group(1))  # noqa: E731
+    width = lambda svg: float(re.search(r'width="([\d.]+)pt"', svg).group(1))
     assert width(dark.svg(f)) == pytest.approx(2 * width(light.svg(f)), abs=1)
     with pytest.raises(ValueError, match="theme"):
         FramePainter(g, theme="blue")

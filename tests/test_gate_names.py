@@ -10,6 +10,7 @@ from test_decks import C2_WEIGHTS, C3_WEIGHTS, network_2_2_1, network_3_2_2
 from test_decks_001_003 import SCORES, hinge
 
 import backprop_viz as bv
+from backprop_viz import ops
 from backprop_viz.frame_html import table_skeleton
 from backprop_viz.names import gate_names
 from backprop_viz.notation import HTML_MATH, LATEX, PLAIN
@@ -99,7 +100,8 @@ def test_a_name_the_user_gave_is_never_given_to_a_gate() -> None:
     x, y = bv.variables(x=2.0, y=3.0)
     g = bv.trace((x * y).named("mul1") * x * y)
     assert [n.label for n in g.nodes if n.op is not None] == ["mul1", "mul2", "f"]
-    assert gate_names(["mul", "mul_const", "add_const", "sigmoid"], {"mul1", "mul3"}) == [
+    kinds = [ops.MUL, ops.mul_const(2.0), ops.add_const(1.0), ops.SIGMOID]
+    assert gate_names([op.short_name for op in kinds], {"mul1", "mul3"}) == [
         "mul2",
         "mul4",
         "add1",

@@ -51,7 +51,7 @@ import numpy as _bv_np
 print("BV-QUIZZES " + _bv_json.dumps([
     [count, {name: [float(v) for v in _bv_np.ravel(value)] for name, value in q.answers.items()},
      [float(v) for n in q.graph.inputs for v in _bv_np.ravel(n.value)],
-     {name: " ".join(lines) for name, lines in q._hints.items()}]
+     {name: " ".join(lines) for name, lines in q.hints.items()}]
     for count, q in _bv_quizzes
 ]))
 """

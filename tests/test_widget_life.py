@@ -144,7 +144,7 @@ def test_a_log_of_zero_warns_on_the_node_in_the_frame() -> None:
     frame = s.frames[k]
     assert frame.node_state[log.index] == WARNING
     assert "log needs a positive input" in s.frames[k - 1].step.explanation  # the step that computed it says why
-    assert s.frame(k).states[s._painter.element_of(log.id)] == WARNING  # the browser marks the node
+    assert s.frame(k).states[s.element_of(log.id)] == WARNING  # the browser marks the node
     assert "⚠" in s.frames[-1].step.explanation  # and the backward step into x
     s.set(x=2.0)
     assert s.frames[k].node_state[log.index] != WARNING and not s.graph.warnings
@@ -277,18 +277,18 @@ def test_a_cell_run_again_closes_what_it_made_before() -> None:
     before = active_widgets()
     try:
         for _ in range(200):
-            notebook._before_cell(SimpleNamespace(cell_id="cell-a"))
+            notebook.before_cell(SimpleNamespace(cell_id="cell-a"))
             s = bv.Stepper(A1, x=-2, y=5, z=-4)
             q = bv.quiz(s.graph, ask=["x"])
-        notebook._before_cell(SimpleNamespace(cell_id="cell-b"))  # another cell keeps them alive
+        notebook.before_cell(SimpleNamespace(cell_id="cell-b"))  # another cell keeps them alive
         other = bv.Stepper(A1, x=1, y=2, z=3)
-        assert not s._closed and s.widget.comm is not None and q.widget.comm is not None
+        assert not s.closed and s.widget.comm is not None and q.widget.comm is not None
         assert len(active_widgets() - before) == 3 * 2  # three widgets, each with its layout
-        notebook._before_cell(SimpleNamespace(cell_id="cell-a"))  # cell a again: its last stepper and quiz go
+        notebook.before_cell(SimpleNamespace(cell_id="cell-a"))  # cell a again: its last stepper and quiz go
         bv.Stepper(A1, x=-2, y=5, z=-4).close()
-        assert s._closed and q.widget.comm is None and not other._closed
+        assert s.closed and q.widget.comm is None and not other.closed
     finally:
-        notebook._before_cell(SimpleNamespace(cell_id=None))  # back to no cell: the other tests' steppers live on
+        notebook.before_cell(SimpleNamespace(cell_id=None))  # back to no cell: the other tests' steppers live on
         other.close()
 
 

@@ -1,4 +1,4 @@
-"""Numbers at the edges: inf, nan, overflow, domain errors, kinks, ties, integer and numpy inputs, shapes, fmt.
+"""Gates at the edges of numbers: inf, nan, overflow, domain errors, kinks, ties, integer and numpy inputs, shapes, fmt.
 
 Each case is either computed as documented, with a warning on the node (``node.warning``) and in
 the step's explanation, or refused with a clear ExpressionError. Conventions at kinks are stated

@@ -264,13 +264,29 @@ def plain(text: str) -> str:
 
 
 class Diagram(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose positions are fixed: always drawn with ``neato -n2``, quietly."""
+    """A ``graphviz.Digraph`` whose positions are fixed: always drawn with ``neato -n2``, quietly.
+
+    ``scale`` enlarges it: pictures get ``scale`` × 96 dots per inch; an SVG keeps Graphviz's own
+    72 (with another dpi, Graphviz 2.43 scales the drawing inside a viewBox it does not scale, and
+    the picture is cut) and says its larger size in its width and height.
+    """
+
+    scale = 1.0
 
     def pipe(self, *args, **kwargs):  # noqa: D102 - graphviz.Digraph.pipe with fixed positions
         dot_program()
         kwargs.setdefault("neato_no_op", 2)
         kwargs.setdefault("quiet", True)
-        return super().pipe(*args, **kwargs)
+        fmt = kwargs.get("format", args[0] if args else None) or self.format
+        if fmt != "svg":
+            return super().pipe(*args, **kwargs)
+        vector = self.copy()
+        vector.attr("graph", dpi="72")
+        out = graphviz.Digraph.pipe(vector, *args, **kwargs)
+        size = 96 / 72 * self.scale
+        if isinstance(out, bytes):
+            return _scaled(out.decode("utf-8"), size).encode("utf-8")
+        return _scaled(out, size)
 
     def render(self, *args, **kwargs):  # noqa: D102 - graphviz.Digraph.render with fixed positions
         dot_program()
@@ -324,6 +340,7 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
     d = digraph(g, layout_of(g), frame, _RealPaint(t, frame), background=t.background)
     d.attr("graph", dpi=f"{96 * scale:g}")
+    d.scale = scale
     return d
 
 

@@ -150,3 +150,17 @@ def test_missing_graphviz_is_one_clear_message(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(bv.GraphvizMissing):
         bv.Stepper(g)
     assert g.grads()["x"] == -4  # the engine still works
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_a_rendered_svg_shows_the_whole_drawing_at_its_scale(scale: float) -> None:
+    """Graphviz 2.43 with a dpi other than 72 scales an SVG's drawing inside an unscaled viewBox (cut off)."""
+    g = bv.expr("f = (x + y) * z", x=-2, y=5, z=-4)
+    for svg in (
+        bv.render(g, scale=scale).pipe(format="svg", encoding="utf-8"),
+        bv.render(g, scale=scale)._repr_image_svg_xml(),
+    ):
+        width = float(re.search(r'<svg width="([\d.]+)pt"', svg)[1])
+        box = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ', svg)[1])
+        assert 'transform="scale(1 1)' in svg
+        assert width / box == pytest.approx(96 / 72 * scale, rel=0.01)

@@ -98,7 +98,8 @@ class GradientCheck:
 
     def __str__(self) -> str:
         lines = [f"{'input':<10} {'analytic':>12} {'numerical':>12} {'rel. error':>11}"]
-        lines += [f"{n:<10} {a:>12.6g} {m:>12.6g} {e:>11.2e}" for n, a, m, e in self.rows]
+        # + 0.0 turns a central difference's -0.0 into 0: a student reads "0", never "-0"
+        lines += [f"{n:<10} {a + 0.0:>12.6g} {m + 0.0:>12.6g} {e:>11.2e}" for n, a, m, e in self.rows]
         lines.append(f"worst relative error {self.worst:.2e} (central difference, h={self.h:g})")
         return "\n".join(lines)
 

@@ -358,7 +358,7 @@ RELU = Op(
     lambda x, o: (_nan_if_nan(_step(x[0] > 0), x[0]),),
     formula="ReLU({0})",
     rules=("1 if {0} > 0 else 0",),
-    lecture="gradient gate (passes where the input is positive)",
+    lecture="gradient gate: it passes where the input is positive",
     masks=True,
 )
 HARDTANH = Op(

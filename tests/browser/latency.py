@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import platform
+
+from stepper_page import FRAME_KEY_JS, StepperView
+
 # Installed in the page: on each arrow keydown, take the event's own time stamp (when the
 # browser made it, so every handler's work counts), then poll once per animation frame until
 # the visible frame's key (``frameKey(root)``) differs from the last frame seen. ``frame`` is the time until that
@@ -100,4 +104,104 @@ def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, ste
         "key_to_frame_ms": summary(frame),
         "key_to_dom_ms": summary(dom),
         "raw_key_to_frame_ms": [round(v, 2) for v in frame],
+    }
+
+
+# -- the stepper beside two baselines, in one JupyterLab page (a browser test and benchmark figure 1) --
+
+# A stepper as one might first write it: the step slider's value goes to the kernel, which
+# draws that step with Graphviz and sends the picture back. A baseline of the latency figure.
+KERNEL_STEPPER = """
+import ipywidgets as w
+
+def kernel_stepper(g, css_class):
+    slider = w.IntSlider(value=0, min=0, max=len(g.steps), description="step")
+    picture = w.HTML()
+
+    def show(change=None):
+        svg = bv.render(g, slider.value).pipe(format="svg", encoding="utf-8")
+        picture.value = f'<div class="bv-frame" data-step="{slider.value}">{svg}</div>'
+
+    slider.observe(show, names="value")
+    show()
+    box = w.VBox([slider, picture])
+    box.add_class(css_class)
+    return box
+"""
+
+# The stepper as it was before its own front end: every frame's full SVG in an ipywidgets Stack,
+# the step slider linked to it in the browser. The other baseline.
+STACK_STEPPER = """
+from backprop_viz.draw import FramePainter
+from backprop_viz.frames import frames_of
+
+def stack_stepper(g, css_class):
+    painter = FramePainter(g)
+    pages = [w.HTML(f'<div class="bv-frame" data-step="{k}">{painter.svg(f)}</div>')
+             for k, f in enumerate(frames_of(g))]
+    stack = w.Stack(pages, selected_index=0)
+    slider = w.IntSlider(value=0, min=0, max=len(pages) - 1, description="step")
+    w.jslink((slider, "value"), (stack, "selected_index"))
+    box = w.VBox([slider, stack])
+    box.add_class(css_class)
+    return box
+"""
+
+SIDE_BY_SIDE = {  # case: the graph, as notebook code
+    "A1 q = x + y; f = q * z": 'bv.expr("q = x + y; f = q * z", x=-2, y=5, z=-4)',
+    "C2 2-2-1 network": (
+        "network([2, 2, 1], weights=[0.1, 0.5, 0.4, 0.3, 0.2, 0.6], inputs=[0.23, 0.82], targets=[1.0]).graph"
+    ),
+    "C3 3-2-2 network": (
+        "network([3, 2, 2], weights=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1], biases=[0.5] * 4, "
+        "inputs=[1, 4, 5], targets=[0.1, 0.05]).graph"
+    ),
+}
+CONTENDERS = {"ours": ".bv-slider", "stack": ".noUi-handle", "kernel": ".noUi-handle"}  # and what takes the keys
+
+
+def side_by_side(lab, samples: int = 80) -> dict:
+    """Key press to new frame for the stepper, the stepper as it was (a Stack of full SVG frames) and a
+    kernel-drawn stepper, on the graphs of ``SIDE_BY_SIDE``, in one page of ``lab`` (a ``Lab``)."""
+    cells = ["import backprop_viz as bv\nfrom backprop_viz.networks import network", KERNEL_STEPPER, STACK_STEPPER]
+    for k, graph in enumerate(SIDE_BY_SIDE.values()):
+        cells.append(f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\ns{k}")
+        cells.append(f"stack_stepper({graph}, 'bv-stack-{k}')")
+        cells.append(f"kernel_stepper({graph}, 'bv-kernel-{k}')")
+    page = lab.page
+    lab.open(lab.write_notebook("latency-side-by-side.ipynb", *cells))
+    lab.run_all(timeout=180)
+    results = {}
+    for k, case in enumerate(SIDE_BY_SIDE):
+        ours = StepperView(page, f".bv-ours-{k}")
+        ours.locator(".bv-slider").wait_for(state="visible", timeout=30_000)
+        frames = ours.last_step() + 1
+        row = {}
+        for who, target in CONTENDERS.items():
+            view = StepperView(page, f".bv-{who}-{k}")
+            page.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
+            view.locator().scroll_into_view_if_needed()
+            view.focus_slider(target)
+            page.keyboard.press("Home")
+            view.wait_step(0)
+            row[who] = measure_step_latency(
+                page, view.root, FRAME_KEY_JS, lambda v=view, t=target: v.focus_slider(t), steps=frames, samples=samples
+            )
+        results[case] = {
+            "frames": frames,
+            "stepper": row["ours"],
+            "stack_stepper": row["stack"],
+            "kernel_stepper": row["kernel"],
+        }
+    browser = page.context.browser
+    return {
+        "what": "ArrowRight/ArrowLeft on the step slider to the new frame painted, in one JupyterLab page: "
+        "the stepper (the diagram drawn once, each frame's texts and states set in the browser) beside "
+        "the stepper as it was (every frame's SVG in an ipywidgets Stack) and a stepper whose kernel "
+        "draws each step with Graphviz",
+        "browser": f"{browser.browser_type.name} {browser.version} (headless)",
+        "jupyterlab": __import__("jupyterlab").__version__,
+        "ipywidgets": __import__("ipywidgets").__version__,
+        "machine": platform.platform(),
+        "cases": results,
     }

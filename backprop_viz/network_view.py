@@ -218,50 +218,66 @@ def _edges(net: Network) -> list[tuple[str, str, str, int]]:
 
 def network_frames(net: Network) -> list[NetworkFrame]:
     """Frame 0 (the inputs), one frame per layer forward, the error, one frame per layer backward."""
-    g, layers, depth = net.graph, net.layers, len(net.layers) - 1
-    edges = _edges(net)
-    compact = len(edges) > LABELLED_EDGES
-    value = {n: "" for layer in layers for n in layer.neurons} | {"E": ""}
-    delta = dict.fromkeys(value, "")
-    weight_text = {name: f"{name} = {fmt(g.node(name).value)}" for name, *_ in edges}
-    grad_text = dict.fromkeys(weight_text, "")
-    known = {n: FUTURE for n in value}
-    for n in layers[0].neurons:
-        value[n], known[n] = fmt(g.node(n).value), KNOWN
+    walk = _Walk(net)
+    walk.inputs()
+    for d in range(1, walk.depth + 1):
+        walk.forward(d)
+    walk.error()
+    for d in range(walk.depth, 0, -1):
+        walk.backward(d)
+    return walk.frames
 
-    frames: list[NetworkFrame] = []
 
-    def snapshot(phase: str, title: str, lines: list[str], current: list[str], active: set[str]) -> None:
-        state = dict(known) | {n: CURRENT for n in current}
-        state |= {_bias_node(d): KNOWN for d in range(1, len(layers)) if layers[d].biases}
-        edge_state = {name: CURRENT if name in active else KNOWN for name, *_ in edges}
-        frames.append(
+class _Walk:
+    """What the picture shows so far, a frame taken after each step of the walk (forward, error, backward)."""
+
+    def __init__(self, net: Network) -> None:
+        g = net.graph
+        self.net, self.g, self.layers, self.depth = net, g, net.layers, len(net.layers) - 1
+        self.edges = _edges(net)
+        self.compact = len(self.edges) > LABELLED_EDGES
+        self.value = {n: "" for layer in self.layers for n in layer.neurons} | {"E": ""}
+        self.delta = dict.fromkeys(self.value, "")
+        self.weight_text = {name: f"{name} = {fmt(g.node(name).value)}" for name, *_ in self.edges}
+        self.grad_text = dict.fromkeys(self.weight_text, "")
+        self.known = {n: FUTURE for n in self.value}
+        for n in self.layers[0].neurons:
+            self.value[n], self.known[n] = fmt(g.node(n).value), KNOWN
+        self.frames: list[NetworkFrame] = []
+
+    def snapshot(self, phase: str, title: str, lines: list[str], current: list[str], active: set[str]) -> None:
+        """A frame of what is known now: ``current`` neurons highlighted, the ``active`` weights not faded."""
+        state = dict(self.known) | {n: CURRENT for n in current}
+        state |= {_bias_node(d): KNOWN for d in range(1, len(self.layers)) if self.layers[d].biases}
+        edge_state = {name: CURRENT if name in active else KNOWN for name, *_ in self.edges}
+        self.frames.append(
             NetworkFrame(
-                len(frames),
+                len(self.frames),
                 phase,
                 title,
                 tuple(lines),
-                dict(value),
-                dict(delta),
-                dict(weight_text),
-                dict(grad_text),
+                dict(self.value),
+                dict(self.delta),
+                dict(self.weight_text),
+                dict(self.grad_text),
                 state,
                 edge_state,
             )
         )
 
-    inputs = ", ".join(f"{n} = {fmt(g.node(n).value)}" for n in layers[0].neurons)
-    targets = ", ".join(f"{t} = {fmt(g.node(t).value)}" for t in net.targets)
-    snapshot(
-        "start",
-        "the inputs",
-        [f"Inputs {inputs}; targets {targets}.", "Step forward layer by layer, then backward to get every delta."],
-        layers[0].neurons,
-        set(),
-    )
+    def inputs(self) -> None:
+        g, first = self.g, self.layers[0].neurons
+        inputs = ", ".join(f"{n} = {fmt(g.node(n).value)}" for n in first)
+        targets = ", ".join(f"{t} = {fmt(g.node(t).value)}" for t in self.net.targets)
+        lines = [
+            f"Inputs {inputs}; targets {targets}.",
+            "Step forward layer by layer, then backward to get every delta.",
+        ]
+        self.snapshot("start", "the inputs", lines, first, set())
 
-    for d in range(1, depth + 1):
-        layer, below = layers[d], layers[d - 1]
+    def forward(self, d: int) -> None:
+        """Layer ``d``'s weighted sums and outputs."""
+        g, layer, below = self.g, self.layers[d], self.layers[d - 1]
         lines = []
         for j, (n, z) in enumerate(zip(layer.neurons, layer.sums, strict=True)):
             names = [f"{below.neurons[i]}·{wn}" for i, wn in enumerate(layer.weights[j])]
@@ -276,57 +292,70 @@ def network_frames(net: Network) -> list[NetworkFrame]:
                 f"{z} = {' + '.join(names)} = {' + '.join(nums)} = {fmt(g.node(z).value)};  "
                 f"{n} = σ({z}) = σ({fmt(g.node(z).value)}) = {fmt(g.node(n).value)}"
             )
-            value[n], known[n] = fmt(g.node(n).value), KNOWN
-        active = {name for name, _, _, at in edges if at == d}
-        snapshot("forward", f"forward, {_layer_name(d, depth)}", lines, layer.neurons, active)
+            self.value[n], self.known[n] = fmt(g.node(n).value), KNOWN
+        active = {name for name, _, _, at in self.edges if at == d}
+        self.snapshot("forward", f"forward, {_layer_name(d, self.depth)}", lines, layer.neurons, active)
 
-    outputs = layers[-1].neurons
-    value["E"], known["E"] = fmt(g.value), KNOWN
-    terms = " + ".join(f"({t} − {y})²" for t, y in zip(net.targets, outputs, strict=True))
-    nums = " + ".join(
-        f"({fmt(g.node(t).value)} − {fmt(g.node(y).value)})²" for t, y in zip(net.targets, outputs, strict=True)
-    )
-    snapshot("forward", "the error", [f"E = ½ [{terms}] = ½ [{nums}] = {fmt(g.value)}"], ["E"], set())
+    def error(self) -> None:
+        g, targets, outputs = self.g, self.net.targets, self.layers[-1].neurons
+        self.value["E"], self.known["E"] = fmt(g.value), KNOWN
+        terms = " + ".join(f"({t} − {y})²" for t, y in zip(targets, outputs, strict=True))
+        nums = " + ".join(
+            f"({fmt(g.node(t).value)} − {fmt(g.node(y).value)})²" for t, y in zip(targets, outputs, strict=True)
+        )
+        self.snapshot("forward", "the error", [f"E = ½ [{terms}] = ½ [{nums}] = {fmt(g.value)}"], ["E"], set())
 
-    for d in range(depth, 0, -1):
-        layer, below = layers[d], layers[d - 1]
+    def backward(self, d: int) -> None:
+        """Layer ``d``'s deltas, then the gradients of the weights into it."""
+        layer = self.layers[d]
+        lines = [self._delta_line(d, j) for j in range(len(layer.neurons))]
+        lines += self._weight_lines(d)
+        # The deltas of layer d travel back along the edges into layer d + 1, with the same weights as forward.
+        active = {name for name, _, _, at in self.edges if at == d + 1} if d < self.depth else set()
+        title = f"backward, the deltas of the {_layer_name(d, self.depth)}"
+        self.snapshot("backward", title, lines, layer.neurons, active)
+
+    def _delta_line(self, d: int, j: int) -> str:
+        """δ of neuron ``j`` of layer ``d``: from the error at the output, from the layer above elsewhere."""
+        g, layer = self.g, self.layers[d]
+        n, z = layer.neurons[j], layer.sums[j]
+        h = g.node(n).value
+        slope = f"{n}(1 − {n})"
+        slope_num = f"{fmt_paren(h)}(1 − {fmt_paren(h)})"
+        if d == self.depth:
+            t = self.net.targets[j]
+            why = f"({n} − {t}) · {slope} = ({fmt(h)} − {fmt(g.node(t).value)}) · {slope_num}"
+        else:
+            above = self.layers[d + 1]
+            terms = [(above.weights[k][j], above.sums[k]) for k in range(len(above.neurons))]
+            sym = " + ".join(f"{wn}·δ_{s[2:]}" for wn, s in terms)
+            num = " + ".join(f"{fmt_paren(g.node(wn).value)}·{fmt_paren(g.grad(s))}" for wn, s in terms)
+            why = f"({sym}) · {slope} = ({num}) · {slope_num}"
+        self.delta[n], self.known[n] = f"δ {fmt(g.grad(z))}", KNOWN
+        return f"δ_{z[2:]} = ∂E/∂{z} = {why} = {fmt(g.grad(z))}"
+
+    def _weight_lines(self, d: int) -> list[str]:
+        """∂E/∂w = δ at the head × the value at the tail, for every weight into layer ``d`` (in a crowded
+        network one worked line; the table of weights shows them all)."""
+        g, layer = self.g, self.layers[d]
+        into = [e for e in self.edges if e[3] == d]
         lines = []
-        for j, (n, z) in enumerate(zip(layer.neurons, layer.sums, strict=True)):
-            h = g.node(n).value
-            slope = f"{n}(1 − {n})"
-            slope_num = f"{fmt_paren(h)}(1 − {fmt_paren(h)})"
-            if d == depth:
-                t = net.targets[j]
-                why = f"({n} − {t}) · {slope} = ({fmt(h)} − {fmt(g.node(t).value)}) · {slope_num}"
-            else:
-                above = layers[d + 1]
-                terms = [(above.weights[k][j], above.sums[k]) for k in range(len(above.neurons))]
-                sym = " + ".join(f"{wn}·δ_{s[2:]}" for wn, s in terms)
-                num = " + ".join(f"{fmt_paren(g.node(wn).value)}·{fmt_paren(g.grad(s))}" for wn, s in terms)
-                why = f"({sym}) · {slope} = ({num}) · {slope_num}"
-            lines.append(f"δ_{z[2:]} = ∂E/∂{z} = {why} = {fmt(g.grad(z))}")
-            delta[n] = f"δ {fmt(g.grad(z))}"
-            known[n] = KNOWN
-        into = [e for e in edges if e[3] == d]
         for k, (name, tail, head, _) in enumerate(into):
             z = layer.sums[layer.neurons.index(head)]
             tail_value = 1.0 if tail.startswith("bias") else g.node(tail).value
             by = "1" if tail.startswith("bias") else tail
-            grad_text[name] = f"∂E/∂{name} = {fmt(g.grad(name))}"
-            if compact and k > 0:
-                continue  # the table of weights shows every gradient; one line says how each is made
+            self.grad_text[name] = f"∂E/∂{name} = {fmt(g.grad(name))}"
+            if self.compact and k > 0:
+                continue
             lines.append(
                 f"∂E/∂{name} = δ_{z[2:]} · {by} = {fmt_paren(g.grad(z))}·{fmt_paren(tail_value)} = {fmt(g.grad(name))}"
             )
-        if compact:
+        if self.compact:
             lines.append(
                 f"The other {len(into) - 1} weights into this layer alike: the delta at the edge's head times the "
                 "value at its tail. Each one stands in the table of weights, under the weight."
             )
-        # The deltas of layer d travel back along the edges into layer d + 1, with the same weights as forward.
-        active = {name for name, _, _, at in edges if at == d + 1} if d < depth else set()
-        snapshot("backward", f"backward, the deltas of the {_layer_name(d, depth)}", lines, layer.neurons, active)
-    return frames
+        return lines
 
 
 def _layer_name(d: int, depth: int) -> str:
@@ -338,30 +367,48 @@ def _layer_name(d: int, depth: int) -> str:
 # -- the picture: one Graphviz layout, filled in per frame ---------------------------------------------
 
 
+def _text_widths(frames: list[NetworkFrame]) -> dict[tuple[str, str], int]:
+    """The longest text each edge's weight and gradient slot holds over ``frames``."""
+    width: dict[tuple[str, str], int] = {}
+    for f in frames:
+        for kind, texts in (("weight", f.edge_weight), ("grad", f.edge_grad)):
+            for key, text in texts.items():
+                width[kind, key] = max(width.get((kind, key), 0), len(text))
+    return width
+
+
 class _Template:
     """The SVG drawn once by ``dot`` with tokens for texts (``@k@``) and colours (``#feKKKK``)."""
 
     def __init__(self, net: Network, frames: list[NetworkFrame], scale: float) -> None:
+        self.net, self.layers = net, net.layers
         self.slots: list[tuple[str, str]] = []  # (kind, key)
         self.edges = _edges(net)
-        self.layers = net.layers
         self.compact = len(self.edges) > LABELLED_EDGES
-        max_abs = max((abs(net.graph.node(name).value) for name, *_ in self.edges), default=1.0) or 1.0
-        width: dict[tuple[str, str], int] = {}
-        for f in frames:
-            for kind, texts in (("weight", f.edge_weight), ("grad", f.edge_grad)):
-                for key, text in texts.items():
-                    width[kind, key] = max(width.get((kind, key), 0), len(text))
+        self._value_hue = {name: (NEGATIVE if net.graph.node(name).value < 0 else POSITIVE) for name, *_ in self.edges}
+        self.source = self._dot_source(_text_widths(frames))
+        svg = self._svg(scale)
+        self.skeleton = skeleton(
+            _TOKEN.sub(self._static_colour, svg), lambda c: self.slots[c][0], lambda k: self.slots[k][0] == "class"
+        )
+        pieces = _TOKEN.split(svg)
+        self.parts = pieces[0::3]
+        self.order = [int(t) if t is not None else int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
 
-        def token(kind: str, key: str, pad: int = 0) -> str:
-            self.slots.append((kind, key))
-            text = f"@{len(self.slots) - 1}@"
-            return text + "0" * max(0, pad - len(text))
+    # -- the DOT text, with a token for every text and colour that changes from frame to frame ---------
 
-        def colour(kind: str, key: str) -> str:
-            self.slots.append((kind, key))
-            return f"#fe{len(self.slots) - 1:04x}"
+    def _token(self, kind: str, key: str, pad: int = 0) -> str:
+        """A text slot: ``@k@``, padded with zeros to the widest text it will hold."""
+        self.slots.append((kind, key))
+        text = f"@{len(self.slots) - 1}@"
+        return text + "0" * max(0, pad - len(text))
 
+    def _colour(self, kind: str, key: str) -> str:
+        """A colour slot: ``#feKKKK``."""
+        self.slots.append((kind, key))
+        return f"#fe{len(self.slots) - 1:04x}"
+
+    def _dot_source(self, width: dict[tuple[str, str], int]) -> str:
         lines = [
             "digraph network {",
             f'  graph [rankdir=LR, nodesep=0.2, ranksep={1.4 if self.compact else 0.5}, fontname="{FONT}", '
@@ -369,41 +416,60 @@ class _Template:
             f'  node [fontname="{FONT}", fontsize=14];',
             f'  edge [fontname="{FONT}", fontsize=12, arrowsize=0.6];',
         ]
-        for d, layer in enumerate(net.layers):
-            names = list(layer.neurons) + (
-                [_bias_node(d + 1)] if d + 1 < len(net.layers) and net.layers[d + 1].biases else []
-            )
-            lines.append("  { rank=same; " + " ".join(f'"{n}";' for n in names) + " }")
-            # Keep the neurons of a layer in order, top to bottom (flat invisible edges).
-            lines += [f'  "{a}" -> "{b}" [style=invis];' for a, b in pairwise(names)]
-            output = d == len(net.layers) - 1
-            for n, letter in zip(layer.neurons, layer.letters, strict=True):
-                # An output neuron is named y but lettered like the others: its sum is z_f, its delta δ_f.
-                name = f"{_subscripted(n)}&#160;({letter})" if output else _subscripted(n)
-                label = (
-                    f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{name}</td></tr>'
-                    f'<tr><td><font color="{colour("text", n)}">{token("value", n)}</font></td></tr>'
-                    f'<tr><td><font color="{GRAD}">{token("delta", n)}</font></td></tr></table>>'
-                )
-                lines.append(
-                    f'  "{n}" [shape=circle, fixedsize=true, width=1.45, style=filled, id="{n}", '
-                    f'class="bv-neuron {token("class", n)}", fillcolor="{colour("fill", n)}", '
-                    f'color="{colour("line", n)}", label={label}];'
-                )
-            if names[-1].startswith("bias"):
-                b = names[-1]
-                lines.append(
-                    f'  "{b}" [shape=circle, fixedsize=true, width=0.5, label="+1", id="{b}", '
-                    f'class="bv-bias", color="{LINE[KNOWN]}"];'
-                )
+        for d in range(len(self.layers)):
+            lines += self._layer_lines(d)
+        token, colour = self._token, self._colour
         lines.append(
             '  "E" [shape=box, style="rounded,filled", fixedsize=true, width=1.3, height=0.8, id="E", '
             f'class="bv-error {token("class", "E")}", fillcolor="{colour("fill", "E")}", '
             f'color="{colour("line", "E")}", label=<<b>E</b><br/><font color="{colour("text", "E")}">'
             f"{token('value', 'E')}</font>>];"
         )
+        lines += self._edge_lines(width)
+        g = self.net.graph
+        for y, t in zip(self.layers[-1].neurons, self.net.targets, strict=True):
+            lines.append(
+                f'  "{y}" -> "E" [id="to_E_{y}", color="{LINE[KNOWN]}", label="{t} = {fmt(g.node(t).value)}"];'
+            )
+        lines.append("}")
+        return "\n".join(lines)
+
+    def _layer_lines(self, d: int) -> list[str]:
+        """Layer ``d``'s neurons in one rank, in order, and the "+1" of the biases into the next layer."""
+        layers, token, colour = self.layers, self._token, self._colour
+        layer = layers[d]
+        names = list(layer.neurons) + ([_bias_node(d + 1)] if d + 1 < len(layers) and layers[d + 1].biases else [])
+        lines = ["  { rank=same; " + " ".join(f'"{n}";' for n in names) + " }"]
+        # Keep the neurons of a layer in order, top to bottom (flat invisible edges).
+        lines += [f'  "{a}" -> "{b}" [style=invis];' for a, b in pairwise(names)]
+        output = d == len(layers) - 1
+        for n, letter in zip(layer.neurons, layer.letters, strict=True):
+            # An output neuron is named y but lettered like the others: its sum is z_f, its delta δ_f.
+            name = f"{_subscripted(n)}&#160;({letter})" if output else _subscripted(n)
+            label = (
+                f'<<table border="0" cellspacing="0" cellpadding="2"><tr><td>{name}</td></tr>'
+                f'<tr><td><font color="{colour("text", n)}">{token("value", n)}</font></td></tr>'
+                f'<tr><td><font color="{GRAD}">{token("delta", n)}</font></td></tr></table>>'
+            )
+            lines.append(
+                f'  "{n}" [shape=circle, fixedsize=true, width=1.45, style=filled, id="{n}", '
+                f'class="bv-neuron {token("class", n)}", fillcolor="{colour("fill", n)}", '
+                f'color="{colour("line", n)}", label={label}];'
+            )
+        if names[-1].startswith("bias"):
+            lines.append(
+                f'  "{names[-1]}" [shape=circle, fixedsize=true, width=0.5, label="+1", id="{names[-1]}", '
+                f'class="bv-bias", color="{LINE[KNOWN]}"];'
+            )
+        return lines
+
+    def _edge_lines(self, width: dict[tuple[str, str], int]) -> list[str]:
+        """One edge per weight: thickness by |w|, colour and dash by sign, and (unless crowded) its words."""
+        g, token = self.net.graph, self._token
+        max_abs = max((abs(g.node(name).value) for name, *_ in self.edges), default=1.0) or 1.0
+        lines = []
         for name, tail, head, _ in self.edges:
-            v = net.graph.node(name).value
+            v = g.node(name).value
             pen = 0.8 + 4.2 * abs(v) / max_abs
             label = (
                 ""
@@ -415,15 +481,13 @@ class _Template:
             )
             lines.append(
                 f'  "{tail}" -> "{head}" [id="{name}", class="bv-weight {token("class", name)}", '
-                f'color="{colour("edge", name)}", penwidth={pen:.2f}, style={"dashed" if v < 0 else "solid"}{label}];'
+                f'color="{self._colour("edge", name)}", penwidth={pen:.2f}, '
+                f"style={'dashed' if v < 0 else 'solid'}{label}];"
             )
-        for y, t in zip(net.layers[-1].neurons, net.targets, strict=True):
-            lines.append(
-                f'  "{y}" -> "E" [id="to_E_{y}", color="{LINE[KNOWN]}", label="{t} = {fmt(net.graph.node(t).value)}"];'
-            )
-        lines.append("}")
-        self.source = "\n".join(lines)
-        self._value_hue = {name: (NEGATIVE if net.graph.node(name).value < 0 else POSITIVE) for name, *_ in self.edges}
+        return lines
+
+    def _svg(self, scale: float) -> str:
+        """The DOT text laid out by Graphviz, as the SVG the frames fill in."""
         svg = run_dot(self.source, "svg").decode("utf-8")
         svg = svg[svg.index("<svg") :]
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
@@ -431,15 +495,9 @@ class _Template:
         svg = svg.replace("<svg ", '<svg class="bv-diagram bv-network" ', 1)
         svg = re.sub(r'(width|height)="([\d.]+)pt"', lambda m: f'{m[1]}="{float(m[2]) * scale:.0f}pt"', svg, count=2)
         svg = svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
-        svg = _centred_node_texts(svg).replace(
+        return _centred_node_texts(svg).replace(
             '<polyline fill="none" stroke="black"', f'<polyline fill="none" stroke="{MUTED}"'
         )
-        self.skeleton = skeleton(
-            _TOKEN.sub(self._static_colour, svg), lambda c: self.slots[c][0], lambda k: self.slots[k][0] == "class"
-        )
-        pieces = _TOKEN.split(svg)
-        self.parts = pieces[0::3]
-        self.order = [int(t) if t is not None else int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)]
 
     def _static_colour(self, m: re.Match) -> str:
         """An edge's colour is its weight's sign, fixed; the browser fades it by state (DIM)."""

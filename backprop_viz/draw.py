@@ -318,20 +318,31 @@ class FramePainter:
     frame is the template with each token replaced, by a list lookup and a join.
     """
 
-    def __init__(self, g: Graph, theme: str | Theme = "light", scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        g: Graph,
+        theme: str | Theme = "light",
+        scale: float = 1.0,
+        *,
+        layout: Layout | None = None,
+        defer: bool = False,
+    ) -> None:
+        """``layout``: one computed elsewhere (default: ``dot``'s); ``defer``: draw nothing yet, the
+        caller has :attr:`source` drawn (by the browser's Graphviz) and calls :meth:`finish`."""
         self.graph, self.theme, self.scale = g, theme_of(theme), scale
-        self.layout = layout_of(g)
+        self.layout = layout or layout_of(g)
         self._colour_specs: list[tuple[str, int]] = []  # (kind, element index)
         self._text_specs: list[tuple[str, int, int]] = []  # (kind, index, line)
         self._element: dict[str, int] = {}
         self._out: list[str] = []  # the template's fixed pieces at even positions; tokens go between
         self._slot_index: list[int] = []  # for each token: its text (k) or colour (len(texts) + k)
-        self._build()
+        self.skeleton = None
+        self._build(defer)
 
     def _element_index(self, key: str) -> int:
         return self._element.setdefault(key, len(self._element))
 
-    def _build(self) -> None:
+    def _build(self, defer: bool) -> None:
         g = self.graph
         placeholder = frames_of_structure(g)
 
@@ -354,9 +365,14 @@ class FramePainter:
         def css_class(kind: str, key: str, state: int) -> str:
             return token("class", self._element_index(key))
 
-        svg = digraph(g, self.layout, placeholder, self.theme, colour, text, css_class).pipe(
-            format="svg", encoding="utf-8"
-        )
+        template = digraph(g, self.layout, placeholder, self.theme, colour, text, css_class)
+        self.source = template.source  # what neato -n2 draws (the browser's Graphviz, when the kernel has none)
+        if not defer:
+            self.finish(template.pipe(format="svg", encoding="utf-8"))
+
+    def finish(self, svg: str) -> None:
+        """Turn the drawn template (``neato -n2 -Tsvg`` of :attr:`source`) into the skeleton and frame pieces."""
+        g = self.graph
         svg = svg[svg.index("<svg") :]
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
         svg = re.sub(r"<title>.*?</title>\n?", "", svg)

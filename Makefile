@@ -2,7 +2,8 @@
 #   make lab    set everything up and open JupyterLab on the notebooks (Notebook 7 is installed too)
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
 # Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
-# and save it with its outputs and widget state, after a change to what they show), make clean.
+# and save it with its outputs and widget state, after a change to what they show), make lite (the
+# notebooks in JupyterLite, in build/lite/: serve it with any static file server), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,9 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told it may (containers, Binder-like machines).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup setup-lab lab test bench notebooks clean
+LITE_VENV := build/lite-venv
+
+.PHONY: setup setup-lab lab test bench notebooks lite clean
 
 # What JupyterLab needs: Graphviz's `dot`, fonts, Python's venv, then the package in .venv.
 setup-lab:
@@ -41,7 +44,7 @@ lab: setup-lab
 	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: setup
+test: setup lite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CI=$${CI:-true} $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval.cfg \
@@ -55,5 +58,22 @@ notebooks: setup-lab
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 \
 		--ExecutePreprocessor.store_widget_state=True notebooks/*.ipynb
 
+# JupyterLite: Python in the browser, nothing to install (scripts/build_lite.py says what the site holds).
+# Its own environment: the site's JupyterLab is JupyterLite's, older than .venv's.
+lite: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json
+	$(LITE_VENV)/bin/python scripts/build_lite.py
+
+$(LITE_VENV)/.installed: lite/requirements.txt
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/pip install -q --upgrade pip
+	$(LITE_VENV)/bin/pip install -q -r lite/requirements.txt
+	touch $@
+
+# Pyodide's runtime and the WebAssembly Graphviz, from npm (never from a CDN).
+lite/node_modules/.package-lock.json: lite/package.json lite/package-lock.json
+	@command -v npm >/dev/null || { echo "make lite: npm is missing (make setup installs it)" >&2; exit 1; }
+	npm ci --prefix lite --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) tests/browser/node_modules test-artifacts
+	rm -rf $(VENV) tests/browser/node_modules lite/node_modules build test-artifacts

@@ -22,9 +22,20 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .draw import FramePainter, Theme
+import anywidget
+import traitlets as t
+
 from .graph import Graph
-from .layout import GraphvizMissing, cached_layout, check_layout_size, dot_source, layout_from_json, remember_layout
+from .layout import (
+    GraphvizMissing,
+    Layout,
+    cached_layout,
+    check_layout_size,
+    dot_source,
+    layout_from_json,
+    remember_layout,
+)
+from .player import static
 
 MODULE = Path(__file__).parent / "static" / "graphviz.js"
 
@@ -54,31 +65,26 @@ def module_text() -> str:
 
 
 class BrowserDrawing:
-    """A stepper's diagram drawn by the browser: ``dot -Tjson`` for the layout (unless cached), then
-    ``neato -n2 -Tsvg`` for the template, then ``done(painter)``.
+    """A diagram drawn by the browser: ``dot -Tjson`` for the layout (unless cached), then
+    ``neato -n2 -Tsvg`` of ``source_of(layout)``, then ``done(svg)``.
 
-    :meth:`request` is what the widget's view carries while a drawing is under way;
+    :attr:`request` is what the widget's view carries while a drawing is under way;
     :meth:`answer` takes the browser's reply and returns the next request, or None when done.
     """
 
-    def __init__(self, g: Graph, theme: str | Theme, scale: float, done: Callable[[FramePainter], None]) -> None:
+    def __init__(self, g: Graph, source_of: Callable[[Layout], str], done: Callable[[str], None]) -> None:
         check_layout_size(g)
-        self.graph, self.theme, self.scale, self._done = g, theme, scale, done
+        self.graph, self._source_of, self._done = g, source_of, done
         self._id = 0
-        self._painter: FramePainter | None = None
         layout = cached_layout(g)
-        if layout is None:
-            self._request = self._ask(dot_source(g), "json", "dot")
-        else:
-            self._request = self._template(layout)
+        self._request = self._ask(dot_source(g), "json", "dot") if layout is None else self._draw(layout)
 
     def _ask(self, source: str, fmt: str, engine: str) -> dict:
         self._id += 1
         return {"id": self._id, "source": source, "format": fmt, "engine": engine, "nop": 2 * (engine == "neato")}
 
-    def _template(self, layout) -> dict:
-        self._painter = FramePainter(self.graph, self.theme, self.scale, layout=layout, defer=True)
-        return self._ask(self._painter.source, "svg", "neato")
+    def _draw(self, layout: Layout) -> dict:
+        return self._ask(self._source_of(layout), "svg", "neato")
 
     @property
     def request(self) -> dict | None:
@@ -96,9 +102,49 @@ class BrowserDrawing:
         if self._request["format"] == "json":
             layout = layout_from_json(self.graph, json.loads(output))
             remember_layout(self.graph, layout)
-            self._request = self._template(layout)
+            self._request = self._draw(layout)
             return self._request
-        self._painter.finish(output)
         self._request = None
-        self._done(self._painter)
+        self._done(output)
         return None
+
+
+def receive(widget, drawing: BrowserDrawing | None, content: dict) -> BrowserDrawing | None:
+    """A Graphviz message from the browser to ``widget``: the module asked for, or an answer to
+    ``drawing``'s request. Returns the drawing still under way (None: done or failed)."""
+    if content.get("graphviz_module"):
+        widget.send({"graphviz_module": module_text()})
+        return drawing
+    if drawing is None:
+        return None
+    try:
+        request = drawing.answer(content.get("graphviz_done") or {})
+    except Exception as err:  # shown, never raised into the widget machinery
+        widget.view = {**widget.view, "graphviz": None, "error": str(err)}
+        if hasattr(widget, "status"):
+            widget.status = f"⚠ {err}"
+        return None
+    if request is not None:
+        widget.view = {**widget.view, "graphviz": request}
+        return drawing
+    return None
+
+
+class Picture(anywidget.AnyWidget):
+    """A still diagram (what :func:`backprop_viz.draw.render` shows) laid out by the browser's Graphviz."""
+
+    _esm = static("layout_wasm.js", "picture.js")
+    view = t.Dict().tag(sync=True)
+
+    def __init__(self, g: Graph, source_of: Callable[[Layout], str]) -> None:
+        super().__init__()
+        self._drawing: BrowserDrawing | None = BrowserDrawing(g, source_of, self._drawn)
+        self.view = {"graphviz": self._drawing.request}
+        self.on_msg(lambda widget, content, buffers: self._receive(content))
+
+    def _receive(self, content: object) -> None:
+        if isinstance(content, dict):
+            self._drawing = receive(self, self._drawing, content)
+
+    def _drawn(self, svg: str) -> None:
+        self.view = {"svg": svg[svg.index("<svg") :]}

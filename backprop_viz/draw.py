@@ -27,6 +27,7 @@ from .layout import (
     NAME_DY,
     VALUE_DY,
     WIRE_FONT,
+    GraphvizMissing,
     Layout,
     dot_program,
     layout_of,
@@ -283,12 +284,18 @@ def _real(theme: Theme, frame: Frame) -> tuple[Paint, Paint]:
 
 
 def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str | Theme = "light") -> Diagram:
-    """The diagram of ``g`` after ``step`` steps (default: all of them), as a ``graphviz.Digraph``.
+    """The diagram of ``g`` after ``step`` steps (default: all of them), as a ``graphviz.Digraph``
+    (where the kernel has no ``dot`` but the browser has Graphviz: a widget that shows it).
 
     Step 0 shows only the inputs; step ``k`` highlights what ``g.steps[k - 1]`` did.
     ``scale`` enlarges everything (projectors); ``theme`` is "light" or "dark".
     """
-    dot_program()
+    from .browser_graphviz import Picture, graphviz_place
+
+    try:
+        in_browser = not dot_program()
+    except GraphvizMissing:  # no dot here: the browser's Graphviz, or a clear message if it has none
+        in_browser = graphviz_place() == "browser"
     count = len(g.steps) + 1
     k = count - 1 if step is None else step
     if not 0 <= k < count:
@@ -296,10 +303,16 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     t = theme_of(theme)
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
     colour, text = _real(t, frame)
-    # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
-    d = digraph(g, layout_of(g), frame, t, colour, text, background=t.background)
-    d.attr("graph", dpi=f"{96 * scale:g}")
-    return d
+
+    def diagram(layout: Layout) -> Diagram:
+        # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
+        d = digraph(g, layout, frame, t, colour, text, background=t.background)
+        d.attr("graph", dpi=f"{96 * scale:g}")
+        return d
+
+    if in_browser:  # no dot in the kernel: a widget that the browser's Graphviz draws
+        return Picture(g, lambda layout: diagram(layout).source)
+    return diagram(layout_of(g))
 
 
 # -- the fast path: one template, filled in per frame ------------------------------------------

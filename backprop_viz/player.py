@@ -165,23 +165,9 @@ class Player(anywidget.AnyWidget):
             self.send({"done": True})
 
     def _graphviz(self, content: dict) -> None:
-        from .browser_graphviz import module_text
+        from .browser_graphviz import receive
 
-        if content.get("graphviz_module"):
-            self.send({"graphviz_module": module_text()})
-            return
-        if self._drawing is None:
-            return
-        try:
-            request = self._drawing.answer(content["graphviz_done"])
-        except Exception as err:  # shown, never raised into the widget machinery
-            self._drawing = None
-            self.status = f"⚠ {err}"
-            return
-        if request is not None:
-            self.view = {**self.view, "graphviz": request}
-        else:
-            self._drawing = None
+        self._drawing = receive(self, self._drawing, content)
 
 
 def close_widget(widget: anywidget.AnyWidget) -> None:

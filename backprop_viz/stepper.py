@@ -21,7 +21,7 @@ from .figures import compact_png
 from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
-from .layout import WIRE_FONT, GraphvizMissing
+from .layout import WIRE_FONT, GraphvizMissing, dot_program
 from .notation import HTML_MATH
 from .notebook import made_here
 from .parser import expr
@@ -138,8 +138,19 @@ class Stepper:
         )
         self.widget.add_class("bv-stepper")
         if self._painter is None:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
-            drawing = BrowserDrawing(graph, self.theme, scale, self._drawn)
-            self.widget.draw_in_browser(drawing, {"kind": "stepper", "theme": self.theme})
+            painter: list[FramePainter] = []
+
+            def source_of(layout) -> str:
+                painter[:] = [FramePainter(graph, self.theme, scale, layout=layout, defer=True)]
+                return painter[0].source
+
+            def drawn(svg: str) -> None:
+                painter[0].finish(svg)
+                self._drawn(painter[0])
+
+            self.widget.draw_in_browser(
+                BrowserDrawing(graph, source_of, drawn), {"kind": "stepper", "theme": self.theme}
+            )
         made_here(self)  # a notebook cell run again closes what it made before
 
     # -- what the browser gets -------------------------------------------------------------------
@@ -330,6 +341,8 @@ class Stepper:
     def save(self, path: str | Path) -> Path:
         """.svg or .png: the current frame; .gif: every frame animated; .pdf: one page per frame."""
         self._check_open()
+        if Path(path).suffix.lower() in (".png", ".gif", ".pdf"):
+            dot_program()  # drawn by dot in the kernel: a clear message where there is none
         self._check_drawn()
         self._sync()
         return save_frames(
@@ -368,6 +381,7 @@ class Stepper:
         """The worked circuit (the last frame: every value and gradient) as a PNG, for where widgets cannot run."""
         self._sync()
         if self._picture[0] != self.graph.version:
+            dot_program()  # drawn by dot in the kernel (GraphvizMissing: the widget is shown without it)
             png = render(self.graph, self._frames[-1].index, scale=PICTURE_SCALE * self.scale, theme=self.theme).pipe(
                 format="png"
             )

@@ -80,7 +80,8 @@ def main() -> int:
     lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text(encoding="utf-8"))
     missing = fill_lock(lock, pyodide_dir, pyodide_wheels(args.pyodide_wheels, args.out.parent / "lite-cache"))
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1), encoding="utf-8")
-    shutil.copy2(REPO / "lite" / "jupyter-lite.json", stage / "jupyter-lite.json")
+    for name in ("jupyter-lite.json", "overrides.json"):  # the site's settings: every cell rendered, no news
+        shutil.copy2(REPO / "lite" / name, stage / name)
     contents = stage / "contents"
     contents.mkdir()
     for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):

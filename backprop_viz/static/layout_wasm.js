@@ -4,13 +4,27 @@
 // (npm's @hpcc-js/wasm-graphviz, shipped in the package by `make lite`) comes from the kernel on the first
 // request of the page ({graphviz_module: true}), never from a CDN, and never where `dot` does the work.
 
-let graphvizLoading = null; // one Graphviz per page, shared by every widget
+let graphvizLoading = null; // one Graphviz per module instance (each widget's, when packed)
+let graphvizSettled = false;
+
+// Send `message` now and again after 2, 4, 8 ... s until `answered()`: a kernel busy running
+// cells (Run All in JupyterLite) may drop a widget's message.
+function askAgain(model, message, answered, wait = 2000) {
+  if (answered()) return;
+  try {
+    model.send(message);
+  } catch {
+    return; // the widget was closed
+  }
+  if (wait <= 64000) setTimeout(() => askAgain(model, message, answered, wait * 2), wait);
+}
 
 function loadGraphviz(model) {
   if (graphvizLoading) return graphvizLoading;
   graphvizLoading = new Promise((resolve, reject) => {
     const onModule = (message) => {
       if (!message || typeof message.graphviz_module !== "string") return;
+      graphvizSettled = true;
       model.off("msg:custom", onModule);
       const url = URL.createObjectURL(new Blob([message.graphviz_module], { type: "text/javascript" }));
       import(url)
@@ -19,10 +33,11 @@ function loadGraphviz(model) {
         .finally(() => URL.revokeObjectURL(url));
     };
     model.on("msg:custom", onModule);
-    model.send({ graphviz_module: true });
+    askAgain(model, { graphviz_module: true }, () => graphvizSettled);
   });
   graphvizLoading.catch(() => {
-    graphvizLoading = null; // another widget may ask again
+    graphvizLoading = null; // another view may ask again
+    graphvizSettled = false;
   });
   return graphvizLoading;
 }
@@ -41,5 +56,6 @@ async function layOut(model, request) {
   } catch (error) {
     reply = { id: request.id, error: String((error && error.message) || error) };
   }
-  model.send({ graphviz_done: reply });
+  const view = () => model.get("view") || {};
+  askAgain(model, { graphviz_done: reply }, () => !view().graphviz || view().graphviz.id !== request.id);
 }

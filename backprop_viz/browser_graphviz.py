@@ -6,8 +6,9 @@ without Graphviz) can still show steppers when the package carries the browser's
 Then the kernel sends the DOT text in the widget's ``view`` (``{"graphviz": request}``), the
 browser lays it out with that same Graphviz and answers ``{"graphviz_done": ...}``; the kernel
 turns the answer into a layout, then into the skeleton, exactly as it does with ``dot``'s output.
-The browser asks for the Graphviz module itself (``{"graphviz_module": true}``) only then, once
-per page: nothing is loaded where ``dot`` runs in the kernel.
+The browser asks for the Graphviz module itself (``{"graphviz_module": true}``) only then (once
+per widget, about 0.8 MB): nothing is loaded where ``dot`` runs in the kernel. The browser sends
+each message again until it is answered: JupyterLite's kernel may drop one while it runs cells.
 
 :func:`graphviz_place` is the one place that decides. ``BACKPROP_VIZ_GRAPHVIZ`` may force
 ``kernel`` or ``browser``; ``BACKPROP_VIZ_GRAPHVIZ_JS`` may name another copy of the module.

@@ -3,7 +3,8 @@
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
 # Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
 # and save it with its outputs and widget state, after a change to what they show), make html (the
-# notebooks as a static site in build/html: every stepper steps, no kernel, no network), make clean.
+# notebooks as a static site in build/html: every stepper steps, no kernel, no network), make lite
+# (the notebooks in JupyterLite, in build/lite/: serve it with any static file server), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,9 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told it may (containers, Binder-like machines).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup setup-lab lab test bench notebooks html clean
+LITE_VENV := build/lite-venv
+
+.PHONY: setup setup-lab lab test bench notebooks html lite clean
 
 # What JupyterLab needs: Graphviz's `dot`, fonts, Python's venv, then the package in .venv.
 setup-lab:
@@ -42,7 +45,7 @@ lab: setup-lab
 	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: setup
+test: setup lite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CI=$${CI:-true} $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval.cfg \
@@ -61,5 +64,22 @@ html: setup-lab
 	rm -rf build/html
 	$(BIN)/python -m backprop_viz.site notebooks build/html
 
+# JupyterLite: Python in the browser, nothing to install (scripts/build_lite.py says what the site holds).
+# Its own environment: the site's JupyterLab is JupyterLite's, older than .venv's.
+lite: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json
+	$(LITE_VENV)/bin/python scripts/build_lite.py
+
+$(LITE_VENV)/.installed: lite/requirements.txt
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/pip install -q --upgrade pip
+	$(LITE_VENV)/bin/pip install -q -r lite/requirements.txt
+	touch $@
+
+# Pyodide's runtime and the WebAssembly Graphviz, from npm (never from a CDN).
+lite/node_modules/.package-lock.json: lite/package.json lite/package-lock.json
+	@command -v npm >/dev/null || { echo "make lite: npm is missing (make setup installs it)" >&2; exit 1; }
+	npm ci --prefix lite --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) tests/browser/node_modules test-artifacts build
+	rm -rf $(VENV) tests/browser/node_modules lite/node_modules build test-artifacts

@@ -27,6 +27,7 @@ from .layout import (
     NAME_DY,
     VALUE_DY,
     WIRE_FONT,
+    GraphvizMissing,
     Layout,
     dot_program,
     gate_label,
@@ -325,23 +326,35 @@ EMPHASIS: dict[str, dict[int, dict[str, str]]] = {
 
 
 def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str | Theme = "light") -> Diagram:
-    """The diagram of ``g`` after ``step`` steps (default: all of them), as a ``graphviz.Digraph``.
+    """The diagram of ``g`` after ``step`` steps (default: all of them), as a ``graphviz.Digraph``
+    (where the kernel has no ``dot`` but the browser has Graphviz: a widget that shows it).
 
     Step 0 shows only the inputs; step ``k`` highlights what ``g.steps[k - 1]`` did.
     ``scale`` enlarges everything (projectors); ``theme`` is "light" or "dark".
     """
-    dot_program()
+    from .browser_graphviz import Picture, graphviz_place
+
+    try:
+        in_browser = not dot_program()
+    except GraphvizMissing:  # no dot here: the browser's Graphviz, or a clear message if it has none
+        in_browser = graphviz_place() == "browser"
     count = g.frame_count
     k = count - 1 if step is None else step
     if not 0 <= k < count:
         raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")
     t = theme_of(theme)
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
-    # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
-    d = digraph(g, layout_of(g), frame, _RealPaint(t, frame), background=t.background)
-    d.attr("graph", dpi=f"{96 * scale:g}")
-    d.scale = scale
-    return d
+
+    def diagram(layout: Layout) -> Diagram:
+        # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
+        d = digraph(g, layout, frame, _RealPaint(t, frame), background=t.background)
+        d.attr("graph", dpi=f"{96 * scale:g}")
+        d.scale = scale
+        return d
+
+    if in_browser:  # no dot in the kernel: a widget that the browser's Graphviz draws
+        return Picture(g, lambda layout: diagram(layout).source)
+    return diagram(layout_of(g))
 
 
 # -- the fast path: one template, filled in per frame ------------------------------------------
@@ -360,12 +373,31 @@ class FramePainter:
     frame is the template with each token replaced, by a list lookup and a join.
     """
 
-    def __init__(self, g: Graph, theme: str | Theme = "light", scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        g: Graph,
+        theme: str | Theme = "light",
+        scale: float = 1.0,
+        *,
+        layout: Layout | None = None,
+        defer: bool = False,
+    ) -> None:
+        """``layout``: one computed elsewhere (default: ``dot``'s); ``defer``: draw nothing yet, the
+        caller has :attr:`source` drawn (by the browser's Graphviz) and calls :meth:`finish`."""
         self.graph, self.theme, self.scale = g, theme_of(theme), scale
-        self.layout = layout_of(g)
-        tokens = _TokenPaint(frames_of_structure(g))
-        svg = self._template(tokens)
-        self._element = tokens.element  # element key (node id, wire key) -> element index
+        self.layout = layout or layout_of(g)
+        self._tokens = _TokenPaint(frames_of_structure(g))
+        self._element = self._tokens.element  # element key (node id, wire key) -> element index
+        template = digraph(g, self.layout, self._tokens.structure, self._tokens)
+        self.source = template.source  # what neato -n2 draws (the browser's Graphviz, when the kernel has none)
+        self.skeleton = None
+        if not defer:
+            self.finish(template.pipe(format="svg", encoding="utf-8"))
+
+    def finish(self, svg: str) -> None:
+        """Turn the drawn template (``neato -n2 -Tsvg`` of :attr:`source`) into the skeleton and frame pieces."""
+        tokens = self._tokens
+        svg = self._template(svg)
         self.skeleton = skeleton(
             svg,
             lambda c: tokens.colour_specs[c][0],
@@ -375,10 +407,9 @@ class FramePainter:
         self._split(svg, tokens)
         self._find_sources(tokens)
 
-    def _template(self, tokens: _TokenPaint) -> str:
-        """The SVG of the diagram with tokens for its texts and colours, drawn by Graphviz once."""
-        svg = digraph(self.graph, self.layout, tokens.structure, tokens).pipe(format="svg", encoding="utf-8")
-        if len(tokens.colour_specs) > 0xFFFF:
+    def _template(self, svg: str) -> str:
+        """The drawn SVG with tokens for its texts and colours, as the frames fill it in."""
+        if len(self._tokens.colour_specs) > 0xFFFF:
             raise ValueError("graph too large to draw")
         svg = svg[svg.index("<svg") :]
         svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -41,15 +42,25 @@ WIRE_SQUEEZE = 4
 NODESEP = 25.2  # points between neighbours in a rank (nodesep=0.35 inches)
 
 
+IN_BROWSER_HINT = (
+    "This needs Graphviz's 'dot' program in the kernel, and Python here runs in the browser "
+    "(JupyterLite), where no program can be started. Steppers lay their diagrams out in the "
+    "browser instead; still pictures (render, save, NetworkView) need a kernel with Graphviz: "
+    "'make lab', Binder, or pip install with Graphviz installed."
+)
+
+
 class GraphvizMissing(RuntimeError):
     """Graphviz's ``dot`` program is not installed: nothing can be drawn (the engine still works)."""
 
-    def __init__(self) -> None:
-        super().__init__(INSTALL_HINT)
+    def __init__(self, message: str = INSTALL_HINT) -> None:
+        super().__init__(message)
 
 
 def dot_program() -> str:
-    """The path of ``dot``, or GraphvizMissing with install instructions."""
+    """The path of ``dot``, or GraphvizMissing with install instructions (or, in the browser, why not)."""
+    if sys.platform == "emscripten":
+        raise GraphvizMissing(IN_BROWSER_HINT)
     path = shutil.which("dot")
     if path is None:
         raise GraphvizMissing()
@@ -253,7 +264,11 @@ _NAME = re.compile(r"(cluster_|n|t)(\d+)")
 
 def compute_layout(g: Graph) -> Layout:
     """Ask ``dot`` once where everything goes."""
-    data = json.loads(run_dot(dot_source(g), "json"))
+    return layout_from_json(g, json.loads(run_dot(dot_source(g), "json")))
+
+
+def layout_from_json(g: Graph, data: dict) -> Layout:
+    """The layout of ``g`` from what Graphviz's ``-Tjson`` said of :func:`dot_source` (in the kernel or the browser)."""
     node_pos, node_size, cluster_bb = {}, {}, {}
     totals: dict[int, tuple[str, str]] = {}  # centre and height of the placeholders kept for the running totals
     sink_pos, sink_size = "0,0", ("0.5", "0.5")
@@ -417,6 +432,20 @@ def check_layout_size(g: Graph) -> None:
 _CACHE: OrderedDict[tuple, Layout] = OrderedDict()
 _FAILED: OrderedDict[tuple, Exception] = OrderedDict()  # structures dot could not lay out: refused at once again
 _CACHE_SIZE = 64
+
+
+def cached_layout(g: Graph) -> Layout | None:
+    """The layout of ``g``'s structure if it was computed before, else None."""
+    key = structure_key(g)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    return None
+
+
+def remember_layout(g: Graph, layout: Layout) -> None:
+    """Keep a layout computed elsewhere (by the browser's Graphviz) for ``g``'s structure."""
+    _remember(_CACHE, structure_key(g), layout)
 
 
 def layout_of(g: Graph) -> Layout:

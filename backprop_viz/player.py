@@ -45,7 +45,7 @@ def static(*names: str) -> str:
     """Files of ``static/`` joined, as a widget sends them: compacted."""
     texts = [(STATIC / name).read_text(encoding="utf-8") for name in names]
     compact = compact_js if names[0].endswith(".js") else compact_css
-    return "".join(compact(text) for text in texts)
+    return ("\n" if compact is compact_js else "").join(compact(text) for text in texts)
 
 
 # The module as a saved notebook keeps it, once per widget: a few lines that unpack the real one (gzip,
@@ -76,7 +76,7 @@ def packed(module: str, css: str, style_id: str) -> str:
     return _UNPACK.format(packed=base64.b64encode(data).decode("ascii"), style_id=f"{style_id}-{version}")
 
 
-ESM = static("player.js")
+ESM = static("layout_wasm.js", "player.js")  # layout_wasm.js: Graphviz in the browser, used only without dot
 CSS = static("math.css", "player.css")
 PACKED = packed(ESM, CSS, "bv-player-style")
 
@@ -137,14 +137,25 @@ class Player(anywidget.AnyWidget):
     def __init__(self, on_set: Callable[[dict], None] | None = None, **traits) -> None:
         super().__init__(**traits)
         self._on_set = on_set
+        self._drawing = None  # a BrowserDrawing under way (the kernel has no dot)
         self.on_msg(lambda widget, content, buffers: self.receive(content))
+
+    def draw_in_browser(self, drawing, view: dict) -> None:
+        """Have the browser's Graphviz answer ``drawing``'s requests (see :mod:`backprop_viz.browser_graphviz`);
+        ``view`` is what the view says meanwhile (its kind and theme)."""
+        self._drawing = drawing
+        self.view = {**view, "graphviz": drawing.request}
 
     def data(self, name: str) -> dict:
         """The ``walk`` or ``frames`` the browser has, read back."""
         return json.loads(getattr(self, name))
 
     def receive(self, content: object) -> None:
-        """A message from the browser: ``{"set": {name: value}}`` when an input slider moved."""
+        """A message from the browser: ``{"set": {name: value}}`` when an input slider moved; the
+        Graphviz messages of a drawing laid out in the browser."""
+        if isinstance(content, dict) and ("graphviz_module" in content or "graphviz_done" in content):
+            self._graphviz(content)
+            return
         values = content.get("set") if isinstance(content, dict) else None
         if not isinstance(values, dict) or self._on_set is None:
             return
@@ -152,6 +163,11 @@ class Player(anywidget.AnyWidget):
             self._on_set(values)
         finally:
             self.send({"done": True})
+
+    def _graphviz(self, content: dict) -> None:
+        from .browser_graphviz import receive
+
+        self._drawing = receive(self, self._drawing, content)
 
 
 def widget_bundle(widget: anywidget.AnyWidget, **kwargs) -> tuple[dict, dict]:

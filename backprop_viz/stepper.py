@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
@@ -108,12 +109,12 @@ class Stepper:
             raise ValueError(f"show must be 'both', 'forward' or 'backward', not {show!r}")
         if not (isinstance(scale, int | float) and math.isfinite(scale) and 0.25 <= scale <= 4):
             raise ValueError(f"scale must be a number from 0.25 to 4 (1 is natural size), not {scale!r}")
-        dot_program()  # a clear message now if Graphviz is missing
+        place = graphviz_place()  # a clear message now if Graphviz is missing
         self.graph = graph
         self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
         self.interval, self.predict = interval, predict
         self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
-        self._painter = FramePainter(graph, self.theme, scale)
+        self._painter = FramePainter(graph, self.theme, scale) if place == "kernel" else None
         self._closed = False
         self._picture: tuple[int, bytes] = (-1, b"")
         self._frames = self._shown(frames_of(graph))
@@ -123,8 +124,7 @@ class Stepper:
         self._slider_specs = self._input_specs(sliders)
         self.widget = Player(
             on_set=self._on_set,
-            view=self._view(),
-            **self._encoded(),
+            **({"view": self._view(), **self._encoded()} if self._painter else {}),
             step=start,
             inputs=self._inputs_now(),
             options={
@@ -137,9 +137,38 @@ class Stepper:
             },
         )
         self.widget.add_class("bv-stepper")
+        if self._painter is None:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
+            painter: list[FramePainter] = []
+
+            def source_of(layout) -> str:
+                painter[:] = [FramePainter(graph, self.theme, scale, layout=layout, defer=True)]
+                return painter[0].source
+
+            def drawn(svg: str) -> None:
+                painter[0].finish(svg)
+                self._drawn(painter[0])
+
+            self.widget.draw_in_browser(
+                BrowserDrawing(graph, source_of, drawn), {"kind": "stepper", "theme": self.theme}
+            )
         made_here(self)  # a notebook cell run again closes what it made before
 
     # -- what the browser gets -------------------------------------------------------------------
+    def _drawn(self, painter: FramePainter) -> None:
+        """The browser's Graphviz has drawn the diagram: send it and the frames."""
+        self._painter = painter
+        with self.widget.hold_sync():
+            self.widget.view = self._view()
+            for name, value in self._encoded().items():
+                setattr(self.widget, name, value)
+
+    def _check_drawn(self) -> None:
+        if self._painter is None:
+            raise RuntimeError(
+                "this stepper's diagram is still being laid out in the browser (the kernel has no Graphviz); "
+                "run this again once the stepper shows"
+            )
+
     def _shown(self, frames: list[Frame]) -> list[Frame]:
         forward = len(self.graph.forward_steps)
         if self.show == "forward":
@@ -168,6 +197,7 @@ class Stepper:
 
     def _content(self, frame: Frame, position: int) -> FrameContent:
         """Frame ``frame``, shown as step ``position`` of this stepper (with ``show``, not all steps are shown)."""
+        self._check_drawn()
         texts = self._painter.slot_texts(frame)
         states = self._painter.element_states(frame)
         if self.table:
@@ -206,6 +236,9 @@ class Stepper:
         """Send the browser the frames of the graph as it is now (after an input changed)."""
         self._frames = self._shown(frames_of(self.graph))
         self._version = self.graph.version
+        if self._painter is None:  # still being drawn in the browser: _drawn() sends the frames as they are then
+            self.widget.inputs = self._inputs_now()
+            return
         with self.widget.hold_sync():
             for name, value in self._encoded().items():
                 setattr(self.widget, name, value)  # only what changed is sent
@@ -322,6 +355,9 @@ class Stepper:
     def save(self, path: str | Path) -> Path:
         """.svg or .png: the current frame; .gif: every frame animated; .pdf: one page per frame."""
         self._check_open()
+        if Path(path).suffix.lower() in (".png", ".gif", ".pdf"):
+            dot_program()  # drawn by dot in the kernel: a clear message where there is none
+        self._check_drawn()
         self._sync()
         shown = Shown(self.graph, self._frames, scale=self.scale, theme=self.theme, interval_ms=self.interval)
         return save_frames(shown, path, current=self.step, svg=self.svg())
@@ -329,6 +365,7 @@ class Stepper:
     def to_html(self, path: str | Path) -> Path:
         """One self-contained HTML file that steps in any browser, with no kernel and no network."""
         self._check_open()
+        self._check_drawn()
         self._sync()
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
@@ -349,6 +386,7 @@ class Stepper:
         """The worked circuit (the last frame: every value and gradient) as a PNG, for where widgets cannot run."""
         self._sync()
         if self._picture[0] != self.graph.version:
+            dot_program()  # drawn by dot in the kernel (GraphvizMissing: the widget is shown without it)
             png = render(self.graph, self._frames[-1].index, scale=PICTURE_SCALE * self.scale, theme=self.theme).pipe(
                 format="png"
             )

@@ -126,6 +126,16 @@ function render({ model, el }) {
   function setView() {
     const view = model.get("view");
     root.className = "bv-player bv-theme-" + view.theme + " bv-" + view.kind;
+    if (view.graphviz) {
+      // The kernel has no dot: this page's Graphviz lays the diagram out (layout_wasm.js); the view
+      // comes back drawn.
+      svg = null;
+      slots = [];
+      elements = [];
+      viewport.replaceChildren(tag("div", "bv-laying-out", "laying the diagram out in the browser …"));
+      layOut(model, view.graphviz);
+      return;
+    }
     style.textContent = view.css;
     viewport.innerHTML = view.svg;
     side.innerHTML = view.table;
@@ -145,6 +155,10 @@ function render({ model, el }) {
   }
 
   function setFrames() {
+    if (model.get("view").graphviz || model.get("walk") === "{}") {
+      data = null; // still being drawn: nothing to step yet
+      return;
+    }
     data = unpack(JSON.parse(model.get("walk")), JSON.parse(model.get("frames")));
     for (const e of slots) if (e) e.textContent = "";
     for (const e of elements) if (e) for (const c of STATES) e.classList.remove(c);

@@ -1,0 +1,22 @@
+// A still diagram (bv.render) where the kernel has no dot: laid out by the browser's Graphviz
+// (layout_wasm.js, joined before this file), then shown as it is.
+function render({ model, el }) {
+  const box = document.createElement("div");
+  box.className = "bv-picture";
+  el.appendChild(box);
+  const show = () => {
+    const view = model.get("view");
+    if (view.graphviz) {
+      box.textContent = "laying the diagram out in the browser …";
+      layOut(model, view.graphviz);
+    } else {
+      box.innerHTML = view.svg || "";
+    }
+    if (view.error) box.textContent = "⚠ " + view.error;
+  };
+  model.on("change:view", show);
+  show();
+  return () => model.off("change:view", show);
+}
+
+export default { render };

@@ -1,0 +1,192 @@
+"""The notebooks in JupyterLite (``make lite``), in headless Chromium, with no network.
+
+``build/lite/`` is served from disk by a static file server on 127.0.0.1; the page may
+load nothing else (every other request is aborted and listed). ``00-start-here.ipynb``
+is opened and run with Run > Run All Cells as a person would: Python runs in the
+browser (Pyodide), and the steppers' diagrams are laid out by the browser's Graphviz
+(the kernel there cannot start ``dot``). A stepper is stepped, an input slider moved,
+and the time from opening the page to the first stepper on screen is measured twice:
+cold (a new browser profile) and warm (the same profile again, its HTTP cache filled).
+The numbers go to ``test-artifacts/lite-timing.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import ERROR_OUTPUT, IN_CI, REPO, Lab, artifact, new_page, unavailable
+from stepper_page import PlaywrightTimeout, StepperView, check_frame, expected_frames
+
+pytestmark = pytest.mark.browser
+
+SITE = REPO / "build" / "lite"
+NOTEBOOK = "00-start-here.ipynb"
+SOURCE = "q = x + y; f = q * z"
+VALUES = {"x": -2.0, "y": 5.0, "z": -4.0}
+# Cells of 00-start-here that need Graphviz's dot in the kernel, and say so (still pictures, exports).
+NEEDS_DOT = "needs Graphviz's 'dot' program in the kernel"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:  # the browser dropped a request it no longer needed
+            pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    """build/lite served on 127.0.0.1 by a static file server (the site is built by make lite)."""
+    if not (SITE / "lab" / "index.html").is_file():
+        unavailable(f"{SITE} is not built: run 'make lite'")
+    missing = SITE / "MISSING.txt"
+    if missing.is_file() and not IN_CI:
+        pytest.skip(missing.read_text(encoding="utf-8"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(SITE)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def offline_page(browser, base: str, context=None):
+    """A page that may load only ``base``; ``page.bv_blocked`` lists every other request."""
+    page = new_page(browser) if context is None else context.new_page()
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(base + "/"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    page.bv_blocked = blocked
+    return page
+
+
+def open_and_run(page, base: str) -> tuple[Lab, float]:
+    """Open the notebook, Run All Cells; returns the Lab and the seconds until the first stepper shows."""
+    lab = Lab(page, SimpleNamespace(app="jupyterlab", notebook_url=lambda name: f"{base}/lab/index.html?path={name}"))
+    start = time.monotonic()
+    lab.open(NOTEBOOK)
+    lab.accept_dialogs()
+    lab.menu("Edit", "Clear Outputs of All Cells")
+    for _attempt in range(12):  # the kernel starts in the browser: a Run All sent before it is up is dropped
+        lab.menu("Run", "Run All Cells")
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+                ".some(e => /[*\\d]/.test(e.textContent))",
+                timeout=10_000,
+            )
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_selector(".bv-stepper .bv-viewport svg.bv-diagram", state="attached", timeout=240_000)
+    return lab, time.monotonic() - start
+
+
+def wait_all_ran(lab: Lab, timeout: float = 240) -> list[str]:
+    """Wait until no cell is running or queued. A cell that needs dot (the GIF and PDF export) fails
+    and stops Run All there: run the cells after it too, as a person would. Returns the error outputs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        prompts = lab.code_prompts()
+        if prompts and "[*]:" not in prompts:
+            if all(re.search(r"\d", p) for p in prompts):
+                return lab.error_outputs()
+            failed = lab.page.locator(f".jp-CodeCell:has({ERROR_OUTPUT})").last
+            rest = failed.locator("xpath=following-sibling::div[contains(@class, 'jp-CodeCell')][1]")
+            if not failed.count() or not rest.count():
+                return lab.error_outputs()
+            rest.locator(".jp-InputArea-editor").click()
+            lab.menu("Run", "Run Selected Cell and All Below")
+            lab.page.wait_for_timeout(2000)
+        lab.page.wait_for_timeout(500)
+    raise AssertionError(f"cells did not finish within {timeout} s; prompts: {lab.code_prompts()}")
+
+
+@pytest.fixture(scope="module")
+def lite(chromium_browser, site):
+    """00-start-here run in JupyterLite twice: cold (a new browser profile), then warm (the same
+    profile, a new tab: its HTTP cache filled). The tests use the warm tab."""
+    page = offline_page(chromium_browser, site)
+    context = page.context
+    try:
+        _, cold = open_and_run(page, site)
+        blocked = list(page.bv_blocked)
+        page.close()
+        page = offline_page(chromium_browser, site, context=context)
+        lab, warm = open_and_run(page, site)
+        timing = {"cold_s": round(cold, 1), "warm_s": round(warm, 1)}
+        artifact("lite-timing.json").write_text(json.dumps(timing, indent=1), encoding="utf-8")
+        errors = wait_all_ran(lab)
+        yield SimpleNamespace(lab=lab, page=page, errors=errors, timing=timing, blocked=blocked + page.bv_blocked)
+    finally:
+        context.close()
+
+
+def test_nothing_is_loaded_from_outside_the_site(lite):
+    assert lite.blocked == []
+
+
+def test_every_cell_runs_or_says_it_needs_dot(lite):
+    """A cell fails only where it needs dot in the kernel (a GIF or PDF export), and says so."""
+    unexpected = [e for e in lite.errors if NEEDS_DOT not in e]
+    assert unexpected == [], "\n\n".join(unexpected)
+    prompts = lite.lab.code_prompts()
+    assert all(re.search(r"\d", p) for p in prompts), f"cells that did not run: {prompts}"
+
+
+def test_the_stepper_steps_and_its_input_slider_moves(lite):
+    page = lite.page
+    frames = expected_frames(SOURCE, **VALUES)
+    view = StepperView(page)
+    view.locator().scroll_into_view_if_needed()
+    view.focus_slider()
+    page.keyboard.press("Home")  # the notebook has moved this stepper to step 3
+    check_frame(view.wait_step(0), 0, frames)
+    last = len(frames) - 1
+    for k in range(1, last + 1):
+        view.locator(".bv-next").click()
+        check_frame(view.wait_step(k), k, frames)
+    moved = expected_frames(SOURCE, **{**VALUES, "x": 1.0})
+    new_text = sorted(moved[last].texts - frames[last].texts)
+    assert new_text, "x = 1 should change some wire's text"
+    view.set_input("x", 1.0)
+    check_frame(view.wait_text(new_text[0], timeout=60_000), last, moved)
+    page.wait_for_timeout(300)
+    view.locator().screenshot(path=artifact("lite-stepper.png"))
+    page.screenshot(path=artifact("lite-00-start-here.png"))
+
+
+def test_time_to_the_first_stepper(lite):
+    """Cold: a new browser profile; warm: the same one again. Both within the limits a class tolerates."""
+    print(f"JupyterLite, first stepper on screen: cold {lite.timing['cold_s']} s, warm {lite.timing['warm_s']} s")
+    assert lite.timing["cold_s"] < 180
+    assert lite.timing["warm_s"] < 120
+
+
+def test_the_site_holds_what_it_needs(site):
+    lock = json.loads((SITE / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    for name in ("numpy", "matplotlib", "backprop-viz", "anywidget", "ipywidgets", "graphviz"):
+        file = Path(lock["packages"][name]["file_name"])
+        assert not file.is_absolute() and "://" not in str(file), file
+        assert (SITE / "static" / "pyodide" / file).is_file(), file

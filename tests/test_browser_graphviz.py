@@ -1,0 +1,138 @@
+"""A kernel without ``dot`` (JupyterLite's Pyodide): the browser's Graphviz lays the diagrams out.
+
+The browser's side is played here by the real programs: ``dot``/``neato`` answer the requests
+the widget's view carries (the same Graphviz, so the same drawing as the kernel's own), and,
+where npm's copy is installed (``make lite``), the WebAssembly Graphviz itself under Node.js.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import backprop_viz as bv
+from backprop_viz import browser_graphviz
+from backprop_viz.layout import dot_source, layout_from_json
+
+REPO = Path(__file__).resolve().parents[1]
+WASM_GRAPHVIZ = REPO / "lite" / "node_modules" / "@hpcc-js" / "wasm-graphviz" / "dist" / "index.js"
+A1 = "q = x + y; f = q * z"
+DOT = shutil.which("dot")
+NEATO = shutil.which("neato")
+
+pytestmark = pytest.mark.skipif(DOT is None or NEATO is None, reason="Graphviz's dot and neato play the browser here")
+
+
+@pytest.fixture
+def no_dot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A kernel with no ``dot`` on PATH, and a browser Graphviz module the package can send."""
+    module = tmp_path / "graphviz.js"
+    module.write_text("export const Graphviz = {};\n", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ_JS", str(module))
+    monkeypatch.delenv("BACKPROP_VIZ_GRAPHVIZ", raising=False)
+    return module
+
+
+def browser_answers(widget, receive) -> int:
+    """Answer every request in ``widget.view`` as the browser would; returns how many there were."""
+    count = 0
+    while (request := widget.view.get("graphviz")) is not None:
+        program = DOT if request["engine"] == "dot" else NEATO
+        args = [f"-n{request['nop']}"] if request["nop"] else []
+        done = subprocess.run(
+            [program, f"-T{request['format']}", *args],
+            input=request["source"].encode(),
+            capture_output=True,
+            check=True,
+        )
+        receive({"graphviz_done": {"id": request["id"], "output": done.stdout.decode()}})
+        count += 1
+    return count
+
+
+def test_where_graphviz_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, no_dot: Path) -> None:
+    assert browser_graphviz.graphviz_place() == "browser"
+    monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ", "kernel")
+    with pytest.raises(bv.GraphvizMissing, match="apt-get install graphviz"):
+        browser_graphviz.graphviz_place()
+    monkeypatch.delenv("BACKPROP_VIZ_GRAPHVIZ")
+    monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ_JS", str(tmp_path / "absent.js"))
+    with pytest.raises(bv.GraphvizMissing, match="apt-get install graphviz"):
+        browser_graphviz.graphviz_place()
+    monkeypatch.setenv("PATH", str(Path(DOT).parent))
+    assert browser_graphviz.graphviz_place() == "kernel"
+
+
+def test_a_stepper_drawn_by_the_browser_is_the_kernels_stepper(monkeypatch: pytest.MonkeyPatch, no_dot: Path) -> None:
+    s = bv.Stepper(A1, x=-2, y=5, z=-4, step=3)
+    widget = s.widget
+    assert widget.view["kind"] == "stepper" and widget.view["graphviz"]["format"] in ("json", "svg")
+    with pytest.raises(RuntimeError, match="still being laid out in the browser"):
+        s.to_html(no_dot.parent / "a1.html")
+    sent: list[dict] = []
+    monkeypatch.setattr(widget, "send", lambda content, buffers=None: sent.append(content))
+    widget.receive({"graphviz_module": True})
+    assert sent == [{"graphviz_module": no_dot.read_text(encoding="utf-8")}]
+    s.set(x=1)  # an input set while the browser draws: the frames sent afterwards have it
+    assert browser_answers(widget, widget.receive) >= 1
+    assert "graphviz" not in widget.view and widget.status == ""
+    monkeypatch.setenv("PATH", str(Path(DOT).parent))
+    kernel = bv.Stepper(A1, x=1, y=5, z=-4, step=3)
+    assert widget.view == kernel.widget.view
+    assert (widget.walk, widget.frames) == (kernel.widget.walk, kernel.widget.frames)
+    assert s.frame(5) == kernel.frame(5)
+
+
+def test_a_failed_browser_layout_is_shown_not_raised(no_dot: Path) -> None:
+    s = bv.Stepper("f = a * b + c", a=1, b=2, c=3)
+    request = s.widget.view["graphviz"]
+    s.widget.receive({"graphviz_done": {"id": request["id"], "error": "out of memory"}})
+    assert "out of memory" in s.widget.status
+
+
+def test_render_and_exports_without_dot(no_dot: Path) -> None:
+    g = bv.expr(A1, x=-2, y=5, z=-4)
+    picture = bv.render(g, 3)
+    assert isinstance(picture, browser_graphviz.Picture)
+    browser_answers(picture, picture._receive)
+    assert picture.view["svg"].startswith("<svg") and picture.view["svg"].count("<text") > 10
+    s = bv.Stepper(g)
+    bundle = s._repr_mimebundle_()
+    assert "image/png" not in bundle and "application/vnd.jupyter.widget-view+json" in bundle
+    with pytest.raises(bv.GraphvizMissing):
+        s.save(no_dot.parent / "a1.gif")
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not WASM_GRAPHVIZ.is_file(), reason="make lite installs it")
+def test_the_browsers_graphviz_lays_out_as_dot_does(tmp_path: Path) -> None:
+    """The WebAssembly Graphviz (under Node.js) and the kernel's dot place every node in the same
+    column and the same order; sizes differ only by their text metrics (a few per cent)."""
+    g = bv.expr("f = 1/(1+exp(-(w0*x0+w1*x1+w2)))", w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    source = dot_source(g)
+    (tmp_path / "g.dot").write_text(source, encoding="utf-8")
+    script = tmp_path / "layout.mjs"
+    script.write_text(
+        f'import {{ Graphviz }} from "{WASM_GRAPHVIZ.as_posix()}";\n'
+        'import fs from "fs";\n'
+        "const graphviz = await Graphviz.load();\n"
+        'process.stdout.write(graphviz.layout(fs.readFileSync(process.argv[2], "utf8"), "json", "dot"));\n',
+        encoding="utf-8",
+    )
+    wasm = json.loads(
+        subprocess.run(["node", str(script), str(tmp_path / "g.dot")], capture_output=True, check=True).stdout
+    )
+    native = json.loads(subprocess.run([DOT, "-Tjson"], input=source.encode(), capture_output=True, check=True).stdout)
+    a, b = layout_from_json(g, native), layout_from_json(g, wasm)
+
+    def order(layout, axis: int) -> list[int]:
+        return sorted(layout.node_pos, key=lambda i: (round(float(layout.node_pos[i].split(",")[axis]) / 5), i))
+
+    assert a.columns == b.columns
+    assert order(a, 0) == order(b, 0) and order(a, 1) == order(b, 1)
+    for k in (2, 3):  # the canvas's width and height
+        assert b.canvas[k] - b.canvas[k - 2] == pytest.approx(a.canvas[k] - a.canvas[k - 2], rel=0.1)

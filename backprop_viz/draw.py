@@ -272,14 +272,14 @@ class Diagram(graphviz.Digraph):
     the picture is cut) and says its larger size in its width and height.
     """
 
-    scale = 1.0
+    scale: float | None = None  # set by render(), with the dpi; None: drawn at Graphviz's own size
 
     def pipe(self, *args, **kwargs):  # noqa: D102 - graphviz.Digraph.pipe with fixed positions
         dot_program()
         kwargs.setdefault("neato_no_op", 2)
         kwargs.setdefault("quiet", True)
         fmt = kwargs.get("format", args[0] if args else None) or self.format
-        if fmt != "svg":
+        if fmt != "svg" or self.scale is None:
             return super().pipe(*args, **kwargs)
         vector = self.copy()
         vector.attr("graph", dpi="72")

@@ -2,7 +2,7 @@
 
 engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use)
 drawing  layout, frames, draw, skeleton, frame_html, export: Graphviz, no widget library
-widgets  player, stepper, quiz_widget, network_view: anywidget and ipywidgets
+widgets  player, stepper, quiz_widget, network_view, browser_graphviz: anywidget and ipywidgets
 
 ``import backprop_viz`` loads the engine; the drawing and the widgets load when first used.
 """
@@ -22,7 +22,7 @@ import backprop_viz
 PACKAGE = Path(backprop_viz.__file__).parent
 ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference"}
 DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export"}
-WIDGETS = {"player", "stepper", "quiz_widget", "network_view"}
+WIDGETS = {"player", "stepper", "quiz_widget", "network_view", "browser_graphviz"}
 WIDGET_LIBRARIES = {"anywidget", "ipywidgets", "traitlets", "IPython", "ipykernel", "comm"}
 HEAVY = WIDGET_LIBRARIES | {"graphviz", "matplotlib", "PIL", "pypdf"}
 

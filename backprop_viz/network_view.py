@@ -44,7 +44,7 @@ FUTURE, KNOWN, CURRENT = 0, 1, 2
 
 POSITIVE, NEGATIVE = "#0072b2", "#e69f00"  # Okabe-Ito blue and orange; negative edges are also dashed
 PALE = {POSITIVE: "#b3d4e8", NEGATIVE: "#f6dca0"}  # the same hues, faded: edges not used in this frame
-TEXT, MUTED, GRAD = "#000000", "#a0a0a0", "#d55e00"  # gradients and deltas in vermillion, as in the stepper
+TEXT, MUTED, GRAD = "#000000", "#a0a0a0", "#b84d00"  # gradients and deltas in vermillion, as in the stepper
 FILL = {FUTURE: "#f4f4f4", KNOWN: "#ffffff", CURRENT: "#f0e442"}
 LINE = {FUTURE: "#b0b0b0", KNOWN: "#404040", CURRENT: "#000000"}
 FRAME_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
@@ -192,8 +192,9 @@ def _math_html(line: str) -> str:
 
 
 LEGEND = (
-    f'<div class="bv-legend"><span style="color:{POSITIVE}">━ positive weight</span> · '
-    f'<span style="color:{NEGATIVE}">╍ negative weight</span> (thicker: larger |w|) · '
+    # the strokes in the edges' colours, the words in the text's (orange words would be hard to read)
+    f'<div class="bv-legend"><b style="color:{POSITIVE}">━</b> positive weight · '
+    f'<b style="color:{NEGATIVE}">╍</b> negative weight (thicker: larger |w|) · '
     f'<span style="color:{GRAD}">δ = ∂E/∂z, ∂E/∂w in vermillion</span> · highlighted: this step</div>'
 )
 

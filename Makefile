@@ -33,6 +33,10 @@ $(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c binder/requirements.txt -e ".[lab,test]"
+	# nbdime is for reviewing notebook diffs from the command line; its JupyterLab buttons would crowd
+	# a projector's toolbar (at 1024 px JupyterLab moved the kernel's status into the overflow menu).
+	$(BIN)/jupyter labextension disable --level=sys_prefix nbdime-jupyterlab >/dev/null 2>&1
+	$(BIN)/jupyter server extension disable --sys-prefix nbdime >/dev/null 2>&1
 	touch $@
 
 # The widget JavaScript that notebooks exported to HTML load in the browser tests (no CDN).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from typing import Protocol
 
 import graphviz
@@ -279,21 +280,38 @@ class Diagram(graphviz.Digraph):
         kwargs.setdefault("neato_no_op", 2)
         kwargs.setdefault("quiet", True)
         fmt = kwargs.get("format", args[0] if args else None) or self.format
-        if fmt != "svg" or self.scale is None:
+        vector = self._at_72_dpi(fmt)
+        if vector is None:
             return super().pipe(*args, **kwargs)
-        vector = self.copy()
-        vector.attr("graph", dpi="72")
         out = graphviz.Digraph.pipe(vector, *args, **kwargs)
-        size = 96 / 72 * self.scale
         if isinstance(out, bytes):
-            return _scaled(out.decode("utf-8"), size).encode("utf-8")
-        return _scaled(out, size)
+            return self._enlarged(out.decode("utf-8")).encode("utf-8")
+        return self._enlarged(out)
 
     def render(self, *args, **kwargs):  # noqa: D102 - graphviz.Digraph.render with fixed positions
         dot_program()
         kwargs.setdefault("neato_no_op", 2)
         kwargs.setdefault("quiet", True)
-        return super().render(*args, **kwargs)
+        outfile = kwargs.get("outfile")
+        fmt = kwargs.get("format") or (Path(outfile).suffix.lstrip(".") if outfile else None) or self.format
+        vector = self._at_72_dpi(fmt)
+        if vector is None:
+            return super().render(*args, **kwargs)
+        path = Path(graphviz.Digraph.render(vector, *args, **kwargs))
+        path.write_text(self._enlarged(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return str(path)
+
+    def _at_72_dpi(self, fmt: str | None) -> graphviz.Digraph | None:
+        """For an SVG of a scaled diagram, a copy drawn at Graphviz's 72 dpi; None for anything else."""
+        if fmt != "svg" or self.scale is None:
+            return None
+        vector = self.copy()
+        vector.attr("graph", dpi="72")
+        return vector
+
+    def _enlarged(self, svg: str) -> str:
+        """An SVG drawn at 72 dpi, its width and height enlarged to ``scale`` × 96 dpi."""
+        return _scaled(svg, 96 / 72 * self.scale)
 
 
 class _RealPaint:

@@ -153,12 +153,15 @@ def test_missing_graphviz_is_one_clear_message(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.parametrize("scale", [1.0, 2.0])
-def test_a_rendered_svg_shows_the_whole_drawing_at_its_scale(scale: float) -> None:
-    """Graphviz 2.43 with a dpi other than 72 scales an SVG's drawing inside an unscaled viewBox (cut off)."""
+def test_a_rendered_svg_shows_the_whole_drawing_at_its_scale(scale: float, tmp_path) -> None:
+    """Graphviz 2.43 with a dpi other than 72 scales an SVG's drawing inside an unscaled viewBox (cut off):
+    in the notebook, piped, and written to a file."""
     g = bv.expr("f = (x + y) * z", x=-2, y=5, z=-4)
+    written = bv.render(g, scale=scale).render(outfile=tmp_path / "d.svg")
     for svg in (
         bv.render(g, scale=scale).pipe(format="svg", encoding="utf-8"),
         bv.render(g, scale=scale)._repr_image_svg_xml(),
+        open(written, encoding="utf-8").read(),
     ):
         width = float(re.search(r'<svg width="([\d.]+)pt"', svg)[1])
         box = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ', svg)[1])

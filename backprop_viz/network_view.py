@@ -217,6 +217,11 @@ def _edges(net: Network) -> list[tuple[str, str, str, int]]:
     return edges
 
 
+def _crowded(edges: list[tuple[str, str, str, int]]) -> bool:
+    """Too many weights to write on the edges: they go in the table of weights instead."""
+    return len(edges) > LABELLED_EDGES
+
+
 def network_frames(net: Network) -> list[NetworkFrame]:
     """Frame 0 (the inputs), one frame per layer forward, the error, one frame per layer backward."""
     walk = _Walk(net)
@@ -236,7 +241,7 @@ class _Walk:
         g = net.graph
         self.net, self.g, self.layers, self.depth = net, g, net.layers, len(net.layers) - 1
         self.edges = _edges(net)
-        self.compact = len(self.edges) > LABELLED_EDGES
+        self.compact = _crowded(self.edges)
         self.value = {n: "" for layer in self.layers for n in layer.neurons} | {"E": ""}
         self.delta = dict.fromkeys(self.value, "")
         self.weight_text = {name: f"{name} = {fmt(g.node(name).value)}" for name, *_ in self.edges}
@@ -385,7 +390,7 @@ class _Template:
         self.net, self.layers = net, net.layers
         self.slots: list[tuple[str, str]] = []  # (kind, key)
         self.edges = _edges(net)
-        self.compact = len(self.edges) > LABELLED_EDGES
+        self.compact = _crowded(self.edges)
         self._value_hue = {name: (NEGATIVE if net.graph.node(name).value < 0 else POSITIVE) for name, *_ in self.edges}
         self.source = self._dot_source(_text_widths(frames))
         svg = self._svg(scale)

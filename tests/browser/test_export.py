@@ -92,13 +92,18 @@ def test_exported_notebook_steps_without_kernel(export_notebook, exported_page, 
     assert page_errors(page) == []
 
 
+def open_to_html(page, s: bv.Stepper, path) -> StepperView:
+    """``s`` written by to_html, closed, and its page opened from disk: the stepper in it."""
+    page_file = s.to_html(path)
+    s.close()
+    open_exported(page, page_file, ".bv-frame")
+    return StepperView(page)
+
+
 def test_to_html_steps_with_its_own_controls(exported_page, frames, tmp_path):
     s = bv.Stepper(SOURCE, **VALUES)
-    page_file = s.to_html(tmp_path / "a1.html")
-    s.close()
     page = exported_page
-    open_exported(page, page_file, ".bv-frame")
-    view = StepperView(page)
+    view = open_to_html(page, s, tmp_path / "a1.html")
     check_frame(view.state(), 0, frames)
 
     walk_with_keys(view, frames, lambda: view.locator(".bv-explanation").click())
@@ -128,11 +133,8 @@ def test_to_html_steps_with_its_own_controls(exported_page, frames, tmp_path):
 
 def test_to_html_dark(exported_page, frames, tmp_path):
     s = bv.Stepper(SOURCE, **VALUES, theme="dark", step=4)
-    page_file = s.to_html(tmp_path / "a1-dark.html")
-    s.close()
     page = exported_page
-    open_exported(page, page_file, ".bv-frame")
-    view = StepperView(page)
+    view = open_to_html(page, s, tmp_path / "a1-dark.html")
     state = view.state()
     check_frame(state, 4, frames)
     assert "bv-dark" in state["svgClass"].split() and view.locator(".bv-theme-dark").count() == 1
@@ -144,11 +146,8 @@ def test_to_html_dark(exported_page, frames, tmp_path):
 
 def test_to_html_arrow_key_on_the_focused_slider_moves_one_step(exported_page, frames, tmp_path):
     s = bv.Stepper(SOURCE, **VALUES, step=3)
-    page_file = s.to_html(tmp_path / "a1.html")
-    s.close()
     page = exported_page
-    open_exported(page, page_file, ".bv-frame")
-    view = StepperView(page)
+    view = open_to_html(page, s, tmp_path / "a1.html")
     view.locator(".bv-slider").focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
@@ -191,11 +190,8 @@ def test_predict_then_reveal_in_a_page_with_no_kernel(exported_page, frames, tmp
     first_ask = next(k for k, a in enumerate(s.widget.data("frames")["asks"]) if a)
     answers = s.frame(first_ask).asks
     (_label, exact), *_ = answers
-    page_file = s.to_html(tmp_path / "predict.html")
-    s.close()
     page = exported_page
-    open_exported(page, page_file, ".bv-frame")
-    view = StepperView(page)
+    view = open_to_html(page, s, tmp_path / "predict.html")
     view.locator(".bv-explanation").click()
     for _ in range(first_ask):
         page.keyboard.press("ArrowRight")

@@ -35,6 +35,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import nbformat
+from colab_cells import without_colab
+
 REPO = Path(__file__).resolve().parents[1]
 NODE = REPO / "lite" / "node_modules"
 PYODIDE_NPM = NODE / "pyodide"
@@ -63,21 +66,6 @@ EXTRA_WHEELS = {
 }  # used where Pyodide's lock file has no such package
 
 
-def for_the_browser(notebook: Path) -> dict:
-    """A notebook as the site holds it: without the Colab badge (an image from the network) and the cell
-    that installs the package in Colab (it does nothing here)."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    nb["cells"] = [c for c in nb["cells"] if c.get("id") != "colab-setup"]
-    first = nb["cells"][0]
-    if first["cell_type"] == "markdown":
-        lines = "".join(first["source"]).split("\n")
-        kept = [line for line in lines if "colab.research.google.com/github/" not in line]
-        while len(kept) > 2 and kept[1] == kept[2] == "":
-            del kept[1]  # the blank line around the badge
-        first["source"] = "\n".join(kept)
-    return nb
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=REPO / "build" / "lite")
@@ -100,7 +88,8 @@ def main() -> int:
     contents = stage / "contents"
     contents.mkdir()
     for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):
-        (contents / notebook.name).write_text(json.dumps(for_the_browser(notebook), indent=1), encoding="utf-8")
+        # no Colab badge (an image from the network) and no Colab set-up cell (it does nothing here)
+        nbformat.write(without_colab(nbformat.read(notebook, as_version=4)), contents / notebook.name)
     shutil.rmtree(args.out, ignore_errors=True)
     run(sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(stage), "--contents", str(contents),
         "--output-dir", str(args.out), "--no-sourcemaps", cwd=stage)  # fmt: skip

@@ -37,13 +37,26 @@ def badge(name: str) -> str:
     return BADGE.format(name=name)
 
 
+def without_badge(source: str) -> str:
+    """``source`` (the first markdown cell) with no badge, nor the blank line it stood on."""
+    lines = [line for line in source.split("\n") if "colab.research.google.com/github/" not in line]
+    while len(lines) > 2 and lines[1] == lines[2] == "":
+        del lines[1]
+    return "\n".join(lines)
+
+
 def with_badge(source: str, name: str) -> str:
     """``source`` (the first markdown cell) with the badge on the line after its heading."""
-    lines = source.split("\n")
-    lines = [line for line in lines if "colab.research.google.com/github/" not in line]
-    while len(lines) > 2 and lines[1] == lines[2] == "":
-        del lines[1]  # the blank line the old badge left
-    return "\n".join([lines[0], "", badge(name), *lines[1:]])
+    heading, *rest = without_badge(source).split("\n")
+    return "\n".join([heading, "", badge(name), *rest])
+
+
+def without_colab(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` with neither the badge nor the set-up cell (in place): where Colab is not the point."""
+    nb.cells = [c for c in nb.cells if c.get("id") != CELL_ID]
+    if nb.cells and nb.cells[0].cell_type == "markdown":
+        nb.cells[0].source = without_badge(nb.cells[0].source)
+    return nb
 
 
 def setup_cell() -> nbformat.NotebookNode:

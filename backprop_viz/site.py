@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .export import MODEL_JS, player_script, state_json
 from .player import STATIC, compact_css, static
+from .wire import safe_html
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -104,12 +105,12 @@ def player_embed(state: dict) -> str:
 
 def quiz_embed(state: dict, name: str) -> str:
     """A quiz as it looks, its boxes closed: the kernel checks the answers, and they are not in the page."""
-    heading = state.get("heading", "").replace(" (type a number and press Enter)", "")
+    heading = safe_html(state.get("heading", "")).replace(" (type a number and press Enter)", "")
     rows = "".join(
-        f'<div class="bv-quiz-row"><label class="bv-quiz-label">{row["label"]}'
+        f'<div class="bv-quiz-row"><label class="bv-quiz-label">{safe_html(row.get("label", ""))}'
         f'<input class="bv-quiz-answer" type="text" disabled placeholder="needs Python"></label></div>'
         for row in state.get("rows", [])
-    )  # heading and labels are HTML the kernel escaped when it made them
+    )  # heading and labels as trees (older notebooks: HTML), rebuilt from the protocol's tags
     note = (
         f"This quiz checks your answers in Python, and its answers are not in this page: to answer it, {links(name)}."
     )

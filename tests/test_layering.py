@@ -21,7 +21,7 @@ import backprop_viz
 
 PACKAGE = Path(backprop_viz.__file__).parent
 ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference"}
-DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export"}
+DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export", "wire"}
 WIDGETS = {"player", "stepper", "quiz_widget", "network_view", "browser_graphviz"}
 WIDGET_LIBRARIES = {"anywidget", "ipywidgets", "traitlets", "IPython", "ipykernel", "comm"}
 HEAVY = WIDGET_LIBRARIES | {"graphviz", "matplotlib", "PIL", "pypdf"}

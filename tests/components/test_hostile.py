@@ -4,9 +4,9 @@ outside the protocol) runs nothing in the player or the quiz, and shows the word
 from __future__ import annotations
 
 import pytest
-from component_page import mount, widget_state
 
 import backprop_viz as bv
+from components.component_page import mount, widget_state
 
 IMG = "<img src=x onerror=\"window.pwned='img'\">"
 SCRIPT = "<script>window.pwned='script'</script>"

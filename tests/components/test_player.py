@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from component_page import mount, widget_state
 
 import backprop_viz as bv
+from components.component_page import mount, widget_state
 
 A1 = "q = x + y; f = q * z"
 

@@ -3,9 +3,8 @@ the verdict and the step's explanation the kernel sends back."""
 
 from __future__ import annotations
 
-from component_page import mount, widget_state
-
 import backprop_viz as bv
+from components.component_page import mount, widget_state
 
 
 def test_the_quiz_sends_answers_and_shows_verdicts_and_hints(page) -> None:

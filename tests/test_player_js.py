@@ -139,3 +139,16 @@ def test_both_sides_read_one_protocol() -> None:
     assert list(walk) == protocol["walk"] and list(words) == protocol["frames"]
     for path in PARTS.glob("*.js"):  # no part keeps its own list of the states
         assert "bv-future" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_no_script_of_the_package_parses_markup_into_the_page() -> None:
+    """Elements are made one by one (player/dom.js); the kernel's words come as trees, the diagram is rebuilt."""
+    import re
+
+    scripts = [*PARTS.parent.glob("*.js"), *PARTS.glob("*.js")]
+    assert len(scripts) > 12
+    for path in scripts:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(
+            r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment", text
+        ), path

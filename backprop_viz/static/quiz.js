@@ -54,7 +54,7 @@ function render({ model, el }) {
     for (const [name, p] of Object.entries(parts)) {
       fill(p.verdict, verdicts[name] || []);
       fill(p.hint, hints[name] || []);
-      if (typed[name] !== undefined && document.activeElement !== p.box) p.box.value = typed[name];
+      if (typed[name] !== undefined && p.box.getRootNode().activeElement !== p.box) p.box.value = typed[name];
     }
   }
 

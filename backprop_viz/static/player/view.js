@@ -46,7 +46,16 @@ export function diagramView(root, viewport, options, zoomed) {
     const z = scaleNow();
     svg.style.width = natural.width * z + "px";
     svg.style.height = natural.height * z + "px";
-    root.classList.toggle("bv-zoomed", zoom !== null && natural.width * z > room().width + 1);
+    const zoomedIn = zoom !== null && natural.width * z > room().width + 1;
+    root.classList.toggle("bv-zoomed", zoomedIn);
+    // Zoomed in, the viewport scrolls: Tab reaches it (arrow keys still step; drag, wheel and scrollbars move it).
+    if (zoomedIn) {
+      viewport.tabIndex = 0;
+      viewport.setAttribute("role", "region");
+      viewport.setAttribute("aria-label", "the diagram, zoomed in: drag or scroll to see the rest");
+    } else {
+      for (const name of ["tabindex", "role", "aria-label"]) viewport.removeAttribute(name);
+    }
     zoomed(zoom === null, zoom === 1);
     root.dataset.zoom = z.toFixed(3);
     follow();

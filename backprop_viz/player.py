@@ -43,6 +43,8 @@ PLAYER_PARTS = (  # static/player/, in the order they depend on each other
     "keys.js",
     "present.js",
     "announce.js",
+    "play.js",
+    "layout.js",
     "main.js",
 )
 _LOCAL_IMPORT = re.compile(r'^import\b[^;]*\bfrom\s+"\./[^"]*"(?:\s+with\s*\{[^}]*\})?;\s*$')

@@ -9,7 +9,9 @@ import { build, buildSvg, fill, tag } from "./dom.js";
 import { unpack } from "./frames.js";
 import { inputSliders } from "./inputs.js";
 import { keys } from "./keys.js";
+import { playerElements } from "./layout.js";
 import { marked, painter } from "./paint.js";
+import { playback } from "./play.js";
 import { hasFiniteAsk, NOTHING_TO_PREDICT, predictForm } from "./predict.js";
 import { presenter } from "./present.js";
 import { diagramView } from "./view.js";
@@ -21,34 +23,11 @@ function prefersReducedMotion() {
 }
 
 export function render({ model, el }) {
-  const root = tag("div", "bv-player");
-  root.tabIndex = 0;
-  root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "backpropagation stepper: arrow keys step, space plays");
-  const heading = tag("div", "bv-heading");
-  const frame = tag("div", "bv-frame");
-  const head = tag("div", "bv-head");
-  const phase = tag("span", "bv-phase");
-  const title = tag("span", "bv-title");
-  head.append(phase, title);
-  const hint = tag("div", "bv-zoom-hint", "part of the diagram: drag or scroll to see the rest, or press fit");
-  const viewport = tag("div", "bv-viewport");
-  viewport.title = "drag to see the rest of the diagram; fit shows it all";
-  const body = tag("div", "bv-body");
-  const words = tag("div", "bv-words");
-  const explanation = tag("div", "bv-explanation");
-  const legend = tag("div", "bv-legend-box");
-  words.append(explanation, legend);
-  const side = tag("div", "bv-side");
-  body.append(words, side);
-  frame.append(head, hint, viewport, body);
-  const status = tag("div", "bv-status");
-  status.setAttribute("role", "alert");
-  const style = tag("style");
-
+  const { root, style, heading, frame, phase, title, viewport, body, explanation, legend, side, status } =
+    playerElements();
   const options = () => model.get("options") || {};
   const reduced = prefersReducedMotion();
-  let data = null, shown = -1, timer = null, svg = null;
+  let data = null, shown = -1, svg = null;
   const revealed = new Set(); // predict mode: the steps answered or shown
   const praised = new Set(); // ... and of those, the ones the student got right
 
@@ -56,10 +35,10 @@ export function render({ model, el }) {
   const live = announcer();
   const bar = controls(
     {
-      play: toggle,
+      play: () => togglePlay(),
       step,
       go: (k) => {
-        stop();
+        playing.stop();
         show(k);
       },
       fit: () => diagram.fit(),
@@ -73,6 +52,15 @@ export function render({ model, el }) {
   const diagram = diagramView(root, viewport, options, (fitted, natural) => bar.zoomed(fitted, natural));
   const presenting = presenter(root, (on) => diagram.present(on));
   const sliders = inputSliders((message) => model.send(message));
+  const playing = playback(
+    () => show(shown + 1),
+    () => !data || shown >= data.texts.length - 1,
+    () => options().interval || 900,
+    (on) => {
+      bar.playing(on);
+      root.classList.toggle("bv-playing", on);
+    },
+  );
   root.append(style, heading, bar.element, frame, sliders.element, status, live.element);
   el.appendChild(root);
 
@@ -169,30 +157,13 @@ export function render({ model, el }) {
     live.say(k, title.textContent + ". " + explanation.textContent, true); // its words are new
   }
 
+  function togglePlay() {
+    if (data) playing.toggle(() => show(0));
+  }
+
   function step(by) {
-    stop();
+    playing.stop();
     show(shown + by);
-  }
-
-  // -- play: a step every `interval` ms (with reduced motion too: a step is no animation) ------------
-  function stop() {
-    if (timer === null) return;
-    clearInterval(timer);
-    timer = null;
-    bar.playing(false);
-    root.classList.remove("bv-playing");
-  }
-
-  function toggle() {
-    if (timer !== null) return stop();
-    if (!data) return;
-    if (shown >= data.texts.length - 1) show(0);
-    bar.playing(true);
-    root.classList.add("bv-playing");
-    timer = setInterval(() => {
-      if (shown >= data.texts.length - 1) return stop();
-      show(shown + 1);
-    }, options().interval || 900);
   }
 
   const KEYS = {
@@ -202,7 +173,7 @@ export function render({ model, el }) {
     PageUp: () => step(-1),
     Home: () => step(-Infinity),
     End: () => step(Infinity),
-    " ": toggle,
+    " ": () => togglePlay(),
   };
   const keyboard = keys(root, (key) => (key === "Escape" && presenting.isOn() ? presenting.toggle : KEYS[key]));
 
@@ -261,9 +232,8 @@ export function render({ model, el }) {
   onStatus();
 
   return () => {
-    stop();
     wordsSize.disconnect();
-    for (const part of [keyboard, presenting, diagram, bar, sliders, live]) part.dispose();
+    for (const part of [playing, keyboard, presenting, diagram, bar, sliders, live]) part.dispose();
     for (const [name, listener] of listeners) model.off(name, listener);
   };
 }

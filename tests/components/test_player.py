@@ -205,8 +205,9 @@ def test_predict_has_nothing_to_type_where_the_gradient_is_not_finite(page, sour
     assert frame(page)["step"] == len(frames) - 1
     sent = [v for ask in state["frames"]["asks"] for _, v in ask]
     assert {v for v in sent if isinstance(v, str)} <= set(words)
-    texts = {t for t in frame(page)["texts"] if "inf" in t or "nan" in t}
-    assert texts, "the diagram shows the non-finite values"
+    shown = frame(page)
+    assert any("inf" in t or "nan" in t for t in shown["texts"]), "the diagram shows the non-finite values"
+    assert any("inf" in c or "nan" in c for row in shown["table"] for c in row), "and so does the table"
 
 
 # -- input sliders -----------------------------------------------------------------------------------
@@ -323,6 +324,28 @@ def test_dispose_removes_every_listener_it_added(page, a1) -> None:
     page.evaluate("() => widget.dispose()")
     after = page.evaluate("() => ({count: window.listenerCount, model: widget.model.listening()})")
     assert during > before and after == {"count": before, "model": 0}
+
+
+def test_reduced_motion_play_still_steps_and_says_so(page, a1) -> None:
+    state, frames = a1
+    page.emulate_media(reduced_motion="reduce")
+    mount(page, {**state, "options": {**state["options"], "interval": 40}})
+    play = page.locator(".bv-play")
+    assert play.text_content() == "▶ play (no animation)"
+    play.click()
+    page.wait_for_function(f"() => widget.model.get('step') === {len(frames) - 1}")
+    page.wait_for_function("() => widget.el.querySelector('.bv-play').textContent === '▶ play (no animation)'")
+
+
+def test_the_keyboards_focus_is_visible(page, a1) -> None:
+    state, _ = a1
+    mount(page, state)
+    page.locator(".bv-player").focus()
+    page.keyboard.press("Tab")  # to the play button, by the keyboard: :focus-visible
+    outline = page.evaluate(
+        "() => { const e = document.activeElement; return [e.className, getComputedStyle(e).outlineStyle]; }"
+    )
+    assert "bv-play" in outline[0] and outline[1] != "none"
 
 
 # -- screen readers ------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import anywidget
 import traitlets as t
 
 from .skeleton import changes
-from .wire import PROTOCOL, holes, number, tree
+from .wire import PROTOCOL, holes, number, pieces, tree
 
 STATIC = Path(__file__).parent / "static"
 PLAYER_PARTS = (  # static/player/, in the order they depend on each other
@@ -158,15 +158,18 @@ def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
     changes. Each part gives the first frame in full, then only what each frame changes.
     Explanations and labels go as trees (:func:`backprop_viz.wire.tree`), numbers that are not
     finite as "inf", "-inf", "nan". An explanation is sent in two parts (:func:`backprop_viz.wire.holes`):
-    its words, with the walk, and its numbers, with the texts; an input change sends the numbers."""
+    its words, with the walk, and its numbers, with the texts; an input change sends the numbers. The
+    words' repeated parts (a fraction, a name) are sent once (:func:`backprop_viz.wire.pieces`)."""
     first = frames[0]
     notes = [holes(tree(f.note)) for f in frames]
+    templates, table = pieces([template for template, _ in notes])
     walk = {
         "states0": list(first.states),
         "states": [changes(a.states, b.states) for a, b in zip(frames, frames[1:], strict=False)],
         "heads": [[f.phase, f.title, f.node] for f in frames],
         "focus": [f.focus for f in frames],
-        "notes": [template for template, _ in notes],
+        "notes": templates,
+        "pieces": table,
     }
     words = {
         "texts0": list(first.texts),

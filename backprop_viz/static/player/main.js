@@ -132,7 +132,8 @@ export function render({ model, el }) {
     if (hide) {
       explanation.replaceChildren(predictForm(data.asks[k], (right) => reveal(k, right)));
     } else {
-      explanation.replaceChildren(build(preface(k)), build(data.notes[k] || [], undefined, data.numbers[k]));
+      const words = { numbers: data.numbers[k], pieces: data.pieces };
+      explanation.replaceChildren(build(preface(k)), build(data.notes[k] || [], undefined, words));
     }
     frame.classList.toggle("bv-predicting", hide);
     frame.dataset.step = String(k);

@@ -77,10 +77,24 @@ def esm(*paths: Path, before: Sequence[str] = ()) -> str:
 
 
 def compact_js(source: str) -> str:
-    """A module's text as a notebook stores it: without comment lines and indentation (every stepper
-    in a saved notebook carries a copy). Lines stay lines, so the code means the same."""
-    lines = (line.strip() for line in source.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
+    """A module's text as a notebook stores it: without comments and indentation (every stepper in a
+    saved notebook carries a copy). Lines stay lines, so the code means the same."""
+    lines = (_without_comment(line.strip()) for line in source.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _without_comment(line: str) -> str:
+    """``line`` without a ``// comment`` at its end: one after code, outside any quotes (the package's
+    scripts have no regular expression holding " //")."""
+    if line.startswith("//"):
+        return ""
+    at = line.find(" // ")
+    while at != -1:
+        before = line[:at]
+        if all(before.count(q) % 2 == 0 for q in "\"'`"):
+            return before.rstrip()
+        at = line.find(" // ", at + 1)
+    return line
 
 
 def compact_css(source: str) -> str:

@@ -18,6 +18,13 @@ import { diagramView } from "./view.js";
 
 const PRAISE = "✓ right: you predicted this step.";
 
+// The diagram's colours by state, as the kernel writes them; a style sheet that would fetch or escape
+// anything (a saved state someone edited) is left out.
+function themeCss(css) {
+  const text = typeof css === "string" ? css : "";
+  return /url\(|@import|\\|expression|<\//i.test(text) ? "" : text;
+}
+
 function prefersReducedMotion() {
   return Boolean(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
 }
@@ -79,7 +86,7 @@ export function render({ model, el }) {
       if (typeof layOut === "function") layOut(model, view.graphviz); // eslint-disable-line no-undef
       return;
     }
-    style.textContent = view.css || "";
+    style.textContent = themeCss(view.css);
     svg = buildSvg(view.svg);
     viewport.replaceChildren(...(svg ? [svg] : []));
     if (svg) {

@@ -18,7 +18,7 @@ from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
-from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
+from .frame_html import LEGEND, explanation, frame_title, table_data, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, dot_program
@@ -181,7 +181,7 @@ class Stepper:
         """The drawing and the table, sent once."""
         sk = self._painter.skeleton
         width, height = sk.size
-        table = table_skeleton(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
+        table = table_data(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
         return {
             "kind": "stepper",
             "theme": self.theme,

@@ -39,8 +39,8 @@ def hostile_player_state() -> dict:
     view, walk, words = state["view"], state["walk"], state["frames"]
     view["svg"] = view["svg"].replace("<svg ", "<svg onload=\"window.pwned='svg onload'\" ", 1)
     view["svg"] = view["svg"].replace("</svg>", SVG_ATTACK + "</svg>")
-    view["table"] = [*view["table"], *TREE, HOSTILE]
-    view["legend"] = HOSTILE  # as HTML, the way an older version saved it
+    view["table"] = {"head": [HOSTILE] * 3, "rows": [[HOSTILE, "1 onclick=x", "2"], *view["table"]["rows"]]}
+    view["legend"] = [*TREE, HOSTILE]
     view["css"] = "@import url(http://127.0.0.1:9/x.css); .bv-player{background:url(http://127.0.0.1:9/y.png)}"
     walk["heads"] = [[phase, HOSTILE, node] for phase, _, node in walk["heads"]]
     words["texts0"] = [HOSTILE for _ in words["texts0"]]

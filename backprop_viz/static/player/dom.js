@@ -82,6 +82,32 @@ export function build(children, into = document.createDocumentFragment(), words 
   return into;
 }
 
+// The stepper's table of nodes from its data: {head: [three headings], rows: [[label, element, slot]]};
+// a row is state element `element`, its cells slots `slot` (value), `slot + 1` (gradient) and, after the
+// label, `slot + 2` (the warning mark).
+export function nodeTable(spec) {
+  const table = tag("table", "bv-table");
+  const top = tag("tr");
+  for (const text of (spec.head || []).slice(0, 3)) top.appendChild(tag("th", "", String(text)));
+  table.appendChild(top);
+  for (const row of spec.rows || []) {
+    if (!Array.isArray(row)) continue;
+    const [label, element, slot] = row;
+    const tr = tag("tr");
+    tr.setAttribute("data-e", String(Number(element)));
+    const name = tag("td", "", String(label));
+    const mark = tag("span");
+    mark.setAttribute("data-s", String(Number(slot) + 2));
+    name.appendChild(mark);
+    const value = tag("td"), grad = tag("td");
+    value.setAttribute("data-s", String(Number(slot)));
+    grad.setAttribute("data-s", String(Number(slot) + 1));
+    tr.append(name, value, grad);
+    table.appendChild(tr);
+  }
+  return table;
+}
+
 // Put `children` in place of what `e` holds.
 export function fill(e, children) {
   e.replaceChildren(build(children));

@@ -5,7 +5,7 @@
 // wires the parts; each part does one job.
 import { announcer } from "./announce.js";
 import { controls } from "./controls.js";
-import { build, buildSvg, fill, tag } from "./dom.js";
+import { build, buildSvg, fill, nodeTable, tag } from "./dom.js";
 import { unpack } from "./frames.js";
 import { inputSliders } from "./inputs.js";
 import { keys } from "./keys.js";
@@ -94,7 +94,9 @@ export function render({ model, el }) {
       svg.removeAttribute("height");
       svg.setAttribute("role", "img");
     }
-    fill(side, view.table || []);
+    const table = view.table || [];
+    if (typeof table === "object" && !Array.isArray(table)) side.replaceChildren(nodeTable(table));
+    else fill(side, table); // a tree (a network's table of weights), or HTML an older version saved
     fill(legend, view.legend || []);
     paint.attach(marked([viewport, side]));
     diagram.setDiagram(svg, { width: view.width || 1, height: view.height || 1, font: view.font || 16 });

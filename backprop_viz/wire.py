@@ -9,7 +9,8 @@ the network view, the quiz). The browser never parses markup from data: :func:`t
 HTML into a small tree, ``[tag, class, ...children]`` (a child is a string or a tree; instead of
 the class, a dict of the few attributes the protocol allows), which the browser builds with
 ``createElement`` and ``textContent``. A tag or attribute outside the protocol is dropped, its
-text kept.
+text kept. A stepper's explanations travel in parts: their numbers apart from their words
+(:func:`holes`: an input change sends only the numbers), their repeated subtrees once (:func:`pieces`).
 """
 
 from __future__ import annotations

@@ -401,3 +401,27 @@ def test_no_serious_accessibility_violation(page, server, predict) -> None:
     page.locator(".bv-actual").click()
     assert frame(page)["zoomed"]
     assert page.evaluate(AXE_JS) == []  # a prediction asked, the diagram zoomed in and scrollable
+
+
+def test_a_network_views_table_of_weights_fills_in_as_it_steps(page) -> None:
+    """A crowded network's weights stand in a table (a tree with slots and state elements), not on the edges."""
+    from backprop_viz.network_view import NetworkView
+    from backprop_viz.networks import network
+
+    view = NetworkView(network([4, 5, 2], seed=0))
+    state = widget_state(view.widget)
+    last = view.frame(len(view) - 1)
+    view.close()
+    mount(page, state)
+    focus_player(page)
+    page.keyboard.press("End")
+    cells = page.evaluate(
+        """() => {
+          const table = widget.el.querySelector('.bv-weights');
+          return {texts: [...table.querySelectorAll('[data-s]')].map(e => e.textContent),
+                  rows: [...table.querySelectorAll('tr[data-e]')].map(r => r.getAttribute('class'))};
+        }"""
+    )
+    table_texts = last.texts[-len(cells["texts"]) :]
+    assert cells["texts"] == table_texts and any(t.startswith("∂ ") for t in table_texts)
+    assert all(c and c.startswith("bv-") for c in cells["rows"])

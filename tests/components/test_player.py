@@ -417,9 +417,9 @@ def test_a_network_views_table_of_weights_fills_in_as_it_steps(page) -> None:
     page.keyboard.press("End")
     cells = page.evaluate(
         """() => {
-          const table = widget.el.querySelector('.bv-weights');
-          return {texts: [...table.querySelectorAll('[data-s]')].map(e => e.textContent),
-                  rows: [...table.querySelectorAll('tr[data-e]')].map(r => r.getAttribute('class'))};
+          const all = (selector) => [...widget.el.querySelectorAll(selector)];
+          return {texts: all('.bv-weights [data-s]').map(e => e.textContent),
+                  rows: all('.bv-weights tr[data-e]').map(r => r.getAttribute('class'))};
         }"""
     )
     table_texts = last.texts[-len(cells["texts"]) :]

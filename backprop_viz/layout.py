@@ -459,6 +459,8 @@ def layout_of(g: Graph) -> Layout:
     check_layout_size(g)
     try:
         layout = compute_layout(g)
+    except GraphvizMissing:  # the machine's, not the graph's: installing Graphviz makes the next try work
+        raise
     except (GraphTooLarge, RuntimeError) as err:  # a timeout or a dot failure: the next try fails at once
         _remember(_FAILED, key, err)
         raise

@@ -30,13 +30,15 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+import traitlets
+
 from .figures import compact_png
 from .layout import FONT, dot_program, run_dot
 from .networks import Network
 from .notation import HTML_MATH
 from .notebook import made_here
 from .numbers import fmt, fmt_paren
-from .player import FrameContent, Player, close_widget, encode, widget_bundle
+from .player import FrameContent, Player, encode, widget_bundle
 from .skeleton import DIM, skeleton, state_css
 from .stepper import MIN_TEXT_PX, OPEN_TEXT_PX, with_picture
 
@@ -77,8 +79,11 @@ class NetworkFrame:
     edge_state: dict[str, int]
 
 
-class NetworkView:
-    """Step through a network neuron by neuron: values forward, deltas backward (see the module docstring)."""
+class NetworkView(Player):
+    """Step through a network neuron by neuron: values forward, deltas backward (see the module docstring).
+
+    Like a :class:`~backprop_viz.stepper.Stepper`, the view is the widget itself.
+    """
 
     def __init__(
         self, net: Network, *, scale: float = 0.75, step: int = 0, title: str | None = None, interval: int = 1200
@@ -90,9 +95,10 @@ class NetworkView:
         self._template = _Template(net, self.frames, scale)
         self._svg = [self._template.fill(f) for f in self.frames]
         last = len(self.frames) - 1
-        self.widget = Player(
+        self._closed = False
+        super().__init__(
             view=self._view(),
-            **dict(zip(("walk", "frames"), encode([self._content(k) for k in range(len(self.frames))]), strict=True)),
+            **dict(zip(("walk", "words"), encode([self._content(k) for k in range(len(self.frames))]), strict=True)),
             step=min(max(step, 0), last),
             options={
                 "title": self.title,
@@ -103,7 +109,6 @@ class NetworkView:
         )
         self.widget.add_class("bv-network-view")
         made_here(self)  # a notebook cell run again closes what it made before
-        self._closed = False
         self._picture: bytes | None = None
 
     def _view(self) -> dict:
@@ -145,18 +150,15 @@ class NetworkView:
 
     def close(self) -> None:
         """Close this view's widget (it cannot be shown again)."""
-        close_widget(self.widget)
+        super().close()
         self._closed = True
 
-    @property
-    def step(self) -> int:
-        return self.widget.step
-
-    @step.setter
-    def step(self, k: int) -> None:
+    @traitlets.validate("step")
+    def _valid_step(self, proposal: traitlets.Bunch) -> int:
+        k = proposal["value"]
         if not 0 <= k < len(self.frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self.frames) - 1}")
-        self.widget.step = k
+        return k
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -173,7 +175,7 @@ class NetworkView:
     def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
-        bundle, metadata = widget_bundle(self.widget, **kwargs)
+        bundle, metadata = widget_bundle(super()._repr_mimebundle_(**kwargs))
         bundle["text/plain"] = repr(self)
         bundle = with_picture(bundle, self.picture)
         return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager

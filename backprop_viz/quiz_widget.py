@@ -1,11 +1,18 @@
-"""The quiz in the browser: the widget a :class:`~backprop_viz.quiz.Quiz` shows (``static/quiz.js``)."""
+"""The quiz in the browser and in the kernel: the widget the student types into (``static/quiz.js``) and
+:class:`Quiz`, which is that widget and judges what it sends (:mod:`backprop_viz.quiz` judges answers)."""
 
 from __future__ import annotations
+
+import html
 
 import anywidget
 import traitlets as t
 
-from .player import packed, static
+from .graph import Graph
+from .notebook import made_here
+from .numbers import fmt
+from .player import close_layout, packed, static, widget_bundle
+from .quiz import _asked, hint_lines, is_right, parse_number
 
 
 class QuizWidget(anywidget.AnyWidget):
@@ -14,8 +21,107 @@ class QuizWidget(anywidget.AnyWidget):
     __module__ = "backprop_viz.quiz"  # where it lived: saved notebooks know it as backprop_viz.quiz.QuizWidget
 
     _esm = packed(static("quiz.js"), static("math.css", "quiz.css"), "bv-quiz-style")
+    # ipywidgets 7 (Colab's) displays a widget through _ipython_display_, which IPython prefers to
+    # _repr_mimebundle_: without it, ours is used there too (its text, still picture and Colab's manager)
+    _ipython_display_ = None
     heading = t.Unicode("").tag(sync=True)
     rows = t.List().tag(sync=True)  # [{"name", "label"}]: one box per asked node
     typed = t.Dict().tag(sync=True)  # what was typed, by name (answers given from code show in the box)
     verdicts = t.Dict().tag(sync=True)  # HTML, by name
-    hints = t.Dict().tag(sync=True)  # the explaining step's HTML, by name, while shown
+    steps_shown = t.Dict().tag(sync=True)  # the explaining step's HTML, by name, while shown
+
+    @property
+    def widget(self) -> QuizWidget:
+        """The widget itself (code written when a quiz held its widget here goes on working)."""
+        return self
+
+
+class Quiz(QuizWidget):
+    """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation.
+
+    The answers and explanations are those of the graph's inputs when the quiz is made, and the
+    heading says which: a stepper's sliders moving the same graph later do not change the quiz.
+    The answers stay in the kernel: the page gets only verdicts. The quiz is the widget itself.
+    """
+
+    __module__ = "backprop_viz.quiz"  # where it is found (``bv.Quiz``, ``backprop_viz.quiz.Quiz``)
+
+    def __init__(self, g: Graph, ask: str | list[str], *, title: str | None = None) -> None:
+        ask = _asked(ask)
+        for name in ask:
+            g.node(name)  # a clear error for an unknown name
+        self.graph, self.ask = g, list(ask)
+        self.answers = {name: g.grad(name) for name in ask}
+        self._hints = {name: hint_lines(g, name) for name in ask}
+        f = g.output_label
+        inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
+        heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
+        at = f" at {inputs}" if inputs and len(inputs) < 120 else ""
+        super().__init__(
+            heading=f"<b>{html.escape(heading)}</b>{html.escape(at)} (type a number and press Enter)",
+            rows=[{"name": n, "label": html.escape(f"∂{f}/∂{n} =")} for n in ask],
+        )
+        self.widget.add_class("bv-quiz")
+        made_here(self)  # a notebook cell run again closes what it made before
+        self.widget.on_msg(lambda widget, content, buffers: self.receive(content))
+
+    def receive(self, content: object) -> None:
+        """A message from the page: ``{"answer": name, "text": ...}`` or ``{"show": name, "on": bool}``."""
+        if not isinstance(content, dict):
+            return
+        name = content.get("answer", content.get("show"))
+        if name not in self.answers:
+            return
+        if "answer" in content:
+            self.check(name, str(content.get("text", "")))
+        else:
+            self.show_step(name, bool(content.get("on")))
+
+    def check(self, name: str, answer: str) -> bool:
+        """Check an answer, typed or given from code: returns whether it is right and shows the verdict."""
+        self.widget.typed = {**self.widget.typed, name: answer}
+        right, verdict = self._verdict(name, answer)
+        self.widget.verdicts = {**self.widget.verdicts, name: verdict}
+        return right
+
+    def verdict(self, name: str) -> str:
+        """What the page shows beside ``name``'s box (HTML)."""
+        return self.widget.verdicts.get(name, "")
+
+    def _verdict(self, name: str, text: str) -> tuple[bool, str]:
+        exact = self.answers[name]
+        try:
+            answer = parse_number(text)
+        except ValueError:
+            return False, ('<span class="bv-quiz-wrong">✗ that is not a number</span>' if text.strip() else "")
+        if not isinstance(exact, float):
+            return False, "this gradient is an array: compare with the table"
+        if is_right(text, exact):
+            return True, f'<span class="bv-quiz-right">✓ right: {html.escape(fmt(exact))}</span>'
+        return False, (
+            f'<span class="bv-quiz-wrong">✗ not quite ({html.escape(fmt(answer))}); try again, or show the step</span>'
+        )
+
+    def show_step(self, name: str, on: bool = True) -> str:
+        """Show (or hide) the step that explains ``name``'s gradient; returns its HTML."""
+        lines = "".join(f"<div>{line}</div>" for line in self._hints[name])  # HTML math, escaped where it is made
+        self.widget.steps_shown = {**self.widget.steps_shown, name: lines if on else ""}
+        return lines
+
+    @property
+    def hints(self) -> dict[str, list[str]]:
+        """By asked name, the lines "show the step" reveals (HTML math)."""
+        return {name: list(lines) for name, lines in self._hints.items()}
+
+    def close(self) -> None:
+        """Close the quiz's widget."""
+        close_layout(self)
+        super().close()
+
+    def __repr__(self) -> str:
+        return f"Quiz({', '.join(self.ask)})"
+
+    def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
+        bundle, metadata = widget_bundle(super()._repr_mimebundle_(**kwargs))
+        bundle["text/plain"] = repr(self)
+        return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager

@@ -30,7 +30,7 @@ REPOSITORY = "backprop-viz/backprop_viz"
 BINDER = "https://mybinder.org/v2/gh/{repo}/HEAD?urlpath=lab/tree/notebooks/{name}"
 COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
 COLAB_CELL = "colab-setup"  # the id of the cell that installs the package in Colab (scripts/colab_cells.py)
-PLAYER_KEYS = ("view", "walk", "frames", "step", "options")  # what the player reads of a saved state
+PLAYER_KEYS = ("view", "walk", "words", "step", "options")  # what the player reads of a saved state
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def test_a_stepper_drawn_by_the_browser_is_the_kernels_stepper(monkeypatch: pyte
     monkeypatch.setenv("PATH", str(Path(DOT).parent))
     kernel = bv.Stepper(A1, x=1, y=5, z=-4, step=3)
     assert widget.view == kernel.widget.view
-    assert (widget.walk, widget.frames) == (kernel.widget.walk, kernel.widget.frames)
+    assert (widget.walk, widget.words) == (kernel.widget.walk, kernel.widget.words)
     assert s.frame(5) == kernel.frame(5)
 
 

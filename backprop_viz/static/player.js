@@ -159,7 +159,7 @@ function render({ model, el }) {
       data = null; // still being drawn: nothing to step yet
       return;
     }
-    data = unpack(JSON.parse(model.get("walk")), JSON.parse(model.get("frames")));
+    data = unpack(JSON.parse(model.get("walk")), JSON.parse(model.get("words")));
     for (const e of slots) if (e) e.textContent = "";
     for (const e of elements) if (e) for (const c of STATES) e.classList.remove(c);
     onScreen = { texts: null, states: null };
@@ -509,7 +509,7 @@ function render({ model, el }) {
   const listeners = [
     ["change:view", onView],
     ["change:walk", setFrames],
-    ["change:frames", setFrames],
+    ["change:words", setFrames],
     ["change:step", onStep],
     ["change:inputs", setInputs],
     ["change:options", onTitle],

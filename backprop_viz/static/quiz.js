@@ -52,7 +52,7 @@ function render({ model, el }) {
   }
 
   function update() {
-    const verdicts = model.get("verdicts"), hints = model.get("hints"), typed = model.get("typed");
+    const verdicts = model.get("verdicts"), hints = model.get("steps_shown"), typed = model.get("typed");
     for (const [name, p] of Object.entries(parts)) {
       p.verdict.innerHTML = verdicts[name] || "";
       p.hint.innerHTML = hints[name] || "";
@@ -64,7 +64,7 @@ function render({ model, el }) {
     ["change:rows", build],
     ["change:heading", build],
     ["change:verdicts", update],
-    ["change:hints", update],
+    ["change:steps_shown", update],
     ["change:typed", update],
   ];
   for (const [name, listener] of listeners) model.on(name, listener);

@@ -157,7 +157,7 @@ def test_predict_then_reveal_without_a_kernel(built, offline):
     embeds = page.locator(".bv-embed")
     states = [json.loads(embeds.nth(k).locator("script").text_content()) for k in range(embeds.count())]
     at = next(k for k, s in enumerate(states) if s["options"].get("predict"))
-    asks = json.loads(states[at]["frames"])["asks"]
+    asks = json.loads(states[at]["words"])["asks"]
     first_ask = next(k for k, a in enumerate(asks) if a)
     player = embeds.nth(at).locator(".bv-player")
     player.locator(".bv-explanation").click()

@@ -394,7 +394,23 @@ function render({ model, el }) {
     model.send({ set: values });
   }
 
+  // The kernel answers every slider move with the inputs as they now are: the same sliders are updated in
+  // place (rebuilt, the slider under the mouse would be dropped mid-drag); the one held keeps its value.
+  function moveInputs(specs) {
+    const ranges = [...inputs.querySelectorAll("input[type=range]")];
+    if (ranges.length !== specs.length || specs.some((spec, i) => ranges[i].dataset.name !== spec.name)) return false;
+    specs.forEach((spec, i) => {
+      const range = ranges[i];
+      Object.assign(range, { min: String(spec.min), max: String(spec.max), step: String(spec.step) });
+      if (range.matches(":active")) return;
+      range.value = String(spec.value);
+      range.nextElementSibling.textContent = spec.text;
+    });
+    return true;
+  }
+
   function setInputs() {
+    if (moveInputs(model.get("inputs"))) return;
     inputs.textContent = "";
     for (const spec of model.get("inputs")) {
       const label = tag("label", "bv-input");

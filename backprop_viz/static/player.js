@@ -213,8 +213,22 @@ function render({ model, el }) {
     if (!keepScroll) follow();
     if (tell && model.get("step") !== k) {
       model.set("step", k);
-      model.save_changes();
+      saveSoon();
     }
+  }
+
+  // The kernel needs the step only eventually: it is sent once the new frame is on screen (in JupyterLab,
+  // sending a message and the page's own work for it took a third of a key press before the frame).
+  let saving = false;
+  function saveSoon() {
+    if (saving) return;
+    saving = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        saving = false;
+        model.save_changes();
+      }),
+    );
   }
 
   // -- predict, then reveal --------------------------------------------------------------------

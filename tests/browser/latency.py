@@ -9,14 +9,19 @@ from stepper_page import FRAME_KEY_JS, StepperView
 # Installed in the page: on each arrow keydown, take the event's own time stamp (when the
 # browser made it, so every handler's work counts), then poll once per animation frame until
 # the visible frame's key (``frameKey(root)``) differs from the last frame seen. ``frame`` is the time until that
-# animation frame has been rendered: a message posted from its requestAnimationFrame
-# callback is delivered after the frame's style, layout and paint. ``dom`` is the time
-# to the DOM change (MutationObserver).
+# animation frame has been rendered: a task posted from its requestAnimationFrame callback runs after
+# the frame's style, layout and paint. It is posted as "user-blocking" (scheduler.postTask), so that
+# it runs first after the frame: a plain message would wait behind the page's other tasks queued
+# meanwhile (JupyterLab's websocket messages and timers), and count them as the frame's time.
+# ``dom`` is the time to the DOM change (MutationObserver).
 LATENCY_JS = """([rootSelector, frameKeySource]) => {
     const root = document.querySelector(rootSelector);
     const frameKey = new Function('root', 'return (' + frameKeySource + ')(root);');
+    // One measurement at a time: the listener of an earlier one (another stepper of the page) would poll
+    // its stepper, unchanged, on every animation frame for 5 s after each key, and slow this one down.
+    if (window.__bvLatency) window.removeEventListener('keydown', window.__bvLatency.listener, true);
     const state = window.__bvLatency = {frame: [], dom: [], misses: 0, last: frameKey(root)};
-    window.addEventListener('keydown', (event) => {
+    state.listener = (event) => {
         if (!['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'].includes(event.key)) return;
         const t0 = event.timeStamp;  // when the browser made the event: every handler of it counts
         // The frame shown before this key: a stepper that takes keys on their way down (window, capture)
@@ -32,12 +37,17 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
             if (frameKey(root) !== before) {
                 observer.disconnect();
                 state.last = frameKey(root);
-                const channel = new MessageChannel();
-                channel.port1.onmessage = () => {
+                const painted = () => {
                     state.dom.push((domAt ?? now) - t0);
                     state.frame.push(performance.now() - t0);
                 };
-                channel.port2.postMessage(0);
+                if (window.scheduler && scheduler.postTask) {
+                    scheduler.postTask(painted, {priority: 'user-blocking'});
+                } else {
+                    const channel = new MessageChannel();
+                    channel.port1.onmessage = painted;
+                    channel.port2.postMessage(0);
+                }
             } else if (now - t0 > 5000) {
                 observer.disconnect();
                 state.misses += 1;
@@ -48,7 +58,8 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
             }
         };
         requestAnimationFrame(poll);
-    }, true);
+    };
+    window.addEventListener('keydown', state.listener, true);
     return frameKey(root);
 }"""
 
@@ -84,7 +95,7 @@ def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, ste
             active = page.evaluate("document.activeElement && document.activeElement.className")
             missed.append({"step": position, "key": key, "focused": str(active)[:80]})
             focus()
-    state = page.evaluate("window.__bvLatency")
+    state = page.evaluate("(({frame, dom, misses}) => ({frame, dom, misses}))(window.__bvLatency)")
     frame = [v for v in state["frame"] if v is not None]
     dom = [v for v in state["dom"] if v is not None]
     assert frame, "no step key press changed the frame"

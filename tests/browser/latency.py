@@ -169,25 +169,34 @@ SIDE_BY_SIDE = {  # case: the graph, as notebook code
     ),
 }
 CONTENDERS = {"ours": ".bv-slider", "stack": ".noUi-handle", "kernel": ".noUi-handle"}  # and what takes the keys
+SCREEN = {"width": 1024, "height": 768}  # a projector's
 
 
 def side_by_side(lab, samples: int = 80) -> dict:
     """Key press to new frame for the stepper, the stepper as it was (a Stack of full SVG frames) and a
-    kernel-drawn stepper, on the graphs of ``SIDE_BY_SIDE``, in one page of ``lab`` (a ``Lab``)."""
+    kernel-drawn stepper, on the graphs of ``SIDE_BY_SIDE``, in one page of ``lab`` (a ``Lab``); beside them
+    the same stepper in the page ``to_html`` writes (no JupyterLab around it), in a tab of the same browser.
+    Both pages at 1024x768, measured in turn for each graph."""
     cells = ["import backprop_viz as bv\nfrom backprop_viz.networks import network", KERNEL_STEPPER, STACK_STEPPER]
     for k, graph in enumerate(SIDE_BY_SIDE.values()):
-        cells.append(f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\ns{k}")
+        cells.append(
+            f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\n"
+            f"s{k}.to_html('latency-bare-{k}.html')\ns{k}"
+        )
         cells.append(f"stack_stepper({graph}, 'bv-stack-{k}')")
         cells.append(f"kernel_stepper({graph}, 'bv-kernel-{k}')")
     page = lab.page
+    page.set_viewport_size(SCREEN)
     lab.open(lab.write_notebook("latency-side-by-side.ipynb", *cells))
     lab.run_all(timeout=180)
+    bare = page.context.browser.new_context(viewport=SCREEN, device_scale_factor=1).new_page()
     results = {}
     for k, case in enumerate(SIDE_BY_SIDE):
         ours = StepperView(page, f".bv-ours-{k}")
         ours.locator(".bv-slider").wait_for(state="visible", timeout=30_000)
         frames = ours.last_step() + 1
         row = {}
+        page.bring_to_front()
         for who, target in CONTENDERS.items():
             view = StepperView(page, f".bv-{who}-{k}")
             page.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
@@ -198,18 +207,30 @@ def side_by_side(lab, samples: int = 80) -> dict:
             row[who] = measure_step_latency(
                 page, view.root, FRAME_KEY_JS, lambda v=view, t=target: v.focus_slider(t), steps=frames, samples=samples
             )
+        bare.goto((lab.server.root / f"latency-bare-{k}.html").as_uri())
+        bare.bring_to_front()
+        view = StepperView(bare)
+        bare.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
+        view.focus_slider(".bv-slider")
+        bare.keyboard.press("Home")
+        view.wait_step(0)
+        row["bare"] = measure_step_latency(
+            bare, view.root, FRAME_KEY_JS, lambda v=view: v.focus_slider(".bv-slider"), steps=frames, samples=samples
+        )
         results[case] = {
             "frames": frames,
             "stepper": row["ours"],
+            "bare_page": row["bare"],
             "stack_stepper": row["stack"],
             "kernel_stepper": row["kernel"],
         }
+    bare.context.close()
     browser = page.context.browser
     return {
-        "what": "ArrowRight/ArrowLeft on the step slider to the new frame painted, in one JupyterLab page: "
-        "the stepper (the diagram drawn once, each frame's texts and states set in the browser) beside "
+        "what": "ArrowRight/ArrowLeft on the step slider to the new frame painted, at 1024x768, in one JupyterLab "
+        "page: the stepper (the diagram drawn once, each frame's texts and states set in the browser) beside "
         "the stepper as it was (every frame's SVG in an ipywidgets Stack) and a stepper whose kernel "
-        "draws each step with Graphviz",
+        "draws each step with Graphviz; and the stepper in the page to_html writes, in the same browser",
         "browser": f"{browser.browser_type.name} {browser.version} (headless)",
         "jupyterlab": __import__("jupyterlab").__version__,
         "ipywidgets": __import__("ipywidgets").__version__,

@@ -1,6 +1,7 @@
 # Two commands for a newcomer:
 #   make lab    set everything up and open JupyterLab on the notebooks (Notebook 7 is installed too)
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
+# While working: make check (lint and the fast tests: no browser, no notebook run; well under a minute).
 # Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
 # and save it with its outputs and widget state, after a change to what they show), make html (the
 # notebooks as a static site in build/html: every stepper steps, no kernel, no network), make lite
@@ -16,7 +17,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 LITE_VENV := build/lite-venv
 
-.PHONY: setup setup-lab lab test bench notebooks html lite clean
+.PHONY: setup setup-lab lab test check bench notebooks html lite clean
 
 # What JupyterLab needs: Graphviz's `dot`, fonts, Python's venv, then the package in .venv.
 setup-lab:
@@ -54,6 +55,12 @@ test: setup lite
 	$(BIN)/ruff format --check .
 	CI=$${CI:-true} $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval.cfg \
 		--nbval-current-env --timeout=900 -p no:cacheprovider $(PYTEST_ARGS)
+
+# The fast tier: lint and the tests marked neither slow nor browser (what `make test` runs, less those).
+check: setup-lab
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest tests -m "not slow and not browser" -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup-lab
 	$(BIN)/python benchmarks/run.py

@@ -46,7 +46,9 @@ class Op:
     # Whether finite inputs are inside the domain, so that an inf from them is a float overflow (the
     # true result is just too large). None: never (exp's domain is its overflow; log(0) is the domain).
     in_domain: Callable[[Args], bool] | None = None
-    masks: bool = False  # a local derivative of 0 stops the gradient, even an inf or nan upstream
+    # True: a local derivative of 0 stops the gradient, even an inf or nan upstream. Or, where only some
+    # zeros stop it (x ** y, as PyTorch), a function of the inputs giving, per input, where it stops.
+    masks: bool | Callable[[Args], tuple] = False
     ties_to_first: bool = False  # on equal inputs the whole gradient goes to the first one (max, min)
     stem: str = ""  # an unnamed gate's name is this and a number (sig1); "" means ``name``
 
@@ -246,7 +248,7 @@ DIV = Op(
     "/",
     2,
     _div,
-    lambda x, o: (_div(1.0, x[1]), _div(-x[0], x[1] * x[1])),
+    lambda x, o: (_div(1.0, x[1]), _div(-o, x[1])),  # -(x/y)/y: y*y would underflow at y = 3e-162
     formula="{0} / {1}",
     rules=("1/{1}", "-{0}/{1}²"),
     domain="division by 0",
@@ -297,7 +299,7 @@ RECIP = Op(
     "1/x",
     1,
     lambda a: _div(1.0, a),
-    lambda x, o: (_div(-1.0, x[0] * x[0]),),
+    lambda x, o: (-(o * o),),  # (1/x)², not 1/x²: x*x underflows below 1.5e-154
     formula="1/{0}",
     rules=("-1/{0}²",),
     domain="division by 0",
@@ -313,6 +315,7 @@ POW = Op(
     rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
     domain="a power of a negative or zero base",
     in_domain=lambda x: _positive(x[0]),
+    masks=lambda x: (np.equal(x[1], 0), np.equal(x[0], 0) & np.greater_equal(x[1], 0)),  # PyTorch's zeros
 )
 MAX = Op(
     "max",
@@ -496,7 +499,7 @@ def const_div(c: float) -> Op:
         f"{fmt(c)}/x",
         1,
         lambda a: _div(c, a),
-        lambda x, o: (_div(-c, x[0] * x[0]),),
+        lambda x, o: (_div(-o, x[0]),),  # -(c/x)/x: x*x would underflow
         formula=f"{fmt(c)} / {{0}}",
         rules=(f"-{fmt(c)}/{{0}}²",),
         domain="division by 0",
@@ -522,6 +525,7 @@ def pow_const(c: float) -> Op:
         rules=(f"{fmt(c)}·{{0}}^{fmt(c - 1)}",),
         domain="a power of a negative or zero base",
         in_domain=lambda x: _positive(x[0]),
+        masks=c == 0,  # x ** 0: 0 whatever comes from above, as PyTorch
         stem="pow",
     )
 
@@ -545,6 +549,7 @@ def const_pow(c: float) -> Op:
         rules=(f"{base}^{{0}}·log({base})",),
         domain="a power of a negative or zero base",
         in_domain=lambda x: c > 0,
+        masks=c == 0,  # 0 ** x: 0 where x ≥ 0 whatever comes from above, as PyTorch
         stem="pow",
     )
 
@@ -563,11 +568,13 @@ def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | No
     locals_ = op.local(args, out)
     if type(upstream) is float and all(type(v) is float for v in locals_):  # numbers: the chain rule as written
         if op.masks:  # 0 × inf would be nan: a local derivative of 0 stops the gradient
-            return locals_, tuple(0.0 if v == 0 else upstream * v for v in locals_)
+            stops = op.masks(args) if callable(op.masks) else [v == 0 for v in locals_]
+            return locals_, tuple(0.0 if s else upstream * v for s, v in zip(stops, locals_, strict=True))
         return locals_, tuple(upstream * v for v in locals_)
     locals_ = tuple(_scalar(v) for v in locals_)  # arrays: the same with numpy, summed back to each input's shape
     products = [np.multiply(upstream, v) for v in locals_]
     if op.masks:  # 0 where the gate stops the gradient, whatever came from above
-        products = [np.where(np.equal(v, 0), 0.0, p) for v, p in zip(locals_, products, strict=True)]
+        stops = op.masks(args) if callable(op.masks) else [np.equal(v, 0) for v in locals_]
+        products = [np.where(s, 0.0, p) for s, p in zip(stops, products, strict=True)]
     downs = tuple(unbroadcast(p, a) for p, a in zip(products, args, strict=True))
     return locals_, tuple(_scalar(d) for d in downs)

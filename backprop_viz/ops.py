@@ -208,6 +208,48 @@ def shape_error(op: Op, args: Args) -> ExpressionError | None:
     return None
 
 
+MAX_ELEMENTS = 1_000_000  # numbers in the result of one gate on arrays (8 MB); a larger one is refused
+
+
+def size_error(op: Op, args: Args) -> ExpressionError | None:
+    """Why a broadcast or a matrix product of ``args`` is refused before it is computed: its result
+    would hold more than ``MAX_ELEMENTS`` numbers (x + y of a 20,000×1 and a 1×20,000 array would
+    fill 3.2 GB). None when it is within the bound, or when its shapes do not fit (``shape_error``)."""
+    if op.arity != 2 or not any(isinstance(a, np.ndarray) for a in args):
+        return None
+    sa, sb = np.shape(args[0]), np.shape(args[1])
+    try:
+        shape = _matmul_shape(sa, sb) if op.name == "matmul" else np.broadcast_shapes(sa, sb)
+    except ValueError:
+        return None
+    count = math.prod(shape)
+    if count <= MAX_ELEMENTS:
+        return None
+    symbol = {"sub": "-", "pow": "**"}.get(op.name, op.symbol)
+    size = "×".join(f"{n:,}" for n in shape)
+    memory = f"{count * 8 / 1e9:.1f} GB" if count * 8 >= 1e9 else f"{count * 8 / 1e6:.0f} MB"
+    return ExpressionError(
+        f"{symbol} of shapes {sa} and {sb} would make a {size} array: {count:,} numbers ({memory}); "
+        f"a gate's result may hold at most {MAX_ELEMENTS:,} numbers"
+    )
+
+
+def _matmul_shape(sa: tuple[int, ...], sb: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of ``a @ b`` (numpy's rules), or ValueError if they do not fit."""
+    if not sa or not sb:
+        raise ValueError("@ needs arrays")
+    a = sa if len(sa) > 1 else (1, *sa)
+    b = sb if len(sb) > 1 else (*sb, 1)
+    if a[-1] != b[-2]:
+        raise ValueError("inner sizes differ")
+    shape = (*np.broadcast_shapes(a[:-2], b[:-2]), a[-2], b[-1])
+    if len(sb) == 1:
+        shape = shape[:-1]
+    if len(sa) == 1:
+        shape = (*shape[:-2], shape[-1]) if len(sb) > 1 else shape[:-1]
+    return shape
+
+
 def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
     a, b = np.asarray(args[0]), np.asarray(args[1])
     g = np.asarray(g)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import time
 
+import numpy as np
 import pytest
 
 import backprop_viz as bv
@@ -144,3 +145,33 @@ def test_a_dot_timeout_is_a_clear_error_and_is_not_retried(monkeypatch: pytest.M
             layout.layout_of(g)
     assert len(calls) == 1
     layout._FAILED.clear()
+
+
+# -- arrays: a broadcast or a matrix product whose result would not fit is refused before it is made ---
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "said"),
+    [
+        ("f = sum(x + y)", {"x": np.ones((20_000, 1)), "y": np.ones((1, 20_000))}, r"\+ of shapes .* 20,000×20,000"),
+        ("f = sum(x * y)", {"x": np.ones((2_000, 1)), "y": np.ones(1_000)}, r"\* of shapes .* 2,000×1,000 array"),
+        ("f = sum(A @ B)", {"A": np.ones((2_000, 1)), "B": np.ones((1, 2_000))}, r"@ of shapes .*4,000,000 numbers"),
+        ("f = sum(max(x, y))", {"x": np.ones((1_001, 1)), "y": np.ones((1, 1_000))}, r"max of shapes"),
+    ],
+)
+def test_an_array_result_beyond_the_bound_is_refused_at_once(source: str, values: dict, said: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(bv.ExpressionError, match=said + r".*at most 1,000,000 numbers"):
+        bv.expr(source, **values)
+    assert time.perf_counter() - start < 0.1
+
+
+def test_operators_on_vars_are_bounded_too() -> None:
+    x, y = bv.variables(x=np.ones((20_000, 1)), y=np.ones((1, 20_000)))
+    with pytest.raises(ValueError, match=r"400,000,000 numbers \(3.2 GB\)"):
+        x + y
+
+
+def test_an_array_result_at_the_bound_is_computed() -> None:
+    g = bv.expr("f = sum(x + y)", x=np.ones((1_000, 1)), y=np.ones((1, 1_000)))
+    assert g.value == 2_000_000 and g.grad("x").shape == (1_000, 1) and np.all(g.grad("y") == 1_000)

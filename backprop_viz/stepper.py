@@ -21,7 +21,7 @@ from .figures import compact_png
 from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
-from .layout import WIRE_FONT, GraphvizMissing, dot_program
+from .layout import WIRE_FONT, GraphvizMissing, check_layout_size, dot_program
 from .notation import HTML_MATH
 from .notebook import made_here
 from .parser import expr
@@ -110,6 +110,7 @@ class Stepper:
         if not (isinstance(scale, int | float) and math.isfinite(scale) and 0.25 <= scale <= 4):
             raise ValueError(f"scale must be a number from 0.25 to 4 (1 is natural size), not {scale!r}")
         place = graphviz_place()  # a clear message now if Graphviz is missing
+        check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
         self.graph = graph
         self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
         self.interval, self.predict = interval, predict

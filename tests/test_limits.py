@@ -210,3 +210,25 @@ def test_a_graph_too_large_is_refused_before_any_frame_is_made(
         with pytest.raises(bv.GraphTooLarge, match="12,002 frames"):
             make()
         assert time.perf_counter() - start < 0.1
+
+
+def test_the_still_picture_of_the_widest_stepper_accepted_is_capped_in_pixels() -> None:
+    """The 137-input sum's picture was 14261×5321 px (8.4 s, +1.2 GB); now it is drawn smaller."""
+    import io
+
+    from PIL import Image
+
+    from backprop_viz.stepper import MAX_PICTURE_PIXELS
+
+    names = [f"x{i}" for i in range(137)]
+    s = bv.Stepper("+".join(names), **dict.fromkeys(names, 1.0))
+    try:
+        width, height = Image.open(io.BytesIO(s.picture())).size
+    finally:
+        s.close()
+    assert width * height <= MAX_PICTURE_PIXELS * 1.01 and width > 1_500
+    small = bv.Stepper("f = x*y", x=1, y=2)  # a small one keeps its size: 0.7 of the diagram's
+    try:
+        assert Image.open(io.BytesIO(small.picture())).size[0] < 600
+    finally:
+        small.close()

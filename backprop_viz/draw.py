@@ -30,6 +30,7 @@ from .layout import (
     WIRE_FONT,
     GraphvizMissing,
     Layout,
+    check_layout_size,
     dot_program,
     gate_label,
     layout_of,
@@ -360,6 +361,7 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     k = count - 1 if step is None else step
     if not 0 <= k < count:
         raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")
+    check_layout_size(g)  # before any frame is made, wherever the diagram is laid out
     t = theme_of(theme)
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
 

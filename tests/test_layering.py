@@ -1,6 +1,6 @@
 """The package's layers: the engine stands alone, the drawing needs no widgets.
 
-engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use)
+engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use; answers)
 drawing  layout, frames, draw, skeleton, frame_html, export: Graphviz, no widget library
 widgets  player, stepper, quiz_widget, network_view, browser_graphviz: anywidget and ipywidgets
 
@@ -20,7 +20,7 @@ import pytest
 import backprop_viz
 
 PACKAGE = Path(backprop_viz.__file__).parent
-ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference"}
+ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference", "answers"}
 DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export"}
 WIDGETS = {"player", "stepper", "quiz_widget", "network_view", "browser_graphviz"}
 WIDGET_LIBRARIES = {"anywidget", "ipywidgets", "traitlets", "IPython", "ipykernel", "comm"}
@@ -46,7 +46,7 @@ def imports(module: str, *, nested: bool) -> set[str]:
 
 
 def test_the_layers_name_every_module() -> None:
-    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site"}
+    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site", "safe_html"}
     modules = {p.stem for p in PACKAGE.glob("*.py")}
     assert modules == ENGINE | DRAWING | WIDGETS | others
 

@@ -76,7 +76,7 @@ class Contribution:
 
     @property
     def rule(self) -> str:
-        """The local derivative in words, e.g. "exp(x)" or "upstream · xᵀ"."""
+        """The local derivative in words, e.g. "exp(x)"; for a vector gate, what multiplies the upstream ("xᵀ")."""
         rules = self.gate.op.rules
         return rules[self.position].format(*(i.label for i in self.gate.inputs)) if rules else ""
 
@@ -171,23 +171,66 @@ class BackwardStep:
         return line
 
     def _product(self, c: Contribution, math: Notation) -> str:
-        """Upstream × local for one input: ``∂f/∂q · ∂q/∂x = (-4)(1) = -4``.
+        """Upstream × local for one input, with the operation it really is: ``∂f/∂q · ∂q/∂x = (-4)(1) = -4``.
 
-        A vector gate says its rule in words. The output's own gate has the upstream ∂f/∂f = 1,
-        and ∂f/∂f · ∂f/∂x would say nothing: its line gives the local derivative, ``z = -4``.
+        With arrays the product is element by element, or summed (an input that acts on every element:
+        a dot product), or a vector gate's own operation (an outer product, a matrix product), written
+        with its numbers. The output's own gate has the upstream ∂f/∂f = 1, and ∂f/∂f · ∂f/∂x would say
+        nothing: its line gives the local derivative, ``z = -4``.
         """
         d, words = math.partial, math.words
-        if c.local is None:
-            return f"{words(c.rule)} = {fmt(c.downstream)}"
-        if self.node.is_output:
+        op = self.node.op
+        if self.node.is_output and (c.local is not None or op.terms is not None):
             rule = c.rule if c.rule and c.rule != fmt(c.local) else ""
             return f"{words(rule)} = {fmt(c.downstream)}" if rule else fmt(c.downstream)
+        if c.local is None and op.terms is None:  # a vector gate that does not say how: its rule in words
+            return f"{words(c.rule)} = {fmt(c.downstream)}"
         here, inp = math.name(self.node.label), math.name(c.input.label)
-        numbers = f"({fmt(self.upstream)})({fmt(c.local)}) = {fmt(c.downstream)}"
-        return f"{d(math.name(self.output_label), here)} · {d(here, inp)} = {numbers}"
+        upstream = d(math.name(self.output_label), here)
+        if c.local is None:
+            chain, how, left, right = op.terms(c.position, tuple(i.value for i in self.node.inputs))
+        else:
+            chain, how, left, right = "", "product", None, c.local
+        names = [math.name(i.label) for i in self.node.inputs]
+        said = chain.format(*names, u=upstream) if chain else f"{upstream} · {d(here, inp)}"
+        left = self.upstream if left is None else left
+        right = self.upstream if right is None else right
+        return f"{said} = {_numbers(how, left, right, c.downstream, math)} = {fmt(c.downstream)}" + _what_it_is(
+            how, left, right, c, math
+        )
 
 
 Step = ForwardStep | BackwardStep
+
+
+def _numbers(how: str, left: Value, right: Value, downstream: Value, math: Notation) -> str:
+    """The operation with its numbers: ``(-4)(1)``, ``sum([1, 2] × [3, 4])``, ``outer(u, x)``, ``W @ u``."""
+    a, b = fmt(left), fmt(right)
+    if how == "outer":
+        return f"outer({a}, {b})"
+    if how == "matmul":
+        return f"{a} @ {b}"
+    if _summed(left, right, downstream):
+        return f"sum({a} {math.times} {b})"
+    return f"({a})({b})"
+
+
+def _summed(left: Value, right: Value, downstream: Value) -> bool:
+    """Whether a product's elements are added up: the input was spread over every element (broadcast)."""
+    return np.shape(downstream) != np.broadcast_shapes(np.shape(left), np.shape(right))
+
+
+def _what_it_is(how: str, left: Value, right: Value, c: Contribution, math: Notation) -> str:
+    """A few words on an array operation that the numbers alone do not say."""
+    if how != "product":
+        return ""
+    both = np.ndim(left) > 0 and np.ndim(right) > 0
+    if _summed(left, right, c.downstream):
+        kind = "a dot product: " if both and np.ndim(c.downstream) == 0 else ""
+        return math.words(
+            f" ({kind}{c.input.label} acts on every element of {c.gate.label}, so its gradient adds up their shares)"
+        )
+    return math.words(" (element by element)") if both else ""
 
 
 def _stopped(upstream: Value, local: Value) -> bool:

@@ -139,6 +139,39 @@ class BackwardStep:
             out.append(math.finish(line))
         return out
 
+    def rule_written(self, math: Notation, into: Node) -> list[str]:
+        """How ``into``'s gradient comes through this gate, with the local derivative's number but not the
+        upstream's (a quiz's first hint: the upstream is often another question's answer)."""
+        d, words = math.partial, math.words
+        f, here = math.name(self.output_label), math.name(self.node.label)
+        out = []
+        for c in self.contributions:
+            if c.input is not into:
+                continue
+            inp = math.name(c.input.label)
+            if c.local is None and self.node.op.terms is not None:
+                chain, how, _, _ = self.node.op.terms(c.position, tuple(i.value for i in self.node.inputs))
+                names = [math.name(i.label) for i in self.node.inputs]
+                said = chain.format(*names, u=d(f, here)) if chain else f"{d(f, here)} · {d(here, inp)}"
+                kind = {"outer": "an outer product", "matmul": "a matrix product"}.get(how, "a product")
+                line = f"{d(f, inp)} = {said}" + words(f": the upstream gradient and the local derivative, in {kind}")
+            else:
+                value = fmt(c.local)
+                rule = c.rule if c.rule and c.rule != value else ""
+                local = f"{d(here, inp)} = " + (f"{words(rule)} = " if rule else "") + value
+                if self.node.is_output:
+                    line = f"{d(f, inp)} = {local}"
+                else:
+                    line = (
+                        f"{d(f, inp)} = {d(f, here)} · {d(here, inp)}"
+                        + words(": upstream × local, with the local derivative ")
+                        + local
+                    )
+            if c.input.uses > 1:
+                line = words(f"through {self.node.label}: ") + line + words(" (one share: the shares add up)")
+            out.append(math.finish(line))
+        return out
+
     def _line(self, c: Contribution, math: Notation) -> str:
         """What one input receives: the chain rule with its numbers, and how it adds to what was there."""
         d, words = math.partial, math.words

@@ -79,7 +79,30 @@ def _stepper(s) -> dict:
 
 
 def _quiz(q) -> dict:
-    return {"ask": list(q.ask), "answers": {n: _plain(v) for n, v in q.answers.items()}, "hints": q.hints}
+    """The quiz's rows, answers and given numbers, and every hint a student can bring up while answering
+    the rows in the order asked: before each answer, each row's help shown once and then again."""
+    walk = []
+    for name in [*q.ask, None]:  # None: after the last answer
+        for row in q.ask:
+            for _ in range(2):
+                walk.append({"row": row, "html": q.show_step(row, True), "solved": sorted(q.solved)})
+                q.show_step(row, False)
+        if name is not None:
+            q.check(name, repr(float(q.answers[name])) if isinstance(q.answers[name], float) else "0")
+    for row in q.ask:  # leave it as the notebook shows it
+        q.show_step(row, False)
+    return {
+        "ask": list(q.ask),
+        "answers": {n: _plain(v) for n, v in q.answers.items()},
+        "given": [float(v) for n in q.graph.inputs for v in _flat(n.value)],
+        "walk": walk,
+    }
+
+
+def _flat(v):
+    import numpy as np
+
+    return np.ravel(v).tolist()
 
 
 def _plain(v):

@@ -26,20 +26,40 @@ def frame_title(frame: Frame, count: int, position: int | None = None) -> str:
     k = frame.index if position is None else position
     if frame.step is None:
         return f"Step {k} of {count - 1}: the inputs"
+    if k == 0:  # a stepper that shows the backward pass alone opens where the forward pass ended
+        return f"Step 0 of {count - 1}: the backward pass starts here, every value known"
     return f"Step {k} of {count - 1}: {frame.step.title}"
 
 
-def explanation(g: Graph, frame: Frame) -> str:
+def frame_phase(frame: Frame, position: int | None = None) -> str:
+    """The badge over a frame: "start", "forward" or "backward"; the first frame of a stepper that shows the
+    backward pass alone is the backward pass's start."""
+    k = frame.index if position is None else position
+    return "backward" if k == 0 and frame.step is not None else frame.phase
+
+
+def explanation(g: Graph, frame: Frame, position: int | None = None) -> str:
     """The words under the diagram: what this step computed, with the numbers, a line per input."""
     step = frame.step
+    k = frame.index if position is None else position
     if step is None:
         inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name)
         text = f"The inputs: {inputs}. Step forward to compute each gate, then backward to get the gradients."
         return html.escape(text)
+    if k == 0:
+        return html.escape(backward_start(g))
     body = "".join(f"<div>{line}</div>" for line in step.written(HTML_MATH))
     if step.warning:
         body += f'<div class="bv-warning-text">⚠ {html.escape(step.warning)}</div>'
     return body
+
+
+def backward_start(g: Graph) -> str:
+    """The words of the first frame of a stepper that shows the backward pass alone."""
+    return (
+        f"The forward pass is done: every gate's value is on its wire, and {g.output_label} = {fmt(g.value)}. "
+        f"Step to go backward, from {g.output_label} to the inputs."
+    )
 
 
 SMALL_GRAPH = 20  # nodes: up to this, the table lists every gate; beyond, the named nodes and the current one

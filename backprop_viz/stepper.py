@@ -18,7 +18,15 @@ from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
-from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
+from .frame_html import (
+    LEGEND,
+    explanation,
+    frame_phase,
+    frame_title,
+    table_skeleton,
+    table_states,
+    table_texts,
+)
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, dot_program
@@ -207,9 +215,9 @@ class Stepper:
         return FrameContent(
             texts,
             states,
-            frame.phase,
+            frame_phase(frame, position),
             frame_title(frame, len(self._frames), position),
-            explanation(self.graph, frame),
+            explanation(self.graph, frame, position),
             node.id if node is not None else "",
             self._painter.element_of(node.id) if node is not None else -1,
             self._asks(frame) if self.predict else (),

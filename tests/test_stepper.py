@@ -80,7 +80,7 @@ def test_show_forward_or_backward_only() -> None:
     forward, backward = bv.Stepper(g, show="forward"), bv.Stepper(g, show="backward")
     assert len(forward) == len(g.forward_steps) + 1
     assert len(backward) == len(g.backward_steps) + 1
-    assert backward.frame(0).phase == "forward"  # starts with every value known
+    assert backward.frame(0).phase == "backward"  # the backward pass starts, every value known
     with pytest.raises(ValueError, match="show"):
         bv.Stepper(g, show="sideways")
 

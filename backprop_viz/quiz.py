@@ -11,7 +11,7 @@ import math
 import re
 
 from .graph import Graph
-from .notation import HTML_MATH, Notation
+from .notation import HTML_STEPS, Notation
 from .notebook import made_here
 from .numbers import fmt
 from .steps import BackwardStep
@@ -94,7 +94,7 @@ def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
     return [s for s in g.backward_steps if any(c.input is node for c in s.contributions)]
 
 
-def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
+def hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
     """What "show the step" shows for ``name``: only the lines that compute its gradient.
 
     A step through a gate writes one line per input of the gate; the lines for the
@@ -104,7 +104,7 @@ def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
     return [line for s in explaining_steps(g, name) for line in s.written(math_, into=node)]
 
 
-def first_hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
+def first_hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
     """What "show the step" shows for ``name`` first: the chain rule at each gate it feeds and the local
     derivative, not the upstream gradient's number (often another question's answer)."""
     node = g.node(name)

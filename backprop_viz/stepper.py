@@ -30,7 +30,7 @@ from .frame_html import (
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, dot_program
-from .notation import HTML_MATH
+from .notation import HTML_STEPS
 from .notebook import made_here
 from .parser import expr
 from .player import FrameContent, Player, close_widget, encode, widget_bundle
@@ -228,9 +228,10 @@ class Stepper:
         step = frame.step
         if step is None or step.phase != "backward" or step.is_seed:
             return ()
-        f = HTML_MATH.name(self.graph.output_label)
+        math = HTML_STEPS
+        f = math.name(self.graph.output_label)
         return tuple(
-            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+            (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
              float(c.downstream))
             for c in step.contributions
             if isinstance(c.downstream, float) and c.input.kind != "const"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
-from .notation import HTML_MATH, LATEX, PLAIN, Notation
+from .notation import HTML_STEPS, LATEX, PLAIN, Notation
 from .numbers import Value, fmt
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class ForwardStep:
 
     @property
     def html(self) -> str:
-        return self.written(HTML_MATH)[0]
+        return self.written(HTML_STEPS)[0]
 
     def written(self, math: Notation) -> list[str]:
         """The step's line in the notation ``math`` (plain text, LaTeX or HTML)."""
@@ -118,7 +118,7 @@ class BackwardStep:
 
     @property
     def html(self) -> str:
-        return "<br>".join(self.written(HTML_MATH))
+        return "<br>".join(self.written(HTML_STEPS))
 
     def written(self, math: Notation, into: Node | None = None) -> list[str]:
         """The step's lines, one per input, in the notation ``math`` (plain text, LaTeX or HTML).

@@ -27,6 +27,11 @@ from .errors import ExpressionError
 from .numbers import Value, fmt, fmt_paren
 
 Args = tuple[Value, ...]
+# How a vector gate's backward step is written for one input: (chain, operation, left, right). The
+# downstream gradient is operation(left, right), None standing for the upstream gradient; operation is
+# "product" (numbers, or element by element), "outer" or "matmul". ``chain`` says it with names:
+# "{u}" is the upstream gradient, "{0}", "{1}" the gate's inputs; "" is the usual ∂f/∂q · ∂q/∂x.
+Terms = tuple[str, str, Value | None, Value | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +56,7 @@ class Op:
     masks: bool | Callable[[Args], tuple] = False
     ties_to_first: bool = False  # on equal inputs the whole gradient goes to the first one (max, min)
     stem: str = ""  # an unnamed gate's name is this and a number (sig1); "" means ``name``
+    terms: Callable[[int, Args], Terms] | None = None  # a vector gate: how its vjp is written (see Terms)
 
     @property
     def short_name(self) -> str:
@@ -262,6 +268,18 @@ def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
     return g @ b.T, a.T @ g
 
 
+def _matmul_terms(position: int, args: Args) -> Terms:
+    """What ``_matmul_vjp`` computes for one input, as an operation on the upstream gradient."""
+    a, b = np.asarray(args[0]), np.asarray(args[1])
+    if a.ndim == 1 and b.ndim == 1:  # a dot product: the number upstream times the other vector
+        return ("", "product", None, args[1 - position])
+    if b.ndim == 1:  # matrix @ vector: ∂W = ∂q xᵀ, ∂x = Wᵀ ∂q
+        return ("{u} {1}ᵀ", "outer", None, b) if position == 0 else ("{0}ᵀ {u}", "matmul", a.T, None)
+    if a.ndim == 1:  # vector @ matrix: ∂v = M ∂q, ∂M = v ∂qᵀ
+        return ("{1} {u}", "matmul", b, None) if position == 0 else ("{0} {u}ᵀ", "outer", a, None)
+    return ("{u} {1}ᵀ", "matmul", None, b.T) if position == 0 else ("{0}ᵀ {u}", "matmul", a.T, None)
+
+
 # -- the fixed set of gates ---------------------------------------------------------------
 
 ADD = Op(
@@ -440,7 +458,8 @@ MATMUL = Op(
     lambda a, b: _scalar(np.matmul(a, b)),
     vjp=_matmul_vjp,
     formula="{0} @ {1}",
-    rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"),
+    rules=("{1}ᵀ", "{0}ᵀ"),  # what the upstream gradient is multiplied by: ∂q xᵀ, Wᵀ ∂q
+    terms=_matmul_terms,
 )
 SUM = Op(
     "sum",
@@ -450,6 +469,7 @@ SUM = Op(
     vjp=lambda g, x, o: (np.ones_like(x[0]) * g,),
     formula="sum({0})",
     rules=("1 for every element",),
+    terms=lambda position, x: ("", "product", None, np.ones_like(x[0])),
 )
 SUMSQ = Op(
     "sumsq",
@@ -459,6 +479,7 @@ SUMSQ = Op(
     vjp=lambda g, x, o: (2.0 * np.asarray(x[0]) * g,),
     formula="sum({0}²)",
     rules=("2·{0}",),
+    terms=lambda position, x: ("{u} · 2·{0}", "product", None, 2.0 * np.asarray(x[0])),
 )
 
 FUNCTIONS: dict[str, Op] = {

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 from .answers import is_right, last_digit_unit, parse_number  # noqa: F401 (read here, and by callers from here)
 from .graph import Graph
-from .notation import HTML_MATH, Notation
+from .notation import HTML_STEPS, Notation
 from .notebook import made_here
 from .numbers import Value, fmt
 from .steps import BackwardStep
@@ -35,7 +36,7 @@ def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
     return [s for s in g.backward_steps if any(c.input is node for c in s.contributions)]
 
 
-def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
+def hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
     """What "show the step" shows for ``name``: only the lines that compute its gradient.
 
     A step through a gate writes one line per input of the gate; the lines for the
@@ -43,6 +44,36 @@ def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
     """
     node = g.node(name)
     return [line for s in explaining_steps(g, name) for line in s.written(math_, into=node)]
+
+
+def first_hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
+    """What "show the step" shows for ``name`` first: the chain rule at each gate it feeds and the local
+    derivative, not the upstream gradient's number (often another question's answer)."""
+    node = g.node(name)
+    return [line for s in explaining_steps(g, name) for line in s.rule_written(math_, into=node)]
+
+
+def backward_order(g: Graph, names: list[str]) -> list[str]:
+    """``names`` in the order the backward pass completes their gradients (the output's side first)."""
+    done = {id(c.input): k for k, s in enumerate(g.backward_steps) for c in s.contributions}
+    return sorted(names, key=lambda n: done.get(id(g.node(n)), -1))
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def shows_number(text_html: str, value: float) -> bool:
+    """Whether ``value`` can be read in ``text_html``: a number there equal to it at 3 significant digits,
+    or at the digits the number shows (two at least)."""
+    if not math.isfinite(value):
+        return False
+    for token in _NUMBER.findall(html.unescape(_TAG.sub("", text_html)).replace("−", "-")):
+        number = float(token)
+        digits = len(token.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
+        if number == float(f"{value:.3g}") or (digits >= 2 and number == float(f"{value:.{digits}g}")):
+            return True
+    return False
 
 
 class Quiz:
@@ -57,9 +88,13 @@ class Quiz:
         ask = _asked(ask)
         for name in ask:
             g.node(name)  # a clear error for an unknown name
-        self.graph, self.ask = g, list(ask)
+        self.graph, self.ask = g, backward_order(g, list(ask))  # asked as the backward pass meets them
+        ask = self.ask
         self.answers = {name: exact_answer(g, name) for name in ask}
         self._hints = {name: hint_lines(g, name) for name in ask}
+        self._first_hints = {name: first_hint_lines(g, name) for name in ask}
+        self._hint_level: dict[str, int] = {}  # how often each row's step was asked for (1: the first hint)
+        self.solved: set[str] = set()  # the rows answered right
         f = g.output_label
         inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
         heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
@@ -91,6 +126,8 @@ class Quiz:
         self.widget.typed = {**self.widget.typed, name: answer}
         right, verdict = self._verdict(name, answer)
         self.widget.verdicts = {**self.widget.verdicts, name: verdict}
+        if right and name not in self.solved:
+            self._solve(name)
         return right
 
     def verdict(self, name: str) -> str:
@@ -112,15 +149,58 @@ class Quiz:
         )
 
     def show_step(self, name: str, on: bool = True) -> str:
-        """Show (or hide) the step that explains ``name``'s gradient; returns its HTML."""
-        lines = "".join(f"<div>{line}</div>" for line in self._hints[name])  # HTML math, escaped where it is made
-        self.widget.hints = {**self.widget.hints, name: lines if on else ""}
-        return lines
+        """Show (or hide) the help for ``name``'s gradient; returns its HTML.
+
+        The first time, the chain rule and the local derivative; the next time, the whole step with its
+        numbers, unless those numbers hold the answer of a row not yet answered (then the first hint again,
+        and which row to answer first).
+        """
+        if on:
+            self._hint_level[name] = min(self._hint_level.get(name, 0) + 1, 2)
+        shown = self._hint_html(name) if on else ""
+        self.widget.hints = {**self.widget.hints, name: shown}
+        return shown
+
+    def _hint_html(self, name: str) -> str:
+        first = "".join(f"<div>{line}</div>" for line in self._first_hints[name])  # HTML math, escaped where made
+        if self._hint_level.get(name, 0) < 2:
+            return first + "<div>Show the step again for the whole step with its numbers.</div>"
+        held = self.held_back(name)
+        if held:
+            them = ", ".join(f"∂{self.graph.output_label}/∂{other}" for other in held)
+            return first + f"<div>{html.escape(f'The whole step shows once you have answered {them}.')}</div>"
+        return "".join(f"<div>{line}</div>" for line in self._hints[name])
+
+    def held_back(self, name: str) -> list[str]:
+        """The rows not yet answered whose answers the whole step for ``name`` shows. A row whose answer is
+        ``name``'s own (at 3 digits) never holds it back: the step is there to show that number."""
+        step, own = " ".join(self._hints[name]), self.answers[name]
+        return [
+            other
+            for other in self.ask
+            if other != name
+            and other not in self.solved
+            and isinstance(self.answers[other], float)
+            and not (isinstance(own, float) and shows_number(fmt(own, 3), self.answers[other]))
+            and shows_number(step, self.answers[other])
+        ]
+
+    def _solve(self, name: str) -> None:
+        """``name`` is answered: a whole step held back for it may show now."""
+        self.solved.add(name)
+        shown = {n: self._hint_html(n) for n, text in self.widget.hints.items() if text and n != name}
+        if shown:
+            self.widget.hints = {**self.widget.hints, **shown}
 
     @property
     def hints(self) -> dict[str, list[str]]:
-        """By asked name, the lines "show the step" reveals (HTML math)."""
+        """By asked name, the lines of the whole step "show the step" reveals last (HTML math)."""
         return {name: list(lines) for name, lines in self._hints.items()}
+
+    @property
+    def first_hints(self) -> dict[str, list[str]]:
+        """By asked name, the lines "show the step" reveals first: the rule and the local derivative."""
+        return {name: list(lines) for name, lines in self._first_hints.items()}
 
     def close(self) -> None:
         """Close the quiz's widget."""

@@ -18,11 +18,19 @@ from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
-from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
+from .frame_html import (
+    LEGEND,
+    explanation,
+    frame_phase,
+    frame_title,
+    table_skeleton,
+    table_states,
+    table_texts,
+)
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, check_layout_size, dot_program, layout_of
-from .notation import HTML_MATH
+from .notation import HTML_STEPS
 from .notebook import made_here
 from .parser import expr
 from .player import FrameContent, Player, close_widget, encode, widget_bundle
@@ -208,9 +216,9 @@ class Stepper:
         return FrameContent(
             texts,
             states,
-            frame.phase,
+            frame_phase(frame, position),
             frame_title(frame, len(self._frames), position),
-            explanation(self.graph, frame),
+            explanation(self.graph, frame, position),
             node.id if node is not None else "",
             self._painter.element_of(node.id) if node is not None else -1,
             self._asks(frame) if self.predict else (),
@@ -221,9 +229,10 @@ class Stepper:
         step = frame.step
         if step is None or step.phase != "backward" or step.is_seed:
             return ()
-        f = HTML_MATH.name(self.graph.output_label)
+        math = HTML_STEPS
+        f = math.name(self.graph.output_label)
         return tuple(
-            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+            (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
              float(c.downstream))
             for c in step.contributions
             if isinstance(c.downstream, float) and c.input.kind != "const"

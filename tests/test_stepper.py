@@ -80,7 +80,7 @@ def test_show_forward_or_backward_only() -> None:
     forward, backward = bv.Stepper(g, show="forward"), bv.Stepper(g, show="backward")
     assert len(forward) == len(g.forward_steps) + 1
     assert len(backward) == len(g.backward_steps) + 1
-    assert backward.frame(0).phase == "forward"  # starts with every value known
+    assert backward.frame(0).phase == "backward"  # the backward pass starts, every value known
     with pytest.raises(ValueError, match="show"):
         bv.Stepper(g, show="sideways")
 
@@ -184,11 +184,14 @@ def test_to_html_is_self_contained(tmp_path) -> None:
 def test_quiz_feedback() -> None:
     g = bv.expr(A1, x=-2, y=5, z=-4)
     q = bv.quiz(g, ask=["x", "z"])
-    assert repr(q) == "Quiz(x, z)"
+    assert repr(q) == "Quiz(z, x)"  # asked in backward order
     assert q.check("x", "-4") and q.check("z", "3.0")
     assert not q.check("x", "4")
     assert "✗" in q.verdict("x") and q.widget.typed["x"] == "4"
-    q.receive({"show": "x", "on": True})  # "show the step", clicked in the page
+    q.receive({"show": "x", "on": True})  # "show the step", clicked in the page: the rule first
+    assert "local derivative" in q.widget.hints["x"] and "(-4)(1)" not in q.widget.hints["x"]
+    q.receive({"show": "x", "on": False})
+    q.receive({"show": "x", "on": True})  # and again: the whole step (z, its upstream's answer, is answered)
     assert "(-4)(1) = -4" in q.widget.hints["x"]
     assert not q.check("x", "__import__('os')")  # never evaluated: just not a number
     assert "not a number" in q.verdict("x")
@@ -208,7 +211,8 @@ def test_a_quiz_keeps_its_answers_when_a_stepper_moves_the_same_graph() -> None:
     s.set(z=2.0)  # the student plays with the stepper's slider
     assert s.graph.grad("x") == 2.0
     assert q.check("x", "-4") and not q.check("x", "2")
-    step = q.show_step("x")
+    q.show_step("x")
+    step = q.show_step("x")  # the second time: the whole step
     assert "(-4)(1) = -4" in step and 'class="bv-frac"' in step
 
 

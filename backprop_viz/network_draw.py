@@ -14,6 +14,7 @@ theme's (:func:`~backprop_viz.draw.colours`), by skeleton.py's states.
 
 from __future__ import annotations
 
+import math
 import re
 from itertools import pairwise
 
@@ -151,11 +152,12 @@ class NetworkPainter:
     def _edge_lines(self, width: dict[tuple[str, str], int]) -> list[str]:
         """One edge per weight: thickness by |w|, colour and dash by sign, and (unless crowded) its words."""
         g, token, text = self.net.graph, self._token, self._colour("static_text", "")
-        max_abs = max((abs(g.node(name).value) for name, *_ in self.edges), default=1.0) or 1.0
+        finite = [abs(g.node(name).value) for name, *_ in self.edges if math.isfinite(g.node(name).value)]
+        max_abs = max(finite, default=1.0) or 1.0
         lines = []
         for name, tail, head, _ in self.edges:
             v = g.node(name).value
-            pen = 0.8 + 4.2 * abs(v) / max_abs
+            pen = 0.8 + 4.2 * min(abs(v) / max_abs, 1.0) if not math.isnan(v) else 0.8  # inf: the thickest
             label = (
                 ""
                 if self.compact

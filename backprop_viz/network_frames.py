@@ -14,6 +14,7 @@ than ``LABELLED_EDGES``, the table of weights that stands in for the edges' labe
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 
@@ -184,7 +185,7 @@ class _Walk:
         weights = [
             (m.partial(m.name("E"), m.name(name)), float(g.grad(name))) for name, *_, at in self.edges if at == d
         ]
-        return tuple(deltas + weights)
+        return tuple((label, value) for label, value in deltas + weights if math.isfinite(value))  # inf, nan: shown
 
     def _delta_line(self, d: int, j: int) -> str:
         """δ of neuron ``j`` of layer ``d``: from the error at the output, from the layer above elsewhere."""

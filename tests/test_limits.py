@@ -232,3 +232,29 @@ def test_the_still_picture_of_the_widest_stepper_accepted_is_capped_in_pixels() 
         assert Image.open(io.BytesIO(small.picture())).size[0] < 600
     finally:
         small.close()
+
+
+def test_a_network_view_too_large_to_draw_is_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backprop_viz import network_draw
+    from backprop_viz.network_view import NetworkView
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("dot ran")
+
+    monkeypatch.setattr(network_draw, "run_dot", refuse)
+    for sizes, count in (([200, 26], "5,200"), ([2000, 1], "2,000"), ([24, 25], "625")):
+        net = bv.network(sizes, seed=0, use_biases=sizes == [24, 25])
+        start = time.perf_counter()
+        with pytest.raises(bv.GraphTooLarge, match=rf"{count} weights and biases.*at most 600.*Show a smaller network"):
+            NetworkView(net)
+        assert time.perf_counter() - start < 1.0
+        assert net.grads()  # the network itself works at any size
+
+
+def test_the_largest_network_view_accepted_is_drawn() -> None:
+    from backprop_viz.network_draw import MAX_WEIGHTS
+    from backprop_viz.network_view import NetworkView
+
+    view = NetworkView(bv.network([23, 25], seed=0, use_biases=True))
+    assert MAX_WEIGHTS == 23 * 25 + 25
+    assert len(view) == 4 and view.widget.view["table"].count('class="bv-wname"') == MAX_WEIGHTS

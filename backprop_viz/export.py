@@ -280,8 +280,13 @@ MODEL_JS = """function stateModel(state) {
 
 
 def state_json(state: dict) -> str:
-    """A widget's state as JSON to put inside a ``<script type="application/json">`` element."""
-    return json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """A widget's state as JSON to put inside a ``<script type="application/json">`` element.
+
+    Every ``<``, ``>`` and ``&`` is written as its JSON escape (``\\u003c``…): the same JSON, in which the
+    HTML parser sees neither a ``</script>`` nor a ``<!--`` that would make it read past the element's end.
+    """
+    text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def player_script() -> str:

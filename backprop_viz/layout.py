@@ -44,9 +44,9 @@ NODESEP = 25.2  # points between neighbours in a rank (nodesep=0.35 inches)
 
 IN_BROWSER_HINT = (
     "This needs Graphviz's 'dot' program in the kernel, and Python here runs in the browser "
-    "(JupyterLite), where no program can be started. Steppers lay their diagrams out in the "
-    "browser instead; still pictures (render, save, NetworkView) need a kernel with Graphviz: "
-    "'make lab', Binder, or pip install with Graphviz installed."
+    "(JupyterLite), where no program can be started. Steppers, network views and bv.render lay "
+    "their diagrams out in the browser instead; saving pictures (save to PNG, GIF or PDF) needs a "
+    "kernel with Graphviz: 'make lab', Binder, or pip install with Graphviz installed."
 )
 
 

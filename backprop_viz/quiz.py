@@ -6,87 +6,31 @@ loaded when the first quiz is made, so importing this module loads no widget lib
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from typing import TYPE_CHECKING
 
+from .answers import is_right, last_digit_unit, parse_number  # noqa: F401 (read here, and by callers from here)
 from .graph import Graph
-from .notation import HTML_MATH, Notation
+from .notation import HTML_STEPS, Notation
+from .numbers import Value
 from .steps import BackwardStep
 
 if TYPE_CHECKING:
     from .quiz_widget import Quiz
 
-
-def parse_number(text: str) -> float:
-    """A number a student typed: '-0.39', '−0.39', '3/4', '1e-3'. Never evaluated as code."""
-    cleaned = _cleaned(text)
-    if not cleaned:
-        raise ValueError("type a number")
-    if cleaned.count("/") == 1:
-        top, bottom = cleaned.split("/")
-        if float(bottom) == 0:
-            raise ValueError("division by zero")
-        return float(top) / float(bottom)
-    return float(cleaned)
+ROUND_OFF = 2**-46  # shares of a gradient that cancel to this fraction of their size leave round-off, not a gradient
 
 
-def _cleaned(text: str) -> str:
-    """The typed text with the Unicode minus, a decimal comma and spaces made plain."""
-    return text.strip().replace("−", "-").replace(",", ".").replace(" ", "")
-
-
-_DECIMAL = re.compile(r"[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
-
-ROUND_OFF = 1e-12  # a gradient this close to 0 is 0 (floating-point round-off), and 0 is right for it
-RELATIVE = 0.01  # an answer within 1 % of the exact gradient is right, however many digits it has
-
-
-def last_digit_unit(text: str) -> float | None:
-    """The place value of the last digit typed: '0.39' → 0.01, '12' → 1, '1.267e-2' → 1e-5.
-
-    None for a fraction like '3/4' or anything that is not a plain decimal number.
-    """
-    match = _DECIMAL.fullmatch(_cleaned(text))
-    if match is None or not (match[1] or match[2]):
-        return None
-    decimals = len(match[2] or "")
-    exponent = int(match[3] or 0)
-    return 10.0 ** (exponent - decimals)
-
-
-def is_right(answer: str | float, exact: float) -> bool:
-    """Whether ``answer`` (typed text, or a number as written by ``repr``) is right for ``exact``.
-
-    The rule, with no absolute slack that would swamp a small gradient:
-
-    - 0 is right only for a gradient of 0 (up to floating-point round-off, 1e-12), and a
-      gradient of 0 only has the answer 0.
-    - Otherwise the sign must agree, and the answer is right when either
-      (a) it is within 1 % of the exact value, or
-      (b) the exact value rounded to the digits typed gives what was typed
-          (|answer − exact| ≤ half a unit of the last digit typed), provided the last digit
-          typed is at least at the place of the exact value's first significant digit
-          (0.2 is right for 0.1966, and 0.20 too; 1 is not right for 0.6).
-
-    So −0.39 and −0.393 are right for −0.3932; 0.0127, 0.01267 and 1.267e-2 for 0.012667;
-    0.0063 is wrong for 0.00992 and −0.006 for −0.01083.
-    """
-    text = answer if isinstance(answer, str) else repr(float(answer))
-    value = parse_number(text)
-    if not (math.isfinite(value) and math.isfinite(exact)):
-        return value == exact
-    if value == 0 or abs(exact) <= ROUND_OFF:
-        return value == 0 and abs(exact) <= ROUND_OFF
-    if (value > 0) != (exact > 0):
-        return False
-    error = abs(value - exact)
-    if error <= RELATIVE * abs(exact):
-        return True
-    unit = last_digit_unit(text)
-    if unit is None or unit > 10.0 ** math.floor(math.log10(abs(exact))):
-        return False
-    return error <= 0.5 * unit * (1 + 1e-9)  # 1e-9: the float form of a decimal is not exact
+def exact_answer(g: Graph, name: str) -> Value:
+    """``name``'s gradient as the quiz judges it: 0 where its shares cancel and only round-off is left
+    (∂f/∂x of 0.1x + 0.2x − 0.3x is 0, not 2.8e-17); otherwise the gradient as computed, however small."""
+    grad = g.grad(name)
+    shares = [abs(c.downstream) for s in explaining_steps(g, name) for c in s.contributions if c.input is g.node(name)]
+    if isinstance(grad, float) and len(shares) > 1 and abs(grad) <= ROUND_OFF * math.fsum(shares):
+        return 0.0
+    return grad
 
 
 def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
@@ -95,7 +39,7 @@ def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
     return [s for s in g.backward_steps if any(c.input is node for c in s.contributions)]
 
 
-def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
+def hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
     """What "show the step" shows for ``name``: only the lines that compute its gradient.
 
     A step through a gate writes one line per input of the gate; the lines for the
@@ -103,6 +47,36 @@ def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
     """
     node = g.node(name)
     return [line for s in explaining_steps(g, name) for line in s.written(math_, into=node)]
+
+
+def first_hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
+    """What "show the step" shows for ``name`` first: the chain rule at each gate it feeds and the local
+    derivative, not the upstream gradient's number (often another question's answer)."""
+    node = g.node(name)
+    return [line for s in explaining_steps(g, name) for line in s.rule_written(math_, into=node)]
+
+
+def backward_order(g: Graph, names: list[str]) -> list[str]:
+    """``names`` in the order the backward pass completes their gradients (the output's side first)."""
+    done = {id(c.input): k for k, s in enumerate(g.backward_steps) for c in s.contributions}
+    return sorted(names, key=lambda n: done.get(id(g.node(n)), -1))
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def shows_number(text_html: str, value: float) -> bool:
+    """Whether ``value`` can be read in ``text_html``: a number there equal to it at 3 significant digits,
+    or at the digits the number shows (two at least)."""
+    if not math.isfinite(value):
+        return False
+    for token in _NUMBER.findall(html.unescape(_TAG.sub("", text_html)).replace("−", "-")):
+        number = float(token)
+        digits = len(token.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
+        if number == float(f"{value:.3g}") or (digits >= 2 and number == float(f"{value:.{digits}g}")):
+            return True
+    return False
 
 
 def quiz(g: Graph, ask: str | list[str], *, title: str | None = None) -> Quiz:

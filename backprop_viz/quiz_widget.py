@@ -12,7 +12,16 @@ from .graph import Graph
 from .notebook import made_here
 from .numbers import fmt
 from .player import close_layout, packed, static, widget_bundle
-from .quiz import _asked, hint_lines, is_right, parse_number
+from .quiz import (
+    _asked,
+    backward_order,
+    exact_answer,
+    first_hint_lines,
+    hint_lines,
+    is_right,
+    parse_number,
+    shows_number,
+)
 
 
 class QuizWidget(anywidget.AnyWidget):
@@ -28,7 +37,7 @@ class QuizWidget(anywidget.AnyWidget):
     rows = t.List().tag(sync=True)  # [{"name", "label"}]: one box per asked node
     typed = t.Dict().tag(sync=True)  # what was typed, by name (answers given from code show in the box)
     verdicts = t.Dict().tag(sync=True)  # HTML, by name
-    steps_shown = t.Dict().tag(sync=True)  # the explaining step's HTML, by name, while shown
+    steps_shown = t.Dict().tag(sync=True)  # the help "show the step" shows (HTML), by name, while shown
 
     @property
     def widget(self) -> QuizWidget:
@@ -50,9 +59,13 @@ class Quiz(QuizWidget):
         ask = _asked(ask)
         for name in ask:
             g.node(name)  # a clear error for an unknown name
-        self.graph, self.ask = g, list(ask)
-        self.answers = {name: g.grad(name) for name in ask}
+        self.graph, self.ask = g, backward_order(g, list(ask))  # asked as the backward pass meets them
+        ask = self.ask
+        self.answers = {name: exact_answer(g, name) for name in ask}
         self._hints = {name: hint_lines(g, name) for name in ask}
+        self._first_hints = {name: first_hint_lines(g, name) for name in ask}
+        self._hint_level: dict[str, int] = {}  # how often each row's step was asked for (1: the first hint)
+        self.solved: set[str] = set()  # the rows answered right
         f = g.output_label
         inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
         heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
@@ -82,6 +95,8 @@ class Quiz(QuizWidget):
         self.widget.typed = {**self.widget.typed, name: answer}
         right, verdict = self._verdict(name, answer)
         self.widget.verdicts = {**self.widget.verdicts, name: verdict}
+        if right and name not in self.solved:
+            self._solve(name)
         return right
 
     def verdict(self, name: str) -> str:
@@ -103,15 +118,58 @@ class Quiz(QuizWidget):
         )
 
     def show_step(self, name: str, on: bool = True) -> str:
-        """Show (or hide) the step that explains ``name``'s gradient; returns its HTML."""
-        lines = "".join(f"<div>{line}</div>" for line in self._hints[name])  # HTML math, escaped where it is made
-        self.widget.steps_shown = {**self.widget.steps_shown, name: lines if on else ""}
-        return lines
+        """Show (or hide) the help for ``name``'s gradient; returns its HTML.
+
+        The first time, the chain rule and the local derivative; the next time, the whole step with its
+        numbers, unless those numbers hold the answer of a row not yet answered (then the first hint again,
+        and which row to answer first).
+        """
+        if on:
+            self._hint_level[name] = min(self._hint_level.get(name, 0) + 1, 2)
+        shown = self._hint_html(name) if on else ""
+        self.widget.steps_shown = {**self.widget.steps_shown, name: shown}
+        return shown
+
+    def _hint_html(self, name: str) -> str:
+        first = "".join(f"<div>{line}</div>" for line in self._first_hints[name])  # HTML math, escaped where made
+        if self._hint_level.get(name, 0) < 2:
+            return first + "<div>Show the step again for the whole step with its numbers.</div>"
+        held = self.held_back(name)
+        if held:
+            them = ", ".join(f"∂{self.graph.output_label}/∂{other}" for other in held)
+            return first + f"<div>{html.escape(f'The whole step shows once you have answered {them}.')}</div>"
+        return "".join(f"<div>{line}</div>" for line in self._hints[name])
+
+    def held_back(self, name: str) -> list[str]:
+        """The rows not yet answered whose answers the whole step for ``name`` shows. A row whose answer is
+        ``name``'s own (at 3 digits) never holds it back: the step is there to show that number."""
+        step, own = " ".join(self._hints[name]), self.answers[name]
+        return [
+            other
+            for other in self.ask
+            if other != name
+            and other not in self.solved
+            and isinstance(self.answers[other], float)
+            and not (isinstance(own, float) and shows_number(fmt(own, 3), self.answers[other]))
+            and shows_number(step, self.answers[other])
+        ]
+
+    def _solve(self, name: str) -> None:
+        """``name`` is answered: a whole step held back for it may show now."""
+        self.solved.add(name)
+        shown = {n: self._hint_html(n) for n, text in self.widget.steps_shown.items() if text and n != name}
+        if shown:
+            self.widget.steps_shown = {**self.widget.steps_shown, **shown}
 
     @property
     def hints(self) -> dict[str, list[str]]:
-        """By asked name, the lines "show the step" reveals (HTML math)."""
+        """By asked name, the lines of the whole step "show the step" reveals last (HTML math)."""
         return {name: list(lines) for name, lines in self._hints.items()}
+
+    @property
+    def first_hints(self) -> dict[str, list[str]]:
+        """By asked name, the lines "show the step" reveals first: the rule and the local derivative."""
+        return {name: list(lines) for name, lines in self._first_hints.items()}
 
     def close(self) -> None:
         """Close the quiz's widget."""

@@ -20,11 +20,19 @@ from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
-from .frame_html import LEGEND, explanation, frame_title, table_skeleton, table_states, table_texts
+from .frame_html import (
+    LEGEND,
+    explanation,
+    frame_phase,
+    frame_title,
+    table_skeleton,
+    table_states,
+    table_texts,
+)
 from .frames import Frame, frames_of
 from .graph import Graph
-from .layout import WIRE_FONT, GraphvizMissing, dot_program
-from .notation import HTML_MATH
+from .layout import WIRE_FONT, GraphvizMissing, check_layout_size, dot_program, layout_of
+from .notation import HTML_STEPS
 from .notebook import made_here
 from .parser import expr
 from .player import FrameContent, Player, encode, widget_bundle
@@ -115,6 +123,7 @@ class Stepper(Player):
         if not (isinstance(scale, int | float) and math.isfinite(scale) and 0.25 <= scale <= 4):
             raise ValueError(f"scale must be a number from 0.25 to 4 (1 is natural size), not {scale!r}")
         place = graphviz_place()  # a clear message now if Graphviz is missing
+        check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
         self.graph = graph
         self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
         self.interval, self.predict = interval, predict
@@ -212,9 +221,9 @@ class Stepper(Player):
         return FrameContent(
             texts,
             states,
-            frame.phase,
+            frame_phase(frame, position),
             frame_title(frame, len(self._frames), position),
-            explanation(self.graph, frame),
+            explanation(self.graph, frame, position),
             node.id if node is not None else "",
             self._painter.element_of(node.id) if node is not None else -1,
             self._asks(frame) if self.predict else (),
@@ -225,9 +234,10 @@ class Stepper(Player):
         step = frame.step
         if step is None or step.phase != "backward" or step.is_seed:
             return ()
-        f = HTML_MATH.name(self.graph.output_label)
+        math = HTML_STEPS
+        f = math.name(self.graph.output_label)
         return tuple(
-            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+            (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
              float(c.downstream))
             for c in step.contributions
             if isinstance(c.downstream, float) and c.input.kind != "const"
@@ -389,9 +399,8 @@ class Stepper(Player):
         self._sync()
         if self._picture[0] != self.graph.version:
             dot_program()  # drawn by dot in the kernel (GraphvizMissing: the widget is shown without it)
-            png = render(self.graph, self._frames[-1].index, scale=PICTURE_SCALE * self.scale, theme=self.theme).pipe(
-                format="png"
-            )
+            scale = picture_scale(self.graph, PICTURE_SCALE * self.scale)
+            png = render(self.graph, self._frames[-1].index, scale=scale, theme=self.theme).pipe(format="png")
             self._picture = (self.graph.version, compact_png(png, colours=16))
         return self._picture[1]
 
@@ -415,6 +424,16 @@ class Stepper(Player):
         bundle["text/plain"] = repr(self)
         bundle = with_picture(bundle, self.picture)
         return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
+
+
+MAX_PICTURE_PIXELS = 2_000_000  # the still picture of a wide graph is drawn smaller: 14261×5321 px took 8 s
+
+
+def picture_scale(g: Graph, scale: float) -> float:
+    """``scale``, or less where the picture would have more than ``MAX_PICTURE_PIXELS`` pixels."""
+    x0, y0, x1, y1 = layout_of(g).canvas
+    pixels = (x1 - x0) * (y1 - y0) * (96 * scale / 72) ** 2  # points, at 96 dpi × scale
+    return scale * min(1.0, math.sqrt(MAX_PICTURE_PIXELS / pixels)) if pixels > 0 else scale
 
 
 def with_picture(bundle: dict, picture: Callable[[], bytes]) -> dict:

@@ -885,8 +885,53 @@ LAYOUT_CASES: dict[str, Callable[[int], tuple[str, dict[str, float]]]] = {
 }
 
 
+# The largest network views the bound accepts (network_draw.MAX_WEIGHTS), and one size up.
+NETWORK_CASES: dict[str, Callable[[int], list[int]]] = {
+    "23-25 network with biases, 600 weights": lambda up: [23 + up, 25],
+    "599-1 network with biases, 600 weights": lambda up: [599 + up, 1],
+}
+
+
+def figure_network_bounds(repeat: int = 3, limit_s: float = 2.0) -> list[Row]:
+    """A network view of the largest networks accepted, made until ready (laid out, every frame encoded),
+    beside the refusal of the next size up."""
+    from backprop_viz.network_view import NetworkView
+
+    rows = []
+    for case, sizes in NETWORK_CASES.items():
+        net = network(sizes(0), seed=0, use_biases=True)
+        bigger = network(sizes(1), seed=0, use_biases=True)
+        t = timed(lambda net=net: NetworkView(net).close(), repeat=repeat, warmup=0)
+
+        def refuse(bigger=bigger) -> None:
+            try:
+                NetworkView(bigger)
+            except bv.GraphTooLarge:
+                return
+            raise AssertionError("the next size up was not refused")
+
+        refused = timed(refuse, repeat=repeat, warmup=0)
+        rows.append(
+            Row(
+                figure="7. layout at the bounds",
+                case=f"NetworkView of a {case}",
+                value=t.median,
+                unit="ms",
+                baseline=refused.median,
+                baseline_name="the next size up, refused before dot runs",
+                ratio=None,
+                ratio_name="",
+                target=f"< {limit_s:g} s",
+                met=t.median < limit_s * 1000,
+                detail={"ready": t.summary(), "refused": refused.summary()},
+            )
+        )
+    return rows
+
+
 def figure_layout_bounds(repeat: int = 3, cases: Sequence[str] | None = None, limit_s: float = 2.0) -> list[Row]:
-    """dot's layout time of the largest graphs accepted, beside the refusal of the next size up."""
+    """dot's layout time of the largest graphs accepted, beside the refusal of the next size up (and
+    the same for network views, unless ``cases`` names the graphs to measure)."""
     rows = []
     for case in cases or [c for c in LAYOUT_CASES if c != "tiny"]:
         source, values = LAYOUT_CASES[case](0)
@@ -917,7 +962,7 @@ def figure_layout_bounds(repeat: int = 3, cases: Sequence[str] | None = None, li
                 detail={"layout": t.summary(), "refused": refused.summary()},
             )
         )
-    return rows
+    return rows if cases else rows + figure_network_bounds(repeat, limit_s)
 
 
 def _num(v: float | None, unit: str = "") -> str:

@@ -188,3 +188,20 @@ def test_an_intermediate_named_like_the_unnamed_output_is_refused() -> None:
     x = bv.Var(1.0, name="x")
     with pytest.raises(bv.ExpressionError, match=r"and so is an intermediate node of the graph: one name for two"):
         bv.trace((x * 2).named("f") + 1)
+
+
+@pytest.mark.parametrize(
+    ("printed", "exact"),
+    [("1", -2.0), ("1e-5", -1.9e-5), ("-0.01", 0.02), ("0", 2.9), ("0", -0.6), ("0.00", 0.006), ("0e-3", 0.0006)],
+)
+def test_opposite_signs_and_a_zero_that_is_not_zero_never_agree(printed: str, exact: float) -> None:
+    assert not agrees(printed, exact)
+    assert not bv.compare([("f", printed, exact)]).all_agree
+
+
+@pytest.mark.parametrize(
+    ("printed", "exact"),
+    [("0", 0.4), ("0", -0.5), ("0.00", 0.004), ("0", 0.0), ("-0", 0.0), ("0.001", 0.0), ("2", 4.9)],
+)
+def test_a_zero_agrees_with_what_rounds_to_zero_and_near_values_still_agree(printed: str, exact: float) -> None:
+    assert agrees(printed, exact)

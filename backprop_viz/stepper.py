@@ -381,9 +381,7 @@ class Stepper:
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"to_html writes an .html file, not {path.name!r} (for pictures use save())")
         state = {
-            "view": self.widget.view,
-            "walk": self.widget.walk,
-            "frames": self.widget.frames,
+            **self.widget.get_state(["view", "walk", "frames"]),  # as the widget sends them: words as trees
             "step": self.step,
             "inputs": [],
             "options": self.widget.options,

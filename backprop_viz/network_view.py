@@ -83,6 +83,12 @@ class NetworkView:
     def __init__(
         self, net: Network, *, scale: float = 0.75, step: int = 0, title: str | None = None, interval: int = 1200
     ) -> None:
+        from .errors import number_from, text_or_none, whole_number
+        from .stepper import MAX_INTERVAL, MIN_INTERVAL
+
+        scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
+        step, title = whole_number(step, "step"), text_or_none(title, "title")
+        interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
         dot_program()  # a clear message now if Graphviz is missing
         self.net, self.scale = net, scale
         self.title = title or f"{'-'.join(map(str, net.sizes))} network, E = {fmt(net.error)}"
@@ -154,6 +160,9 @@ class NetworkView:
 
     @step.setter
     def step(self, k: int) -> None:
+        from .errors import whole_number
+
+        k = whole_number(k, "step")
         if not 0 <= k < len(self.frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self.frames) - 1}")
         self.widget.step = k

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import ops
 from .errors import ExpressionError, GraphTooLarge
-from .names import check_name, gate_names
+from .names import check_distinct, check_name, gate_names
 from .numbers import Value, as_value, fmt, is_finite
 from .ops import Op
 from .steps import BackwardStep, Contribution, ForwardStep, Step
@@ -149,6 +149,7 @@ class Graph:
                 )
             self._by_name[self.output_label] = self.output  # the "f" the explanations speak of
             self.output.gate_name = self.output_label
+        check_distinct([*self._by_name, *self.groups])
         self._by_gate_name = self._name_gates()
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None

@@ -33,6 +33,8 @@ def check_name(name: object, what: str = "a name") -> str:
             f"{what} must be a plain identifier (letters, digits and _, not starting with a digit), "
             f"not {_shown(name)}; use a name like 'x', 'w1', 'h_a' or 'δ'"
         )
+    if name.isascii():
+        return name
     scripts = sorted({_script(c) for c in unicodedata.normalize("NFKC", name) if c.isalpha()})
     if len(scripts) > 1 and scripts != ["GREEK", "LATIN"]:  # δ_m, σ_out: Greek beside Latin, as in mathematics
         raise ExpressionError(
@@ -59,7 +61,7 @@ def check_distinct(names: Iterable[str]) -> None:
     """An ExpressionError naming both if two different names would be drawn alike."""
     seen: dict[str, str] = {}
     for name in names:
-        other = seen.setdefault(look_alike(name), name)
+        other = seen.setdefault(name if name.isascii() else look_alike(name), name)
         if other != name:
             odd = ", ".join(_described(c) for c in dict.fromkeys(c for c in other + name if not c.isascii()))
             raise ExpressionError(

@@ -326,3 +326,24 @@ def test_a_cell_run_again_by_a_front_end_that_sends_no_cell_id_closes_what_it_ma
     finally:
         notebook.before_cell(SimpleNamespace(cell_id=None))  # back to no cell: the other tests' steppers live on
         other.close()
+
+
+def test_ipython_running_a_cell_40_times_without_a_cell_id_leaves_one_stepper() -> None:
+    """IPython's own run_cell, which sends no cell id (as a terminal or an older front end), in a fresh process."""
+    import subprocess
+    import sys
+
+    script = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import backprop_viz.notebook as nb; nb.install()\n"
+        "import ipywidgets\n"
+        "live = lambda: sum(getattr(w, 'comm', None) is not None for w in list(ipywidgets.Widget.widgets.values()))\n"
+        "for _ in range(40):\n"
+        "    shell.run_cell(\"import backprop_viz as bv\\ns = bv.Stepper('f = x*y', x=1, y=2)\")\n"
+        "print(live())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "2"  # the last stepper's widget and its layout

@@ -20,9 +20,12 @@ MAX_LENGTH = 100  # characters; longer text is not a number
 RELATIVE = 0.01  # an answer within 1 % of the exact value is right, however many digits it has
 MIN_DIGITS = 2  # significant digits a rounded answer needs (unless the exact value is an integer)
 
-_SIGNED = r"([+\-\u2212]?)\s*([0-9]*)(?:([.,])([0-9]*))?(?:[eE]([+\-\u2212]?[0-9]+))?"
+# Spaces as JavaScript's \s and trim() know them (Python's \s and strip() differ a little: \x1c, \ufeff).
+_SPACE = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_SIGNED = rf"([+\-\u2212]?){_SPACE}*([0-9]*)(?:([.,])([0-9]*))?(?:[eE]([+\-\u2212]?[0-9]+))?"
 _NUMBER = re.compile(_SIGNED)
-_FRACTION = re.compile(rf"({_SIGNED})\s*/\s*({_SIGNED})")
+_FRACTION = re.compile(rf"({_SIGNED}){_SPACE}*/{_SPACE}*({_SIGNED})")
+_ENDS = re.compile(rf"^{_SPACE}+|{_SPACE}+$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ def read(text: str) -> Typed:
     """The number typed in ``text``, or ValueError("not a number: ...") saying why it is not read."""
     if not isinstance(text, str):
         raise TypeError(f"an answer is text, not {type(text).__name__}")
-    text = text.strip()
+    text = _ENDS.sub("", text)
     if not text:
         raise ValueError("not a number: nothing typed")
     if len(text) > MAX_LENGTH:

@@ -36,7 +36,7 @@ from .layout import (
     layout_from_json,
     remember_layout,
 )
-from .player import static
+from .player import STATIC, esm
 
 MODULE = Path(__file__).parent / "static" / "graphviz.js"
 
@@ -158,7 +158,7 @@ def receive(widget, drawing: BrowserDrawing | SvgDrawing | None, content: dict) 
 class Picture(anywidget.AnyWidget):
     """A still diagram (what :func:`backprop_viz.draw.render` shows) laid out by the browser's Graphviz."""
 
-    _esm = static("layout_wasm.js", "picture.js")
+    _esm = esm(STATIC / "player" / "dom.js", STATIC / "picture.js", before=["layout_wasm.js"])
     view = t.Dict().tag(sync=True)
 
     def __init__(self, g: Graph, source_of: Callable[[Layout], str]) -> None:

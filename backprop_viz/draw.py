@@ -392,19 +392,22 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     if not 0 <= k < count:
         raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")
     check_layout_size(g)  # before any frame is made, wherever the diagram is laid out
-    t = theme_of(theme)
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
-
-    def diagram(layout: Layout) -> Diagram:
-        # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
-        d = digraph(g, layout, frame, _RealPaint(t, frame), background=t.background)
-        d.attr("graph", dpi=f"{96 * scale:g}")
-        d.scale = scale
-        return d
-
     if in_browser:  # no dot in the kernel: a widget that the browser's Graphviz draws
-        return Picture(g, lambda layout: diagram(layout).source)
-    return diagram(layout_of(g))
+        return Picture(g, lambda layout: frame_diagram(g, frame, scale=scale, theme=theme, layout=layout).source)
+    return frame_diagram(g, frame, scale=scale, theme=theme)
+
+
+def frame_diagram(
+    g: Graph, frame: Frame, *, scale: float = 1.0, theme: str | Theme = "light", layout: Layout | None = None
+) -> Diagram:
+    """``frame`` of ``g`` as ``render`` draws it, from a frame already made (``layout``: default dot's)."""
+    t = theme_of(theme)
+    # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
+    d = digraph(g, layout or layout_of(g), frame, _RealPaint(t, frame), background=t.background)
+    d.attr("graph", dpi=f"{96 * scale:g}")
+    d.scale = scale
+    return d
 
 
 # -- the fast path: one template, filled in per frame ------------------------------------------

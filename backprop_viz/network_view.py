@@ -45,6 +45,12 @@ class NetworkView(Player):
         theme: str = "light",
         predict: bool = False,
     ) -> None:
+        from .errors import number_from, text_or_none, whole_number
+        from .stepper import MAX_INTERVAL, MIN_INTERVAL
+
+        scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
+        step, title = whole_number(step, "step"), text_or_none(title, "title")
+        interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
         check_network_size(net)  # at once, before anything is drawn
         place = graphviz_place()  # a clear message now if Graphviz is missing
         self.net, self.scale, self.theme, self.predict = net, scale, theme_of(theme).name, predict

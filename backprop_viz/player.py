@@ -2,10 +2,15 @@
 
 The kernel gives it a :class:`~backprop_viz.skeleton.Skeleton` once (``view``) and the
 frames as data (``walk`` and ``words``, see :func:`encode`: the first frame in full,
-then each frame's changes; an input change sends only ``words``). Everything else
-happens in ``static/player.js``: stepping, play, zoom, following the highlight,
-presenting. An input slider sends ``{"set": {name: value}}``; the kernel answers with
-new frames and ``{"done": true}``.
+then each frame's changes; an input change sends only ``words``). Words travel as small
+trees (:mod:`backprop_viz.wire`), never as markup; the diagram's SVG is the only markup,
+and the browser rebuilds it from a fixed set of elements. Everything else happens in
+``static/player/``: stepping, play, zoom, following the highlight, presenting. An input
+slider sends ``{"set": {name: value}}``; the kernel answers with new frames and
+``{"done": true}``.
+
+The browser's side is small ES modules, one job each; :func:`bundle` joins them into the one
+module a widget carries.
 """
 
 from __future__ import annotations
@@ -22,9 +27,54 @@ from pathlib import Path
 import anywidget
 import traitlets as t
 
+from .errors import whole_number
 from .skeleton import changes
+from .wire import PROTOCOL, holes, number, tree
 
 STATIC = Path(__file__).parent / "static"
+PLAYER_PARTS = (  # static/player/, in the order they depend on each other
+    "dom.js",
+    "answers.js",
+    "frames.js",
+    "paint.js",
+    "controls.js",
+    "view.js",
+    "predict.js",
+    "inputs.js",
+    "keys.js",
+    "present.js",
+    "announce.js",
+    "play.js",
+    "layout.js",
+    "main.js",
+)
+_LOCAL_IMPORT = re.compile(r'^import\b[^;]*\bfrom\s+"\./[^"]*"(?:\s+with\s*\{[^}]*\})?;\s*$')
+_EXPORT = re.compile(r"^export\s+(?=(?:async\s+)?(?:function|const|let|class)\b)")
+_EXPORT_DEFAULT = re.compile(r"^export\s+default\b.*$")
+
+
+def bundle(paths: Sequence[Path]) -> str:
+    """ES modules joined into one script, in the order given: their imports of each other dropped (every
+    top-level name is unique across the files), ``export`` dropped, the protocol inlined once as
+    ``PROTOCOL``. The result defines ``render`` (the page or :func:`esm` exports it)."""
+    out = ["const PROTOCOL = " + json.dumps(PROTOCOL, ensure_ascii=False, separators=(",", ":")) + ";"]
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if _LOCAL_IMPORT.match(line) or _EXPORT_DEFAULT.match(line):
+                continue
+            out.append(_EXPORT.sub("", line))
+    return "\n".join(out) + "\n"
+
+
+def player_parts() -> list[Path]:
+    return [STATIC / "player" / name for name in PLAYER_PARTS]
+
+
+def esm(*paths: Path, before: Sequence[str] = ()) -> str:
+    """A widget's module: the files ``before`` of ``static/`` as they are, then ``paths`` bundled, compacted,
+    exporting ``render``."""
+    text = "\n".join([*(static(name) for name in before), compact_js(bundle(paths))])
+    return text + "\nexport default { render };"
 
 
 def compact_js(source: str) -> str:
@@ -49,21 +99,29 @@ def static(*names: str) -> str:
 
 
 # The module as a saved notebook keeps it, once per widget: a few lines that unpack the real one (gzip,
-# then base64) in the browser, add its style sheet to the page once, and hand on its ``render``.
+# then base64) in the browser and hand on its ``render``, which first gives the view's root (the page, or
+# the shadow root a host such as marimo renders into) the style sheet, once per root.
 _UNPACK = """const packed = "{packed}";
 const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
 const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
 const [code, css] = JSON.parse(await new Response(stream).text());
-if (!document.getElementById("{style_id}")) {{
-  const style = document.createElement("style");
-  style.id = "{style_id}";
-  style.textContent = css;
-  document.head.appendChild(style);
-}}
 const url = URL.createObjectURL(new Blob([code], {{ type: "text/javascript" }}));
 const module = await import(url);
 URL.revokeObjectURL(url);
-export default module.default;
+function styled(el) {{
+  const root = el.getRootNode();
+  const scope = root instanceof ShadowRoot || root === document ? root : null;
+  if (scope && scope.getElementById("{style_id}")) return;
+  const style = document.createElement("style");
+  style.id = "{style_id}";
+  style.textContent = css;
+  (scope === document ? document.head : scope || el).appendChild(style);
+}}
+function render(props) {{
+  styled(props.el);
+  return module.default.render(props);
+}}
+export default {{ render }};
 """
 
 
@@ -76,7 +134,7 @@ def packed(module: str, css: str, style_id: str) -> str:
     return _UNPACK.format(packed=base64.b64encode(data).decode("ascii"), style_id=f"{style_id}-{version}")
 
 
-ESM = static("layout_wasm.js", "player.js")  # layout_wasm.js: Graphviz in the browser, used only without dot
+ESM = esm(*player_parts(), before=["layout_wasm.js"])  # layout_wasm.js: Graphviz in the browser, only without dot
 CSS = static("math.css", "player.css")
 PACKED = packed(ESM, CSS, "bv-player-style")
 
@@ -95,31 +153,42 @@ class FrameContent:
     asks: tuple[tuple[str, float], ...] = ()  # predict mode: what the student predicts first (label as HTML, value)
 
 
-def encode(frames: Sequence[FrameContent]) -> tuple[str, str]:
+def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
     """The frames as the browser takes them, in two parts: the walk (states, headings, what to
     follow), which an input change leaves alone, and the words (texts, explanations), which it
     changes. Each part gives the first frame in full, then only what each frame changes.
-
-    Each part is one line of JSON: a saved notebook keeps it as it is, where it would indent
-    a list of lists one number per line."""
+    Explanations and labels go as trees (:func:`backprop_viz.wire.tree`), numbers that are not
+    finite as "inf", "-inf", "nan". An explanation is sent in two parts (:func:`backprop_viz.wire.holes`):
+    its words, with the walk, and its numbers, with the texts; an input change sends the numbers."""
     first = frames[0]
+    notes = [holes(tree(f.note)) for f in frames]
     walk = {
         "states0": list(first.states),
         "states": [changes(a.states, b.states) for a, b in zip(frames, frames[1:], strict=False)],
         "heads": [[f.phase, f.title, f.node] for f in frames],
         "focus": [f.focus for f in frames],
+        "notes": [template for template, _ in notes],
     }
     words = {
         "texts0": list(first.texts),
         "texts": [changes(a.texts, b.texts) for a, b in zip(frames, frames[1:], strict=False)],
-        "notes": [f.note for f in frames],
-        "asks": [[list(a) for a in f.asks] for f in frames],
+        "numbers": [numbers for _, numbers in notes],
+        "asks": [[[tree(label), number(value)] for label, value in f.asks] for f in frames],
     }
-    return _json(walk), _json(words)
+    assert list(walk) == PROTOCOL["walk"] and list(words) == PROTOCOL["words"]
+    return walk, words
 
 
-def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def view_to_json(view: dict, widget: object = None) -> dict:
+    """The view as it is sent: its table and legend (HTML the kernel wrote) as trees."""
+    return {k: tree(v) if k in ("table", "legend") and isinstance(v, str) else v for k, v in view.items()}
+
+
+class FrameIndex(t.Int):
+    """The frame shown: any whole number, numpy's too (kept as an int); TypeError naming it for anything else."""
+
+    def validate(self, obj: object, value: object) -> int:
+        return whole_number(value, self.name)
 
 
 class Player(anywidget.AnyWidget):
@@ -129,14 +198,14 @@ class Player(anywidget.AnyWidget):
     players: each IS the widget, so it goes wherever a widget does (``mo.ui.anywidget(s)``, a ``VBox``).
     """
 
-    _esm = PACKED  # static/player.js and its style sheets, unpacked in the browser
+    _esm = PACKED  # static/player/ bundled, and its style sheets, unpacked in the browser
     # ipywidgets 7 (Colab's) displays a widget through _ipython_display_, which IPython prefers to
     # _repr_mimebundle_: without it, ours is used there too (its text, still picture and Colab's manager)
     _ipython_display_ = None
-    view = t.Dict().tag(sync=True)
-    walk = t.Unicode("{}").tag(sync=True)  # JSON, see encode()
-    words = t.Unicode("{}").tag(sync=True)  # JSON, see encode() (``frames`` is the Stepper's list of frames)
-    step = t.Int(0).tag(sync=True)
+    view = t.Dict().tag(sync=True, to_json=view_to_json)
+    walk = t.Dict().tag(sync=True)  # see encode()
+    words = t.Dict().tag(sync=True)  # see encode() (``frames`` is the Stepper's list of frames)
+    step = FrameIndex(0).tag(sync=True)
     inputs = t.List().tag(sync=True)
     options = t.Dict().tag(sync=True)
     status = t.Unicode("").tag(sync=True)
@@ -159,8 +228,8 @@ class Player(anywidget.AnyWidget):
         return self
 
     def data(self, name: str) -> dict:
-        """The ``walk`` or ``words`` the browser has, read back."""
-        return json.loads(getattr(self, name))
+        """The ``walk`` or ``words`` the browser has."""
+        return getattr(self, name)
 
     def receive(self, content: object) -> None:
         """A message from the browser: ``{"set": {name: value}}`` when an input slider moved; the

@@ -11,7 +11,7 @@ import traitlets as t
 from .graph import Graph
 from .notebook import made_here
 from .numbers import fmt
-from .player import close_layout, packed, static, widget_bundle
+from .player import STATIC, close_layout, esm, packed, static, widget_bundle
 from .quiz import (
     _asked,
     backward_order,
@@ -22,22 +22,39 @@ from .quiz import (
     parse_number,
     shows_number,
 )
+from .wire import tree
+
+
+def _tree(value: str, widget: object = None) -> list:
+    return tree(value)
+
+
+def _rows(rows: list, widget: object = None) -> list:
+    return [{**row, "label": tree(row.get("label", ""))} for row in rows]
+
+
+def _trees(by_name: dict, widget: object = None) -> dict:
+    return {name: tree(value) for name, value in by_name.items()}
 
 
 class QuizWidget(anywidget.AnyWidget):
-    """The quiz in the browser (``static/quiz.js``); the kernel checks what it sends."""
+    """The quiz in the browser (``static/quiz.js``); the kernel checks what it sends.
+
+    The kernel keeps its words as HTML; they go to the browser as trees (:func:`backprop_viz.wire.tree`)."""
 
     __module__ = "backprop_viz.quiz"  # where it lived: saved notebooks know it as backprop_viz.quiz.QuizWidget
 
-    _esm = packed(static("quiz.js"), static("math.css", "quiz.css"), "bv-quiz-style")
+    _esm = packed(
+        esm(STATIC / "player" / "dom.js", STATIC / "quiz.js"), static("math.css", "quiz.css"), "bv-quiz-style"
+    )
     # ipywidgets 7 (Colab's) displays a widget through _ipython_display_, which IPython prefers to
     # _repr_mimebundle_: without it, ours is used there too (its text, still picture and Colab's manager)
     _ipython_display_ = None
-    heading = t.Unicode("").tag(sync=True)
-    rows = t.List().tag(sync=True)  # [{"name", "label"}]: one box per asked node
+    heading = t.Unicode("").tag(sync=True, to_json=_tree)
+    rows = t.List().tag(sync=True, to_json=_rows)  # [{"name", "label"}]: one box per asked node
     typed = t.Dict().tag(sync=True)  # what was typed, by name (answers given from code show in the box)
-    verdicts = t.Dict().tag(sync=True)  # HTML, by name
-    steps_shown = t.Dict().tag(sync=True)  # the help "show the step" shows (HTML), by name, while shown
+    verdicts = t.Dict().tag(sync=True, to_json=_trees)  # HTML, by name
+    steps_shown = t.Dict().tag(sync=True, to_json=_trees)  # the help "show the step" shows (HTML), by name
 
     @property
     def widget(self) -> QuizWidget:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from .export import MODEL_JS, player_script, state_json
 from .player import STATIC, compact_css, static
 from .safe_html import clean
+from .wire import html_of
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -110,15 +111,21 @@ def player_embed(state: dict) -> str:
     return f'<div class="bv-embed {classes}"><script type="application/json">{state_json(saved)}</script></div>'
 
 
+def saved_words(value: object) -> str:
+    """Words from a widget's saved state as HTML: a tree (built from the protocol's tags alone), or the HTML
+    an older version saved, or a hostile notebook's, through the sanitizer."""
+    return html_of(value) if isinstance(value, list) else clean(str(value))
+
+
 def quiz_embed(state: dict, name: str) -> str:
     """A quiz as it looks, its boxes closed: the kernel checks the answers, and they are not in the page."""
-    heading = clean(str(state.get("heading", "")).replace(" (type a number and press Enter)", ""))
+    heading = saved_words(state.get("heading", "")).replace(" (type a number and press Enter)", "")
     rows = "".join(
-        f'<div class="bv-quiz-row"><label class="bv-quiz-label">{clean(str(row.get("label", "")))}'
+        f'<div class="bv-quiz-row"><label class="bv-quiz-label">{saved_words(row.get("label", ""))}'
         f'<input class="bv-quiz-answer" type="text" disabled placeholder="needs Python"></label></div>'
         for row in state.get("rows", [])
         if isinstance(row, dict)
-    )  # heading and labels: HTML the kernel made, or a hostile notebook's, so cleaned
+    )
     note = (
         f"This quiz checks your answers in Python, and its answers are not in this page: to answer it, {links(name)}."
     )

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-# What the browser puts on an element for each state number (frames.FUTURE ... and the table's rows).
-STATE_CLASSES = ("bv-future", "bv-known", "bv-current", "bv-warning", "bv-hidden", "bv-dim")
+from .wire import STATE_CLASSES  # what the browser puts on an element for each state number (the protocol's)
+
 FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
 
 _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')

@@ -18,6 +18,7 @@ import traitlets as t
 
 from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
+from .errors import number_from, text_or_none, whole_number, yes_or_no
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
 from .frame_html import (
@@ -39,6 +40,7 @@ from .player import FrameContent, Player, encode, widget_bundle
 from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
+MIN_INTERVAL, MAX_INTERVAL = 50, 60_000  # milliseconds between frames when playing (and in a GIF)
 PICTURE_SCALE = 0.7  # the still picture (GitHub, an untrusted notebook): its wire labels about 11 px, readable
 MIN_TEXT_PX = 9  # a diagram is fitted to its output area unless that makes its text smaller than this ...
 OPEN_TEXT_PX = 10  # ... then it opens at this text size, scrolled to follow the highlight (fit is a click away)
@@ -120,8 +122,12 @@ class Stepper(Player):
             source = None
         if show not in ("both", "forward", "backward"):
             raise ValueError(f"show must be 'both', 'forward' or 'backward', not {show!r}")
-        if not (isinstance(scale, int | float) and math.isfinite(scale) and 0.25 <= scale <= 4):
-            raise ValueError(f"scale must be a number from 0.25 to 4 (1 is natural size), not {scale!r}")
+        scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
+        step, title = whole_number(step, "step"), text_or_none(title, "title")
+        interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
+        table, predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
+        if not isinstance(theme, str):
+            raise TypeError(f"theme must be 'light' or 'dark', not {theme!r}")
         place = graphviz_place()  # a clear message now if Graphviz is missing
         check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
         self.graph = graph
@@ -326,6 +332,7 @@ class Stepper(Player):
         """``step`` (the frame shown: 0 is the inputs alone, the last one shows every gradient) within range."""
         k = proposal["value"]
         self._check_open()
+        k = whole_number(k, "step")
         if not 0 <= k < len(self._frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self._frames) - 1}")
         return k
@@ -383,9 +390,7 @@ class Stepper(Player):
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"to_html writes an .html file, not {path.name!r} (for pictures use save())")
         state = {
-            "view": self.widget.view,
-            "walk": self.widget.walk,
-            "words": self.widget.words,
+            **self.widget.get_state(["view", "walk", "words"]),  # as the widget sends them: words as trees
             "step": self.step,
             "inputs": [],
             "options": self.widget.options,

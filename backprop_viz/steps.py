@@ -187,7 +187,7 @@ class BackwardStep:
             if shared and self.node.is_output and c.local is not None:
                 product = words("the local derivative ") + product
             line = f"{words('through ')}{here}: {product}" if shared else f"{d(f, inp)} = {product}"
-        if c.local is not None and self.node.op.masks and _stopped(self.upstream, c.local):
+        if c.local is not None and self.node.op.masks and _stopped(self.upstream, c.local, c.downstream):
             line += words(" (a local derivative of 0 stops the gradient, even an infinite or nan one)")
         if c.before is not None:
             line += (
@@ -266,10 +266,12 @@ def _what_it_is(how: str, left: Value, right: Value, c: Contribution, math: Nota
     return math.words(" (element by element)") if both else ""
 
 
-def _stopped(upstream: Value, local: Value) -> bool:
-    """Whether a local derivative of 0 met an inf or nan upstream (the product is 0, not nan)."""
+def _stopped(upstream: Value, local: Value, downstream: Value) -> bool:
+    """Whether a local derivative of 0 met an inf or nan upstream and stopped it (the product is 0, not nan;
+    x ** y stops it only at PyTorch's zeros: elsewhere 0 × inf stays nan)."""
     with np.errstate(all="ignore"):
-        return bool(np.any(np.equal(local, 0) & ~np.isfinite(upstream)))
+        met = bool(np.any(np.equal(local, 0) & ~np.isfinite(upstream)))
+        return met and not bool(np.all(np.isnan(downstream)))
 
 
 def _tie(a: Value, b: Value) -> bool:

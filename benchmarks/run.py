@@ -162,10 +162,18 @@ def _old_frames_bytes(s: bv.Stepper) -> int:
     return sum(_bytes(s.svg(k)) + _bytes(explanation(s.graph, f)) + _bytes(frame_title(f, count)) for k, f in frames)
 
 
+PLAYER_DATA = ("view", "walk", "words", "step", "inputs", "options", "status")  # not the module's code or style
+
+
+def _wire_bytes(content: dict) -> int:
+    """A comm message's content as Jupyter sends it: JSON as jupyter_client packs it (non-ASCII kept,
+    no NaN), in UTF-8 bytes."""
+    return _bytes(json.dumps(content, ensure_ascii=False, allow_nan=False))
+
+
 def _state_bytes(s: bv.Stepper) -> int:
-    """The stepper's widget state, its data only (not the module's code and style sheet)."""
-    w = s.widget
-    return _bytes(json.dumps(w.view, ensure_ascii=False)) + _bytes(w.walk) + _bytes(w.frames) + _bytes(str(w.inputs))
+    """The stepper's widget state as its comm opens (its data only, not the module's code and style sheet)."""
+    return _wire_bytes({"state": s.widget.get_state(list(PLAYER_DATA)), "buffer_paths": []})
 
 
 def _sent(case: str, make: Callable[[], bv.Stepper], budget: int, change: tuple[str, float] | None) -> list[Row]:
@@ -185,13 +193,10 @@ def _sent(case: str, make: Callable[[], bv.Stepper], budget: int, change: tuple[
         )
     ]
     if change is not None:
-        sent: list[str] = []
-        s.widget.observe(lambda c: sent.append(c["name"]), names=["view", "walk", "frames", "inputs"])
+        sent: list[dict] = []  # each update message the widget sends, as ipywidgets makes it
+        s.widget._send = lambda msg, buffers=None: sent.append(msg)
         s.set(**{change[0]: change[1]})
-        size = sum(
-            _bytes(getattr(s.widget, n) if isinstance(getattr(s.widget, n), str) else str(getattr(s.widget, n)))
-            for n in sent
-        )
+        size = sum(_wire_bytes(msg) for msg in sent)
         old = _old_frames_bytes(s)
         rows.append(
             Row(
@@ -205,7 +210,7 @@ def _sent(case: str, make: Callable[[], bv.Stepper], budget: int, change: tuple[
                 ratio_name="× smaller",
                 target="≤ 20 KB",
                 met=size <= 20_000,
-                note=f"sent: {', '.join(sent)}",
+                note=f"sent: {', '.join(name for msg in sent for name in msg['state'])}",
             )
         )
     s.close()

@@ -635,3 +635,12 @@ def test_x_to_the_y_masks_element_by_element() -> None:
 def test_x_to_the_y_still_agrees_with_central_differences_where_it_is_finite() -> None:
     assert bv.expr("f = exp(z) * x ** y", x=2.0, y=0.0, z=1.5).check_gradients().ok(1e-6)
     assert bv.expr("f = exp(z) * x ** y", x=1.7, y=2.5, z=0.5).check_gradients().ok(1e-6)
+
+
+def test_the_words_say_stopped_only_where_the_gradient_was_stopped() -> None:
+    stopped = "a local derivative of 0 stops the gradient"
+    lines = [line for s in bv.expr("f = exp(z) * x ** y", x=2.0, y=0.0, z=1000.0).backward_steps for line in s.lines]
+    assert any("∂f/∂x" in line and stopped in line for line in lines)
+    lines = [line for s in bv.expr("f = exp(z) * x ** y", x=1.0, y=2.0, z=1000.0).backward_steps for line in s.lines]
+    assert any(line.startswith("∂f/∂y") and line.endswith("= nan") for line in lines)
+    assert not any(stopped in line for line in lines)

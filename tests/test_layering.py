@@ -1,7 +1,8 @@
 """The package's layers: the engine stands alone, the drawing needs no widgets.
 
 engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use; answers)
-drawing  layout, frames, draw, skeleton, frame_html, export, network_frames, network_draw: Graphviz, no widget library
+drawing  layout, frames, draw, skeleton, frame_html, export, network_frames, network_draw, wire:
+         Graphviz, no widget library
 widgets  player, stepper, quiz_widget, network_view, browser_graphviz: anywidget and ipywidgets
 
 ``import backprop_viz`` loads the engine; the drawing and the widgets load when first used.
@@ -21,7 +22,7 @@ import backprop_viz
 
 PACKAGE = Path(backprop_viz.__file__).parent
 ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference", "answers"}
-DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export", "network_frames", "network_draw"}
+DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export", "network_frames", "network_draw", "wire"}
 WIDGETS = {"player", "stepper", "quiz_widget", "network_view", "browser_graphviz"}
 WIDGET_LIBRARIES = {"anywidget", "ipywidgets", "traitlets", "IPython", "ipykernel", "comm"}
 HEAVY = WIDGET_LIBRARIES | {"graphviz", "matplotlib", "PIL", "pypdf"}

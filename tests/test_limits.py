@@ -258,3 +258,52 @@ def test_the_largest_network_view_accepted_is_drawn() -> None:
     view = NetworkView(bv.network([23, 25], seed=0, use_biases=True))
     assert MAX_WEIGHTS == 23 * 25 + 25
     assert len(view) == 4 and view.widget.view["table"].count('class="bv-wname"') == MAX_WEIGHTS
+
+
+# -- exports: a GIF or PDF that would take minutes is refused at once ----------------------------------
+
+
+def mlp_stepper(sizes: tuple[int, ...]) -> bv.Stepper:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import mlp_source
+
+    source, values = mlp_source(sizes)
+    return bv.Stepper(source, **values)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "suffix", "said"),
+    [
+        ((4, 6, 5, 1), ".gif", r"262 frames of about 4,\d{3}×2,\d{3} px, 3,\d{3} million pixels"),
+        ((3, 3, 2, 1), ".gif", r"82 frames .* at most 60 million\. Save a \.pdf"),
+        ((4, 6, 5, 1), ".pdf", r"262 pages of 454 nodes and wires each, 118,948 in all .* at most 40,000"),
+    ],
+)
+def test_an_export_that_would_take_minutes_is_refused_at_once(sizes, suffix: str, said: str, tmp_path) -> None:
+    """The 4-6-5-1 network's GIF took over 120 s, its PDF 29 s."""
+    s = mlp_stepper(sizes)
+    try:
+        start = time.perf_counter()
+        with pytest.raises(bv.GraphTooLarge, match=said):
+            s.save(tmp_path / f"big{suffix}")
+        assert time.perf_counter() - start < 0.1
+        assert not (tmp_path / f"big{suffix}").exists()
+    finally:
+        s.close()
+
+
+def test_an_export_within_the_bounds_is_made(tmp_path) -> None:
+    from backprop_viz.export import MAX_PDF_SIZE
+
+    s = mlp_stepper((2, 2, 1))
+    try:
+        assert s.graph.shown_size <= MAX_PDF_SIZE
+        assert s.save(tmp_path / "net.pdf").stat().st_size > 0
+        backward = bv.Stepper(s.graph, show="backward", scale=0.5)
+        assert backward.save(tmp_path / "net.gif").stat().st_size > 0
+        backward.close()
+    finally:
+        s.close()

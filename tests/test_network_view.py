@@ -125,7 +125,9 @@ def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
     assert bundle["text/plain"] == repr(view) and "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"]  # the last frame, where widgets cannot run
     walk, words = view.widget.data("walk"), view.widget.data("words")
-    assert len(walk["heads"]) == len(words["notes"]) == 6  # every frame is in the page: it steps there
+    assert (
+        len(walk["heads"]) == len(walk["notes"]) == len(words["numbers"]) == 6
+    )  # every frame is in the page: it steps there
     assert view.widget.view["svg"].count("data-s=") == len(words["texts0"])
     view.step = 3
     assert view.widget.step == 3 and view.step == 3

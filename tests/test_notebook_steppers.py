@@ -31,7 +31,7 @@ def steppers(path: Path) -> list[dict]:
 
 
 def opens_at(fitted: float, font: float, options: dict) -> float:
-    """The text size the browser opens a diagram at (static/player.js, startZoom)."""
+    """The text size the browser opens a diagram at (static/player/view.js, startZoom)."""
     if fitted >= options["min_text"]:
         return fitted
     return min(font, options.get("open_text", options["min_text"]))

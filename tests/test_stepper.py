@@ -53,7 +53,9 @@ def test_the_browser_gets_the_drawing_once_and_each_frame_as_changes() -> None:
     assert view["svg"].count("data-s=") + view["table"].count("data-s=") == len(words["texts0"])
     assert view["svg"].count("data-e=") + view["table"].count("data-e=") == len(walk["states0"])
     assert not re.search("[@\ue000\ue001]|#fe", view["svg"])  # no token left for the browser
-    assert len(words["texts"]) == len(walk["states"]) == len(s) - 1 == len(words["notes"]) - 1
+    assert (
+        len(words["texts"]) == len(walk["states"]) == len(s) - 1 == len(walk["notes"]) - 1 == len(words["numbers"]) - 1
+    )
     texts = list(words["texts0"])
     for k, change in enumerate(words["texts"], start=1):  # replaying the changes gives every frame
         for i in range(0, len(change), 2):
@@ -175,7 +177,8 @@ def test_to_html_is_self_contained(tmp_path) -> None:
     assert "function render(" in page and ".bv-player{" in page  # the widget's own script and style, inlined
     assert ".bv-frac{" in page  # and the explanations' math
     state = json.loads(page.split('id="bv-state">')[1].split("</script>")[0])
-    assert state["words"] == s.widget.words and state["view"] == s.widget.view and state["inputs"] == []
+    assert state["words"] == s.widget.words and state["view"] == s.widget.get_state(["view"])["view"]
+    assert state["inputs"] == []
     assert "</" not in page.split('id="bv-state">')[1].split("</script>")[0]  # the data cannot end its script
     with pytest.raises(ValueError, match="html"):
         s.to_html(tmp_path / "a1.pdf")
@@ -269,8 +272,9 @@ def test_predict_mode_asks_for_each_backward_step_but_the_seed() -> None:
     assert s.widget.options["predict"] is True and len(asks) == len(s)
     forward = len(s.graph.forward_steps)
     assert all(a == [] for a in asks[: forward + 2])  # the inputs, the forward pass, the seed ∂f/∂f = 1
-    last = dict((label, value) for label, value in asks[-1])  # q passes -4 on to x and to y
-    assert sorted(last.values()) == [-4.0, -4.0] and all('class="bv-frac"' in label for label in last)
+    last = asks[-1]  # q passes -4 on to x and to y, each label a tree with a stacked fraction
+    assert sorted(value for _, value in last) == [-4.0, -4.0]
+    assert all(label[0][:2] == ["span", "bv-frac"] for label, _ in last)
     assert bv.Stepper(A1, x=-2, y=5, z=-4).widget.data("words")["asks"] == [[]] * len(s)  # off by default
 
 

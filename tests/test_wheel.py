@@ -85,7 +85,7 @@ def test_the_wheel_installs_and_exports_outside_the_repository(tmp_path) -> None
     page = (elsewhere / "steps.html").read_text(encoding="utf-8")
     assert "function render(" in page and ".bv-player{" in page  # the widget's script and style, from the wheel
     state = json.loads(page.split('id="bv-state">')[1].split("</script>")[0])
-    assert len(json.loads(state["walk"])["heads"]) == 18
+    assert len(state["walk"]["heads"]) == 18
 
 
 def test_the_wheel_is_built_from_every_file_it_needs() -> None:

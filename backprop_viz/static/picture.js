@@ -1,5 +1,7 @@
 // A still diagram (bv.render) where the kernel has no dot: laid out by the browser's Graphviz
-// (layout_wasm.js, joined before this file), then shown as it is.
+// (layout_wasm.js, joined before this file), then shown, rebuilt from a fixed set of SVG elements.
+import { buildSvg } from "./player/dom.js";
+
 function render({ model, el }) {
   const box = document.createElement("div");
   box.className = "bv-picture";
@@ -8,9 +10,10 @@ function render({ model, el }) {
     const view = model.get("view");
     if (view.graphviz) {
       box.textContent = "laying the diagram out in the browser …";
-      layOut(model, view.graphviz);
+      layOut(model, view.graphviz); // eslint-disable-line no-undef
     } else {
-      box.innerHTML = view.svg || "";
+      const svg = buildSvg(view.svg || "");
+      box.replaceChildren(...(svg ? [svg] : []));
     }
     if (view.error) box.textContent = "⚠ " + view.error;
   };

@@ -1,12 +1,7 @@
 // The quiz's browser side: a box per asked gradient; the kernel checks each answer (the answers
 // never reach the page) and sends back the verdict, and the step's explanation when asked for.
-
-function tag(name, className, text) {
-  const e = document.createElement(name);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+// Heading, labels, verdicts and hints come as trees (player/dom.js builds them from a fixed set).
+import { build, fill, tag } from "./player/dom.js";
 
 function render({ model, el }) {
   const root = tag("div", "bv-quiz-box");
@@ -16,23 +11,25 @@ function render({ model, el }) {
   el.appendChild(root);
   const parts = {};
 
-  function build() {
-    heading.innerHTML = model.get("heading");
+  function buildRows() {
+    fill(heading, model.get("heading") || []);
     rows.textContent = "";
     for (const name of Object.keys(parts)) delete parts[name];
-    for (const row of model.get("rows")) {
+    for (const row of model.get("rows") || []) {
       const line = tag("div", "bv-quiz-row");
       const label = tag("label", "bv-quiz-label");
-      label.innerHTML = row.label;
+      label.appendChild(build(row.label || []));
       const box = tag("input", "bv-quiz-answer");
       box.type = "text";
       box.placeholder = "your answer";
-      box.setAttribute("aria-label", row.name);
+      box.setAttribute("aria-label", "your answer for " + row.name);
       box.dataset.name = row.name;
       label.appendChild(box);
       const verdict = tag("span", "bv-quiz-verdict");
+      verdict.setAttribute("role", "status");
       const show = tag("button", "bv-button bv-quiz-show", "show the step");
       show.type = "button";
+      show.setAttribute("aria-pressed", "false");
       const hint = tag("div", "bv-explanation bv-quiz-hint");
       box.addEventListener("keydown", (event) => {
         event.stopPropagation(); // typing is not a notebook shortcut
@@ -42,6 +39,7 @@ function render({ model, el }) {
       show.addEventListener("click", () => {
         const on = !show.classList.contains("bv-on");
         show.classList.toggle("bv-on", on);
+        show.setAttribute("aria-pressed", String(on));
         model.send({ show: row.name, on });
       });
       line.append(label, verdict, show, hint);
@@ -52,23 +50,23 @@ function render({ model, el }) {
   }
 
   function update() {
-    const verdicts = model.get("verdicts"), hints = model.get("steps_shown"), typed = model.get("typed");
+    const verdicts = model.get("verdicts") || {}, hints = model.get("steps_shown") || {}, typed = model.get("typed") || {};
     for (const [name, p] of Object.entries(parts)) {
-      p.verdict.innerHTML = verdicts[name] || "";
-      p.hint.innerHTML = hints[name] || "";
-      if (typed[name] !== undefined && document.activeElement !== p.box) p.box.value = typed[name];
+      fill(p.verdict, verdicts[name] || []);
+      fill(p.hint, hints[name] || []);
+      if (typed[name] !== undefined && p.box.getRootNode().activeElement !== p.box) p.box.value = typed[name];
     }
   }
 
   const listeners = [
-    ["change:rows", build],
-    ["change:heading", build],
+    ["change:rows", buildRows],
+    ["change:heading", buildRows],
     ["change:verdicts", update],
     ["change:steps_shown", update],
     ["change:typed", update],
   ];
   for (const [name, listener] of listeners) model.on(name, listener);
-  build();
+  buildRows();
   return () => {
     for (const [name, listener] of listeners) model.off(name, listener);
   };

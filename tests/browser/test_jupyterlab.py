@@ -148,6 +148,39 @@ def test_moving_input_slider_x_redraws_the_values(stepper, frames, notebook):
     check_frame(stepper.wait_text(sorted(frames[last].texts - moved[last].texts)[0]), last, frames)
 
 
+def test_a_mouse_drag_of_an_input_slider_reaches_the_end(stepper, frames, notebook):
+    """#23: a drag of 20 mouse moves from one end of x's slider to the other, the kernel answering with new
+    frames and inputs mid-drag: the slider under the pointer is updated in place, never rebuilt, so it
+    follows the pointer to the end, and the kernel's last answer is for the end."""
+    page = notebook.page
+    slider = stepper.locator('.bv-inputs input[data-name="x"]')
+    low, top = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    try:
+        page.mouse.move(box["x"] + 1, y)
+        page.mouse.down()
+        for k in range(1, 21):
+            page.mouse.move(box["x"] + 1 + (box["width"] + 20) * k / 20, y)
+            page.wait_for_timeout(20)
+        page.mouse.up()
+        assert float(slider.input_value()) == top, f"the drag stopped at {slider.input_value()} (from {low})"
+        page.wait_for_function(  # the kernel's last answer: x's row of the table and the slider's readout
+            """([sel, text]) => {
+                const root = document.querySelector(sel);
+                const row = [...root.querySelectorAll('.bv-table tr')].find(r => r.cells[0].textContent === 'x');
+                const readout = root.querySelector('.bv-inputs input[data-name="x"]').nextElementSibling;
+                return row.cells[1].textContent === text && readout.textContent === text;
+            }""",
+            arg=[stepper.root, f"{top:.6g}"],
+        )
+        check_frame(stepper.state(), 0, expected_frames(SOURCE, **{**VALUES, "x": top}))
+    finally:
+        stepper.set_input("x", VALUES["x"])
+    check_frame(stepper.wait_text("-2"), 0, frames)
+
+
 def test_step_latency_in_jupyterlab(stepper, frames, notebook):
     """Key press to new frame, measured in the page; recorded for the benchmarks, asserted only loosely."""
     page = notebook.page

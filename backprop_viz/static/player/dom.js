@@ -1,0 +1,121 @@
+// Elements, made only from a fixed set: the words as trees, the diagram from its SVG text. Nothing the
+// kernel sends is ever parsed as HTML into the page; PROTOCOL names the tags and attributes allowed.
+import PROTOCOL from "./protocol.json" with { type: "json" };
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const TREE_TAGS = new Set(PROTOCOL.tags);
+const TREE_ATTRIBUTES = new Set(PROTOCOL.attributes);
+const TREE_STYLE = new RegExp(PROTOCOL.style);
+const SVG_ELEMENTS = new Set(PROTOCOL.svg.elements);
+const SVG_ATTRIBUTES = new Set(PROTOCOL.svg.attributes);
+
+export function tag(name, className, text) {
+  const e = document.createElement(name);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// A button named by its text (what a screen reader says is what one sees); `title` says more.
+export function button(className, text, title) {
+  const b = tag("button", "bv-button " + className, text);
+  b.type = "button";
+  b.title = title;
+  return b;
+}
+
+// A number the kernel sent: a number, or "inf", "-inf", "nan" for those that JSON cannot carry.
+export function numberOf(value) {
+  if (typeof value === "number") return value;
+  return value === "inf" ? Infinity : value === "-inf" ? -Infinity : NaN;
+}
+
+// How a number the kernel sent reads: ∞, −∞, nan for those that are not finite.
+export function numberText(value) {
+  const x = numberOf(value);
+  if (Number.isFinite(x)) return String(Number(x.toPrecision(6)));
+  return PROTOCOL.nonfinite[Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf"];
+}
+
+function treeAttributes(e, head) {
+  if (typeof head === "string") {
+    if (head) e.className = head;
+    return;
+  }
+  if (!head || typeof head !== "object") return;
+  for (const [name, value] of Object.entries(head)) {
+    if (!TREE_ATTRIBUTES.has(name)) continue;
+    if (name === "style" && !TREE_STYLE.test(String(value))) continue;
+    e.setAttribute(name, String(value));
+  }
+}
+
+// Children as the kernel sends them: strings (text) and trees [tag, class or {attributes}, ...children];
+// in an explanation, a number n stands for `numbers[n]` (its numbers travel apart, see frames.js). A tree
+// whose tag is outside the fixed set gives its text only.
+export function build(children, into = document.createDocumentFragment(), numbers = null) {
+  if (typeof children === "string") return build(legacy(children), into);
+  if (!Array.isArray(children)) return into;
+  for (const child of children) {
+    if (typeof child === "string") {
+      into.appendChild(document.createTextNode(child));
+    } else if (typeof child === "number") {
+      into.appendChild(document.createTextNode(numbers ? String(numbers[child] ?? "") : String(child)));
+    } else if (Array.isArray(child) && typeof child[0] === "string") {
+      const [name, head, ...rest] = child;
+      if (TREE_TAGS.has(name)) {
+        const e = document.createElement(name);
+        treeAttributes(e, head);
+        build(rest, e, numbers);
+        into.appendChild(e);
+      } else {
+        build(rest, into, numbers);
+      }
+    }
+  }
+  return into;
+}
+
+// Put `children` in place of what `e` holds.
+export function fill(e, children) {
+  e.replaceChildren(build(children));
+}
+
+// Words saved as HTML by an older version: read by an inert parser (nothing in it runs or loads) into
+// trees, so they are built from the same fixed set.
+function legacy(text) {
+  const doc = new DOMParser().parseFromString("<body>" + text, "text/html");
+  const walk = (node) => {
+    const out = [];
+    for (const c of node.childNodes) {
+      if (c.nodeType === 3) out.push(c.data);
+      else if (c.nodeType === 1) {
+        const head = {};
+        for (const a of c.attributes) head[a.name] = a.value;
+        out.push([c.localName, head, ...walk(c)]);
+      }
+    }
+    return out;
+  };
+  return walk(doc.body);
+}
+
+// The diagram: the SVG text read by an inert XML parser, then made again element by element from the
+// fixed set (no script, foreignObject, links or event attributes can come through).
+export function buildSvg(text) {
+  const doc = new DOMParser().parseFromString(String(text || ""), "image/svg+xml");
+  const top = doc.documentElement;
+  if (!top || top.localName !== "svg" || top.namespaceURI !== SVG_NS) return null;
+  const copy = (source) => {
+    const e = document.createElementNS(SVG_NS, source.localName);
+    for (const a of source.attributes) {
+      if (a.namespaceURI === null && SVG_ATTRIBUTES.has(a.name)) e.setAttribute(a.name, a.value);
+    }
+    for (const c of source.childNodes) {
+      if (c.nodeType === 3) e.appendChild(document.createTextNode(c.data));
+      else if (c.nodeType === 1 && c.namespaceURI === SVG_NS && SVG_ELEMENTS.has(c.localName)) e.appendChild(copy(c));
+    }
+    return e;
+  };
+  return copy(top);
+}

@@ -1,0 +1,1 @@
+"""The player's parts in a real browser, without Jupyter."""

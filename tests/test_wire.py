@@ -1,0 +1,54 @@
+"""What goes over the wire: the kernel's HTML as trees from the protocol's tags only, numbers JSON can carry,
+an explanation's numbers apart from its words, and trees written back as safe HTML for a static page."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from backprop_viz.notation import HTML_MATH
+from backprop_viz.wire import PROTOCOL, holes, html_of, number, safe_html, tree
+
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script><a href='javascript:alert(3)'>link</a>"
+
+
+def test_the_kernels_math_becomes_a_tree_of_the_protocols_tags() -> None:
+    written = HTML_MATH.partial(HTML_MATH.name("f"), HTML_MATH.name("w1"))
+    fraction = [
+        "span",
+        "bv-frac",
+        ["span", "", "∂", ["i", "", "f"]],
+        ["span", "", "∂", ["i", "", "w"], ["sub", "", "1"]],
+    ]
+    assert tree(f"<div>{written} = -4</div>") == [["div", "", fraction, " = -4"]]
+    assert tree("a &lt;b&gt; &amp; c") == ["a <b> & c"] and tree("") == [] and tree("plain") == ["plain"]
+    assert tree('<tr data-e="3"><td data-s="7"></td></tr>') == [["tr", {"data-e": "3"}, ["td", {"data-s": "7"}]]]
+    assert tree('<b style="color:#0072b2">━</b>') == [["b", {"style": "color:#0072b2"}, "━"]]
+
+
+def test_markup_outside_the_protocol_leaves_only_its_text() -> None:
+    got = tree(HOSTILE + '<div onclick="x()" style="background:url(x)" class="c">words</div>')
+    assert got == ["alert(2)link", ["div", "c", "words"]]
+    assert not {"img", "script", "a"} & set(PROTOCOL["tags"])
+
+
+def test_numbers_that_json_cannot_carry_travel_as_words() -> None:
+    assert [number(x) for x in (1.5, math.inf, -math.inf, math.nan)] == [1.5, "inf", "-inf", "nan"]
+    json.dumps([number(math.nan)], allow_nan=False)  # strict JSON
+
+
+def test_an_explanations_numbers_travel_apart_from_its_words() -> None:
+    a = tree("<div><i>q</i> = <i>x</i> + <i>y</i> = (-2) + 5 = 3, <i>w</i><sub>12</sub> = 1e-3 · inf</div>")
+    b = tree("<div><i>q</i> = <i>x</i> + <i>y</i> = 1 + 5 = 6, <i>w</i><sub>12</sub> = 2.5 · nan</div>")
+    (words_a, numbers_a), (words_b, numbers_b) = holes(a), holes(b)
+    assert words_a == words_b  # an input change sends the numbers only
+    assert numbers_a == ["(-2)", "5", "3", "1e-3", "inf"] and numbers_b == ["1", "5", "6", "2.5", "nan"]
+    assert ["sub", "", "12"] in words_a[0]  # an index stays in the words
+
+
+def test_trees_and_old_html_come_back_as_safe_html() -> None:
+    assert html_of([["span", "bv-frac", "a<b"], " & ", ["img", {"src": "x"}, "alt"]]) == (
+        '<span class="bv-frac">a&lt;b</span> &amp; alt'
+    )
+    page = safe_html(HOSTILE) + safe_html([["div", {"onclick": "x()"}, HOSTILE]])
+    assert "<img" not in page and "<script" not in page and "<a " not in page and "onclick" not in page

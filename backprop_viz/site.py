@@ -106,6 +106,8 @@ def links(name: str) -> str:
 def player_embed(state: dict) -> str:
     """A stepper or network view: the player, fed its saved state by the page's script (no input sliders)."""
     saved = {key: state[key] for key in PLAYER_KEYS if key in state}
+    if "words" not in saved and "frames" in state:  # saved before the player's data trait was named words
+        saved["words"] = state["frames"]
     saved.update(inputs=[], status="")
     classes = " ".join(html.escape(str(c), quote=True) for c in state.get("_dom_classes", []))
     return f'<div class="bv-embed {classes}"><script type="application/json">{state_json(saved)}</script></div>'

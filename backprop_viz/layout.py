@@ -315,10 +315,15 @@ def _box(obj: dict) -> Box:
     return x, y, float(obj["width"]) * 36, float(obj["height"]) * 36
 
 
-def _meets(box: Box, others: np.ndarray) -> bool:
-    """Whether ``box`` overlaps any of ``others`` (one box a row)."""
-    x, y, w, h = box
-    return bool(np.any((np.abs(others[:, 0] - x) < others[:, 2] + w) & (np.abs(others[:, 1] - y) < others[:, 3] + h)))
+def _meets(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each of ``boxes``, whether it overlaps any of ``others`` (one box a row: x, y, half width, half height)."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=bool)
+    b, o = boxes[:, None, :], others[None, :, :]
+    return (
+        (np.abs(b[..., 0] - o[..., 0]) < b[..., 2] + o[..., 2])
+        & (np.abs(b[..., 1] - o[..., 1]) < b[..., 3] + o[..., 3])
+    ).any(axis=1)
 
 
 @dataclass(frozen=True)
@@ -363,7 +368,8 @@ def _word_places(
     node_xs = [n[0] for n in nodes]
     for key, room in rooms.items():
         x0 = places[key][0]
-        points = [p for p in _path(edge_pos[key]) if abs(p[0] - x0) <= SLIDE + room.grad]
+        reach = SLIDE + room.grad
+        points = [p for p in _path(edge_pos[key], x0 - reach, x0 + reach) if abs(p[0] - x0) <= reach]
         options = sorted(_candidates(room, points, x0))
         if not options or options[0][1] == places[key]:
             continue  # dot's place is clear of the wire already
@@ -371,11 +377,11 @@ def _word_places(
                   if k != key for box in words[k]]  # fmt: skip
         others += nodes[bisect.bisect_left(node_xs, x0 - NEAR) : bisect.bisect_right(node_xs, x0 + NEAR)]
         around = np.array(others).reshape(-1, 4)
-        for _, place in options:
-            mine = room.words(*place)
-            if not any(_meets(box, around) for box in mine):
-                places[key], words[key] = place, mine
-                break
+        boxes = np.array([room.words(*place) for _, place in options])  # option × (value, gradient) × box
+        free = ~_meets(boxes.reshape(-1, 4), around).reshape(len(options), 2).any(axis=1)
+        if free.any():
+            first = int(free.argmax())
+            places[key], words[key] = options[first][1], tuple(map(tuple, boxes[first]))
     return places
 
 
@@ -402,16 +408,23 @@ def _candidates(room: _Room, points: list[tuple[float, float]], x0: float) -> li
     ]
 
 
-def _path(pos: str, steps: int = 12) -> list[tuple[float, float]]:
-    """Points along a wire's Bézier path (Graphviz's ``pos``)."""
-    pts = [tuple(map(float, p.split(","))) for p in pos.split() if not p.startswith(("e,", "s,"))]
-    out = []
-    for k in range(0, len(pts) - 3, 3):
-        (ax, ay), (bx, by), (cx, cy), (dx, dy) = pts[k : k + 4]
-        for j in range(steps + 1):
-            t = j / steps
-            out.append((_bezier(ax, bx, cx, dx, t), _bezier(ay, by, cy, dy, t)))
-    return out
+_T = np.linspace(0.0, 1.0, 13)[:, None]  # where each Bézier segment is sampled
+
+
+def _path(pos: str, low: float = -np.inf, high: float = np.inf) -> list[tuple[float, float]]:
+    """Points along a wire's Bézier path (Graphviz's ``pos``), of the segments that reach from ``low`` to ``high``."""
+    pts = np.array([p.split(",") for p in pos.split() if not p.startswith(("e,", "s,"))], dtype=float)
+    if len(pts) < 4:
+        return [tuple(p) for p in pts]
+    starts = np.arange(0, len(pts) - 3, 3)
+    a, b, c, d = (pts[starts + k] for k in range(4))
+    xs = np.stack([a[:, 0], b[:, 0], c[:, 0], d[:, 0]])
+    near = (xs.max(axis=0) >= low) & (xs.min(axis=0) <= high)
+    a, b, c, d = a[near], b[near], c[near], d[near]
+    u = 1 - _T[:, :, None]
+    t = _T[:, :, None]
+    curve = u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * d  # sample × segment × (x, y)
+    return [tuple(p) for p in curve.reshape(-1, 2)]
 
 
 NOTE_HALF_HEIGHT = 10.0  # half a line of 16 pt text

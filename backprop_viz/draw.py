@@ -273,7 +273,7 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
     """Wire ``k``'s attributes: its value above (a named intermediate's name over it), its gradient below."""
     wire, state = layout.edges[k], frame.edge_state[k]
     key = wire.key
-    x, y = map(float, layout.edge_lp[key].split(","))
+    (vx, vy), (gx, gy) = wire_label_places(g, layout, k)
     name = wire_name(g.nodes[wire.src])
     emphasis = paint.emphasis("wire", key, state)
     value = paint.text("value", key, k)
@@ -283,12 +283,20 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
         "class": f"bv-edge {emphasis.pop('class', '')}".strip(),
         "color": paint.colour("wire", key, state),
         "label": plain(f"{name}\n{value}" if name else value),
-        "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
+        "lp": f"{vx:.2f},{vy:.2f}",
         "fontcolor": paint.colour("value", key, state),
         "headlabel": plain(paint.text("grad", key, k)),
-        "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
+        "head_lp": f"{gx:.2f},{gy:.2f}",
         "labelfontcolor": paint.colour("grad", key, state),
     } | emphasis
+
+
+def wire_label_places(g: Graph, layout: Layout, k: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The centres of wire ``k``'s words: its value (a named intermediate's name over it), then its gradient
+    with the local derivative under it."""
+    x, top, bottom = layout.edge_clear[layout.edges[k].key]
+    name = wire_name(g.nodes[layout.edges[k].src])
+    return (x, top + VALUE_DY + (NAME_DY * 0.8 if name else 0)), (x, bottom + GRAD_DY)
 
 
 def plain(text: str) -> str:

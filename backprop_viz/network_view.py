@@ -48,7 +48,7 @@ class NetworkView:
         self._painter: NetworkPainter | None = None
         last = len(self.frames) - 1
         self.widget = Player(
-            step=min(max(step, 0), last),
+            step=min(max(step if step >= 0 else last + 1 + step, 0), last),  # step=-1: the last frame
             options={
                 "title": self.title,
                 "interval": interval,

@@ -132,6 +132,7 @@ def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
     with pytest.raises(IndexError):
         view.step = 6
     assert view.frame(4).phase == "backward" and view.frame(4).title.startswith("Step 4 of 5")
+    assert NetworkView(c3(), step=-1).step == 5 and NetworkView(c3(), step=99).step == 5
 
 
 def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +204,7 @@ def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
 
     dark, light = NetworkView(c3(), theme="dark"), NetworkView(c3())
     assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark ")
-    for colour in (DARK.positive, DARK.current_fill, DARK.text):
+    for colour in (DARK.positive, DARK.current_neuron_fill, DARK.text):
         assert colour in dark.widget.view["css"] and colour in dark.svg(5)
     assert LIGHT.current_fill not in dark.svg(5) and LIGHT.current_fill in light.svg(5)
     assert DARK.positive in dark.widget.view["legend"]

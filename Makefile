@@ -16,13 +16,16 @@ LAB_ARGS ?=
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 LITE_VENV := build/lite-venv
+# JupyterLab's defaults for everyone using .venv's JupyterLab: no news and no update checks, so no
+# notification asks about them over the notebook (at 1024x768 it covered the corner of a stepper).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .PHONY: setup setup-lab lab test check bench notebooks html lite clean
 
 # What JupyterLab needs: Graphviz's `dot`, fonts, Python's venv, then the package in .venv.
 setup-lab:
 	PYTHON=$(PYTHON) bash scripts/setup-system.sh lab
-	$(MAKE) --no-print-directory $(STAMP)
+	$(MAKE) --no-print-directory $(STAMP) $(LAB_OVERRIDES)
 
 # Everything, tests included: also Chromium, npm and the widget JavaScript of the browser tests.
 setup: setup-lab
@@ -39,6 +42,11 @@ $(STAMP): pyproject.toml binder/requirements.txt
 	$(BIN)/jupyter labextension disable --level=sys_prefix nbdime-jupyterlab >/dev/null 2>&1
 	$(BIN)/jupyter server extension disable --sys-prefix nbdime >/dev/null 2>&1
 	touch $@
+
+# The same file Binder's postBuild installs.
+$(LAB_OVERRIDES): binder/overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp binder/overrides.json $@
 
 # The widget JavaScript that notebooks exported to HTML load in the browser tests (no CDN).
 tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json

@@ -12,6 +12,8 @@ in the browser without waiting for the kernel.
 
 from __future__ import annotations
 
+import traitlets
+
 from .browser_graphviz import SvgDrawing, graphviz_place
 from .draw import colours, theme_of
 from .figures import compact_png
@@ -20,18 +22,19 @@ from .network_frames import explanation, legend, network_frames, table_skeleton,
 from .networks import Network
 from .notebook import made_here
 from .numbers import fmt
-from .player import FrameContent, Player, close_widget, encode, widget_bundle
+from .player import FrameContent, Player, encode, widget_bundle
 from .skeleton import CURRENT, state_css
 from .stepper import MIN_TEXT_PX, OPEN_TEXT_PX, with_picture
 
 
-class NetworkView:
+class NetworkView(Player):
     """Step through a network neuron by neuron: values forward, deltas backward (see the module docstring).
 
     ``theme`` is "light" or "dark"; ``predict=True``: each backward step hides the deltas and
     ∂E/∂w it computes until the student types them (or asks to see the step); ``scale`` sizes
     the picture (0.75: its natural size at a notebook's width) and, above 1, the words too;
     ``step`` is the frame it opens at (-1: the last). Keys, zoom and present are the stepper's.
+    Like a :class:`~backprop_viz.stepper.Stepper`, the view is the widget itself.
     """
 
     def __init__(
@@ -58,7 +61,8 @@ class NetworkView:
         self.frames = network_frames(net)
         self._painter: NetworkPainter | None = None
         last = len(self.frames) - 1
-        self.widget = Player(
+        self._closed = False
+        super().__init__(
             step=min(max(step if step >= 0 else last + 1 + step, 0), last),  # step=-1: the last frame
             options={
                 "title": self.title,
@@ -81,7 +85,6 @@ class NetworkView:
             self.widget.draw_in_browser(SvgDrawing(painter.source, drawn), {"kind": "network", "theme": self.theme})
         self.widget.add_class("bv-network-view")
         made_here(self)  # a notebook cell run again closes what it made before
-        self._closed = False
         self._picture: bytes | None = None
 
     def _drawn(self, painter: NetworkPainter) -> None:
@@ -90,7 +93,7 @@ class NetworkView:
         walk, words = encode([self._content(k) for k in range(len(self.frames))])
         with self.widget.hold_sync():
             self.widget.view = self._view()
-            self.widget.walk, self.widget.frames = walk, words
+            self.widget.walk, self.widget.words = walk, words
 
     def _check_drawn(self) -> None:
         if self._painter is None:
@@ -142,21 +145,15 @@ class NetworkView:
 
     def close(self) -> None:
         """Close this view's widget (it cannot be shown again)."""
-        close_widget(self.widget)
+        super().close()
         self._closed = True
 
-    @property
-    def step(self) -> int:
-        return self.widget.step
-
-    @step.setter
-    def step(self, k: int) -> None:
-        from .errors import whole_number
-
-        k = whole_number(k, "step")
+    @traitlets.validate("step")
+    def _valid_step(self, proposal: traitlets.Bunch) -> int:
+        k = proposal["value"]
         if not 0 <= k < len(self.frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self.frames) - 1}")
-        self.widget.step = k
+        return k
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -178,7 +175,7 @@ class NetworkView:
     def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
-        bundle, metadata = widget_bundle(self.widget, **kwargs)
+        bundle, metadata = widget_bundle(super()._repr_mimebundle_(**kwargs))
         bundle["text/plain"] = repr(self)
         bundle = with_picture(bundle, self.picture)
         return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager

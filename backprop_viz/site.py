@@ -34,7 +34,7 @@ REPOSITORY = "backprop-viz/backprop_viz"
 BINDER = "https://mybinder.org/v2/gh/{repo}/HEAD?urlpath=lab/tree/notebooks/{name}"
 COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
 COLAB_CELL = "colab-setup"  # the id of the cell that installs the package in Colab (scripts/colab_cells.py)
-PLAYER_KEYS = ("view", "walk", "frames", "step", "options")  # what the player reads of a saved state
+PLAYER_KEYS = ("view", "walk", "words", "step", "options")  # what the player reads of a saved state
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,8 @@ def links(name: str) -> str:
 def player_embed(state: dict) -> str:
     """A stepper or network view: the player, fed its saved state by the page's script (no input sliders)."""
     saved = {key: state[key] for key in PLAYER_KEYS if key in state}
+    if "words" not in saved and "frames" in state:  # saved before the player's data trait was named words
+        saved["words"] = state["frames"]
     saved.update(inputs=[], status="")
     classes = " ".join(html.escape(str(c), quote=True) for c in state.get("_dom_classes", []))
     return f'<div class="bv-embed {classes}"><script type="application/json">{state_json(saved)}</script></div>'

@@ -14,6 +14,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+import traitlets as t
+
 from .browser_graphviz import BrowserDrawing, graphviz_place
 from .draw import FramePainter, _colours, render, theme_of
 from .errors import number_from, text_or_none, whole_number, yes_or_no
@@ -34,7 +36,7 @@ from .layout import WIRE_FONT, GraphvizMissing, check_layout_size, dot_program, 
 from .notation import HTML_STEPS
 from .notebook import made_here
 from .parser import expr
-from .player import FrameContent, Player, close_widget, encode, widget_bundle
+from .player import FrameContent, Player, encode, widget_bundle
 from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
@@ -73,7 +75,7 @@ def _tidy(x: float) -> float:
     return float(f"{x:.12g}")
 
 
-class Stepper:
+class Stepper(Player):
     """Step through a graph's forward and backward pass, one gate at a time.
 
         s = Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)
@@ -89,6 +91,9 @@ class Stepper:
     ``theme`` is "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
     ``predict=True``: each backward step hides the gradients it computes until the student
     types them (or asks to see the step); the browser checks the answer, no kernel needed.
+
+    A stepper is the widget itself (a :class:`~backprop_viz.player.Player`): it goes wherever a
+    widget does, ``mo.ui.anywidget(s)`` in marimo or ``ipywidgets.VBox([s, ...])``.
     """
 
     def __init__(
@@ -137,7 +142,7 @@ class Stepper:
         last = len(self._frames) - 1
         start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
         self._slider_specs = self._input_specs(sliders)
-        self.widget = Player(
+        super().__init__(
             on_set=self._on_set,
             **({"view": self._view(), **self._encoded()} if self._painter else {}),
             step=start,
@@ -246,7 +251,7 @@ class Stepper:
 
     def _encoded(self) -> dict:
         walk, words = encode([self._content(f, k) for k, f in enumerate(self._frames)])
-        return {"walk": walk, "frames": words}
+        return {"walk": walk, "words": words}
 
     def _refresh(self) -> None:
         """Send the browser the frames of the graph as it is now (after an input changed)."""
@@ -322,18 +327,15 @@ class Stepper:
         return dict(self._slider_specs)
 
     # -- stepping --------------------------------------------------------------------------------
-    @property
-    def step(self) -> int:
-        """The frame shown: 0 is the inputs alone, the last one shows every gradient."""
-        return self.widget.step
-
-    @step.setter
-    def step(self, k: int) -> None:
+    @t.validate("step")
+    def _valid_step(self, proposal: t.Bunch) -> int:
+        """``step`` (the frame shown: 0 is the inputs alone, the last one shows every gradient) within range."""
+        k = proposal["value"]
         self._check_open()
         k = whole_number(k, "step")
         if not 0 <= k < len(self._frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self._frames) - 1}")
-        self.widget.step = k
+        return k
 
     @property
     def frames(self) -> list[Frame]:
@@ -388,7 +390,7 @@ class Stepper:
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"to_html writes an .html file, not {path.name!r} (for pictures use save())")
         state = {
-            **self.widget.get_state(["view", "walk", "frames"]),  # as the widget sends them: words as trees
+            **self.widget.get_state(["view", "walk", "words"]),  # as the widget sends them: words as trees
             "step": self.step,
             "inputs": [],
             "options": self.widget.options,
@@ -409,7 +411,7 @@ class Stepper:
 
     def close(self) -> None:
         """Close this stepper's widget (it cannot be shown again)."""
-        close_widget(self.widget)
+        super().close()
         self._closed = True
 
     def _check_open(self) -> None:
@@ -423,7 +425,7 @@ class Stepper:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
         self._sync()
-        bundle, metadata = widget_bundle(self.widget, **kwargs)
+        bundle, metadata = widget_bundle(super()._repr_mimebundle_(**kwargs))
         bundle["text/plain"] = repr(self)
         bundle = with_picture(bundle, self.picture)
         return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager

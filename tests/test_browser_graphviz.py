@@ -86,7 +86,7 @@ def test_a_stepper_drawn_by_the_browser_is_the_kernels_stepper(monkeypatch: pyte
     monkeypatch.setenv("PATH", str(Path(DOT).parent))
     kernel = bv.Stepper(A1, x=1, y=5, z=-4, step=3)
     assert widget.view == kernel.widget.view
-    assert (widget.walk, widget.frames) == (kernel.widget.walk, kernel.widget.frames)
+    assert (widget.walk, widget.words) == (kernel.widget.walk, kernel.widget.words)
     assert s.frame(5) == kernel.frame(5)
 
 
@@ -131,7 +131,7 @@ def test_a_network_view_drawn_by_the_browser_is_the_kernels(monkeypatch: pytest.
     monkeypatch.setenv("PATH", str(Path(DOT).parent))
     kernel = bv.NetworkView(c3(), step=4, predict=True, theme="dark")
     assert widget.view == kernel.widget.view
-    assert (widget.walk, widget.frames, widget.step) == (kernel.widget.walk, kernel.widget.frames, 4)
+    assert (widget.walk, widget.words, widget.step) == (kernel.widget.walk, kernel.widget.words, 4)
     assert view.frame(4) == kernel.frame(4) and view.svg(4) == kernel.svg(4)
 
 

@@ -3,6 +3,7 @@ widgets as the page shows them, no quiz answer and no hostile word as markup in 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from html.parser import HTMLParser
@@ -189,3 +190,12 @@ def test_what_the_site_keeps_of_a_notebooks_html(dirty: str, kept: str, gone: st
 
 def test_a_payload_marker_is_what_the_browser_test_listens_for() -> None:
     assert RAN in JS
+
+
+def test_a_player_saved_before_its_data_was_named_words_still_plays() -> None:
+    """A notebook saved when the player's data trait was 'frames': the page's player gets it as 'words'."""
+    state = {"view": {"kind": "stepper"}, "walk": {"heads": []}, "frames": {"texts0": ["x"]}, "step": 0}
+    saved = json.loads(site.player_embed(state).split('type="application/json">')[1].split("</script>")[0])
+    assert saved["words"] == {"texts0": ["x"]} and "frames" not in saved
+    newer = site.player_embed({**state, "words": {"texts0": ["y"]}})
+    assert '"words":{"texts0":["y"]}' in newer.replace(" ", "")

@@ -43,7 +43,7 @@ def test_a_name_is_written_as_typed_in_every_place_the_stepper_shows_it() -> Non
     q = bv.quiz(s.graph, ask=["b_0", "w_1"])
     q.show_step("w_1")
     assert all("<sub>" not in line for lines in (*q.hints.values(), *q.first_hints.values()) for line in lines)
-    assert "<sub>" not in q.widget.hints["w_1"] and "∂f/∂w_1" in q.widget.rows[1]["label"]
+    assert "<sub>" not in q.widget.steps_shown["w_1"] and "∂f/∂w_1" in q.widget.rows[1]["label"]
 
 
 def test_the_inputs_are_listed_by_name_group_and_number() -> None:

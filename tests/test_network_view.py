@@ -121,7 +121,7 @@ def test_the_widget_steps_in_the_browser() -> None:
     bundle = view._repr_mimebundle_()
     assert bundle["text/plain"] == repr(view) and "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"]  # the last frame, where widgets cannot run
-    walk, words = view.widget.data("walk"), view.widget.data("frames")
+    walk, words = view.widget.data("walk"), view.widget.data("words")
     assert (
         len(walk["heads"]) == len(walk["notes"]) == len(words["numbers"]) == 6
     )  # every frame is in the page: it steps there
@@ -209,7 +209,7 @@ def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
     assert DARK.positive in dark.widget.view["legend"]
     # The same skeleton and frames: only the colours differ.
     assert dark.widget.view["svg"].replace("bv-dark", "bv-light") == light.widget.view["svg"]
-    assert (dark.widget.walk, dark.widget.frames) == (light.widget.walk, light.widget.frames)
+    assert (dark.widget.walk, dark.widget.words) == (light.widget.walk, light.widget.words)
     with pytest.raises(ValueError, match="unknown theme"):
         NetworkView(c3(), theme="sepia")
 
@@ -239,7 +239,7 @@ def test_predict_asks_each_delta_and_each_weights_gradient_before_showing_them()
     w7 = '<span class="bv-frac"><span>∂<i>E</i></span><span>∂<i>w</i><sub>7</sub></span></span>'
     assert asks[w7] == pytest.approx(g.grad("w7")) == pytest.approx(0.07654, abs=1e-5)
     assert len(view.frame(5).asks) == 2 + 8  # the hidden layer: δ_a, δ_b, 6 weights, 2 biases
-    words = view.widget.data("frames")
+    words = view.widget.data("words")
     assert [len(a) for a in words["asks"]] == [0, 0, 0, 0, 8, 10]
     assert NetworkView(c3()).frame(4).asks == ()  # without predict, nothing is asked
 
@@ -250,7 +250,7 @@ def test_infinite_and_nan_weights_are_drawn_and_not_asked() -> None:
         texts = view.frame(0).texts
         assert f"w1 = {fmt(weights[0])}" in texts
         assert all(math.isfinite(value) for _, value in view.frame(len(view) - 1).asks)
-        assert "NaN" not in view.widget.frames and "Infinity" not in view.widget.frames  # JSON the browser parses
+        assert "NaN" not in view.widget.words and "Infinity" not in view.widget.words  # JSON the browser parses
         assert view._repr_mimebundle_()["image/png"]
 
 
@@ -264,4 +264,4 @@ def test_scale_enlarges_the_picture_and_never_shrinks_the_words() -> None:
 def test_a_hostile_title_is_text() -> None:
     view = NetworkView(c2(), title="<img src=x onerror=alert(1)>")
     assert view.widget.options["title"] == "<img src=x onerror=alert(1)>"  # the player sets it as text
-    assert "<img" not in view.widget.view["svg"] and "<img" not in view.widget.frames
+    assert "<img" not in view.widget.view["svg"] and "<img" not in view.widget.words

@@ -136,7 +136,7 @@ def test_both_sides_read_one_protocol() -> None:
     assert [protocol["states"][k] for k in states] == list(skeleton.STATE_CLASSES) == protocol["states"]
     frame = FrameContent(["1"], [0], "start", "t", "<b>n</b>")
     walk, words = encode([frame, frame])
-    assert list(walk) == protocol["walk"] and list(words) == protocol["frames"]
+    assert list(walk) == protocol["walk"] and list(words) == protocol["words"]
     for path in PARTS.glob("*.js"):  # no part keeps its own list of the states
         assert "bv-future" not in path.read_text(encoding="utf-8"), path.name
 

@@ -70,7 +70,7 @@ def test_the_sigmoid_neurons_hints_hold_back_the_upstream_until_it_is_answered()
     held = q.show_step("w0")
     assert not shows_number(held, g.grad("w2")) and "once you have answered ∂f/∂w2" in held
     assert q.check("w2", "0.1966")
-    now = q.widget.hints["w0"]  # shown, and updated by the answer
+    now = q.widget.steps_shown["w0"]  # shown, and updated by the answer
     assert shows_number(now, g.grad("w2")) and shows_number(now, g.grad("w0"))
 
 

@@ -200,7 +200,7 @@ def test_a_title_shaped_like_a_script_comment_leaves_the_page_working(exported_p
 def test_predict_then_reveal_in_a_page_with_no_kernel(exported_page, frames, tmp_path):
     """predict=True: a backward step hides what it computes until the student types it; the page checks it."""
     s = bv.Stepper(SOURCE, **VALUES, predict=True)
-    first_ask = next(k for k, a in enumerate(s.widget.data("frames")["asks"]) if a)
+    first_ask = next(k for k, a in enumerate(s.widget.data("words")["asks"]) if a)
     answers = s.frame(first_ask).asks
     (_label, exact), *_ = answers
     page = exported_page

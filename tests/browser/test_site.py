@@ -157,7 +157,7 @@ def test_predict_then_reveal_without_a_kernel(built, offline):
     embeds = page.locator(".bv-embed")
     states = [json.loads(embeds.nth(k).locator("script").text_content()) for k in range(embeds.count())]
     at = next(k for k, s in enumerate(states) if s["options"].get("predict"))
-    frames = states[at]["frames"]  # a dict; notebooks saved before #23 kept it as a JSON string
+    frames = states[at]["words"]  # a dict; notebooks saved before #23 kept it as a JSON string
     asks = (json.loads(frames) if isinstance(frames, str) else frames)["asks"]
     first_ask = next(k for k, a in enumerate(asks) if a)
     player = embeds.nth(at).locator(".bv-player")

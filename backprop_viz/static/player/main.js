@@ -95,7 +95,7 @@ export function render({ model, el }) {
 
   function setFrames() {
     if ((model.get("view") || {}).graphviz) return;
-    data = unpack(model.get("walk"), model.get("frames"));
+    data = unpack(model.get("walk"), model.get("words"));
     if (!data) return; // still being drawn: nothing to step yet
     paint.reset();
     revealed.clear(); // new numbers: predict them again
@@ -146,8 +146,22 @@ export function render({ model, el }) {
     if (moved) live.say(k, heard + ". " + explanation.textContent);
     if (tell && model.get("step") !== k) {
       model.set("step", k);
-      model.save_changes();
+      saveSoon();
     }
+  }
+
+  // The kernel needs the step only eventually: it is sent once the new frame is on screen (in JupyterLab,
+  // sending a message and the page's own work for it took half of the key press, before the frame).
+  let saving = false;
+  function saveSoon() {
+    if (saving) return;
+    saving = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        saving = false;
+        model.save_changes();
+      }),
+    );
   }
 
   function reveal(k, right) {
@@ -216,7 +230,7 @@ export function render({ model, el }) {
   const listeners = [
     ["change:view", onView],
     ["change:walk", setFrames],
-    ["change:frames", setFrames],
+    ["change:words", setFrames],
     ["change:step", onStep],
     ["change:inputs", onInputs],
     ["change:options", onOptions],

@@ -58,7 +58,8 @@ class Theme:
     cluster: str
     warning: str
     warning_fill: str
-    future_fill: str  # a network's neuron not reached yet
+    future_fill: str  # a network's neuron not reached yet ...
+    current_neuron_fill: str  # ... and highlighted (its delta is written on it)
     positive: str  # a network's weights by sign (negative ones are also dashed) ...
     negative: str
     pale_positive: str  # ... and faded, where the step does not use them
@@ -82,6 +83,7 @@ LIGHT = Theme(
     warning="#cc0000",
     warning_fill="#ffd6d6",
     future_fill="#f4f4f4",
+    current_neuron_fill="#f0e442",
     positive="#0072b2",
     negative="#e69f00",
     pale_positive="#b3d4e8",
@@ -102,6 +104,7 @@ DARK = Theme(
     warning="#ff6b6b",
     warning_fill="#5a1a1a",
     future_fill="#242424",
+    current_neuron_fill="#4d4300",  # darker than a gate's: the delta on it reads at 4.7:1, the value at 8.5:1
     positive="#56b4e9",
     negative="#e69f00",
     pale_positive="#345a6f",  # 40 % of the colour on the background (the light theme: 30 %)
@@ -139,7 +142,7 @@ def colours(t: Theme) -> dict[str, tuple[str, ...]]:
     for fewer states is its KNOWN one in the others."""
     table = _colours(t) | {
         "muted": (t.muted,) * 4,
-        "neuron_fill": (t.future_fill, t.gate_fill, t.current_fill, t.gate_fill),
+        "neuron_fill": (t.future_fill, t.gate_fill, t.current_neuron_fill, t.gate_fill),
         "neuron_line": (t.muted, t.wire, t.text, t.wire),
         "weight_positive": (t.positive,) * 5 + (t.pale_positive,),
         "weight_negative": (t.negative,) * 5 + (t.pale_negative,),
@@ -273,7 +276,7 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
     """Wire ``k``'s attributes: its value above (a named intermediate's name over it), its gradient below."""
     wire, state = layout.edges[k], frame.edge_state[k]
     key = wire.key
-    x, y = map(float, layout.edge_lp[key].split(","))
+    (vx, vy), (gx, gy) = wire_label_places(g, layout, k)
     name = wire_name(g.nodes[wire.src])
     emphasis = paint.emphasis("wire", key, state)
     value = paint.text("value", key, k)
@@ -283,12 +286,20 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
         "class": f"bv-edge {emphasis.pop('class', '')}".strip(),
         "color": paint.colour("wire", key, state),
         "label": plain(f"{name}\n{value}" if name else value),
-        "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
+        "lp": f"{vx:.2f},{vy:.2f}",
         "fontcolor": paint.colour("value", key, state),
         "headlabel": plain(paint.text("grad", key, k)),
-        "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
+        "head_lp": f"{gx:.2f},{gy:.2f}",
         "labelfontcolor": paint.colour("grad", key, state),
     } | emphasis
+
+
+def wire_label_places(g: Graph, layout: Layout, k: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The centres of wire ``k``'s words: its value (a named intermediate's name over it), then its gradient
+    with the local derivative under it."""
+    x, top, bottom = layout.edge_clear[layout.edges[k].key]
+    name = wire_name(g.nodes[layout.edges[k].src])
+    return (x, top + VALUE_DY + (NAME_DY * 0.8 if name else 0)), (x, bottom + GRAD_DY)
 
 
 def plain(text: str) -> str:
@@ -451,7 +462,12 @@ class FramePainter:
         tokens = self._tokens
         svg = prepared(svg, f"bv-diagram bv-{self.theme.name}", self.scale, FRAME_CSS)
         self._filler = Template(
-            svg, self.theme, tokens.colour_specs, lambda k: tokens.text_specs[k][0] == "class", (_OPEN, _CLOSE)
+            svg,
+            self.theme,
+            tokens.colour_specs,
+            lambda k: tokens.text_specs[k][0] == "class",
+            (_OPEN, _CLOSE),
+            len(tokens.text_specs),
         )
         self.skeleton = self._filler.skeleton
         self._find_sources(tokens)
@@ -527,8 +543,8 @@ class Template:
     frame's SVG, filled in by list lookups and a join (no Graphviz call per frame). The stepper's
     :class:`FramePainter` and the network view's painter both draw through it.
 
-    A text token is a number between ``marks`` (zeros after it are room Graphviz kept for the
-    longest text); a colour token ``#feKKKK`` stands for ``colour_specs[K]``: the colour's kind
+    A text token is a number, below ``text_count``, between ``marks`` (zeros after it are room
+    Graphviz kept for the longest text); a colour token ``#feKKKK`` stands for ``colour_specs[K]``: the colour's kind
     (a key of :func:`colours`) and the element whose state chooses it.
     """
 
@@ -539,6 +555,7 @@ class Template:
         colour_specs: list[tuple[str, int]],
         is_state_token: Callable[[int], bool],
         marks: tuple[str, str],
+        text_count: int,
     ) -> None:
         if len(colour_specs) > 0xFFFF:
             raise ValueError("graph too large to draw")
@@ -548,20 +565,20 @@ class Template:
         fixed = pieces[0::3]
         self._out = [""] * (2 * len(fixed) - 1)  # the fixed pieces at even positions; tokens go between
         self._out[0::2] = fixed
-        tokens = zip(pieces[1::3], pieces[2::3], strict=True)
-        self._token_of = [(int(t), -1) if t is not None else (-1, int(c, 16)) for t, c in tokens]
+        tokens = zip(pieces[1::3], pieces[2::3], strict=True)  # each a text k, or a colour (after the texts)
+        self._index = [int(t) if t is not None else text_count + int(c, 16) for t, c in tokens]
         table = colours(theme)
         self._colour_refs = [(table[kind], el) for kind, el in colour_specs]
 
     def fill(self, texts: list[str], states: list[int]) -> str:
-        """The SVG with every text token's text (``texts``, not escaped) and every colour as its element's
-        state in ``states`` chooses."""
+        """The SVG with every text token's text (``texts``, ``text_count`` of them, not escaped) and every
+        colour as its element's state in ``states`` chooses."""
         blob = "\0".join(texts)
         if "&" in blob or "<" in blob or ">" in blob:
             texts = _xml(blob).split("\0") if blob.count("\0") == len(texts) - 1 else [_xml(t) for t in texts]
-        colour = [table[states[el]] for table, el in self._colour_refs]
+        values = texts + [table[states[el]] for table, el in self._colour_refs]
         out = self._out.copy()
-        out[1::2] = [texts[t] if t >= 0 else colour[c] for t, c in self._token_of]
+        out[1::2] = [values[j] for j in self._index]
         return "".join(out)
 
 

@@ -100,6 +100,15 @@ def table_skeleton(g: Graph, first_slot: int, first_element: int) -> str:
     return f'<table class="bv-table">{"".join(rows)}</table>'
 
 
+def table_data(g: Graph, first_slot: int, first_element: int) -> dict:
+    """The table of nodes as the browser builds it (static/player/dom.js, nodeTable): its heading and, for each
+    row, the node's label, its state element and its first slot (value; then gradient, warning mark), numbered
+    as :func:`table_skeleton` numbers them. Data, not markup: a saved notebook keeps a few values per row."""
+    head = ["node", "value", f"∂{g.output_label}/∂node"]
+    rows = [[n.label, first_element + k, first_slot + 3 * k] for k, n in enumerate(table_rows(g))]
+    return {"head": head, "rows": rows}
+
+
 def table_texts(g: Graph, frame: Frame) -> list[str]:
     """The table's slots this frame: value, gradient and warning mark of each row."""
     out = []

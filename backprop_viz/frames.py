@@ -57,9 +57,14 @@ def wire_text(v: Value, width: int) -> str:
 
 def local_text(c: Contribution) -> str:
     """A wire's local derivative: its numbers if they fit, else in words with names ("exp(s)", "xᵀ")."""
-    if c.local is None:
-        return c.rule
-    text = wire_text(c.local, 12)
+    local = c.local
+    if local is None:  # a vector gate: the array it multiplies the upstream by element by element, if any
+        terms = c.gate.op.terms
+        how, right = terms(c.position, tuple(i.value for i in c.gate.inputs))[1::2] if terms else ("", None)
+        if how != "product" or right is None:
+            return c.rule
+        local = right
+    text = wire_text(local, 12)
     return c.rule if c.rule and text.endswith(("-vector", " matrix")) else text
 
 

@@ -74,7 +74,7 @@ class NetworkPainter:
         svg = prepared(svg, f"bv-diagram bv-network bv-{self.theme.name}", self.scale, FRAME_CSS)
         svg = _centred_node_texts(svg)
         self._template = Template(
-            svg, self.theme, self.colour_specs, lambda k: self.text_specs[k][0] == "class", _MARKS
+            svg, self.theme, self.colour_specs, lambda k: self.text_specs[k][0] == "class", _MARKS, len(self.text_specs)
         )
         self.skeleton = self._template.skeleton
         self._elements = [self.text_specs[k][1] for k in self.skeleton.elements]

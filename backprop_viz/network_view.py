@@ -7,8 +7,7 @@ What each frame shows is :mod:`~backprop_viz.network_frames`; the picture is
 :mod:`~backprop_viz.network_draw`. The rest is the stepper's: the drawing becomes a skeleton
 the browser keeps (``dot`` in the kernel, or the browser's Graphviz where the kernel has
 none), each frame only its texts and states, and the player steps, plays, zooms and presents
-in the browser without waiting for the kernel. ``theme``, ``predict`` (each delta and each
-∂E/∂w typed before it shows), ``scale`` and ``step`` mean what they mean for a Stepper.
+in the browser without waiting for the kernel.
 """
 
 from __future__ import annotations
@@ -31,6 +30,10 @@ from .stepper import MIN_TEXT_PX, OPEN_TEXT_PX, with_picture
 class NetworkView(Player):
     """Step through a network neuron by neuron: values forward, deltas backward (see the module docstring).
 
+    ``theme`` is "light" or "dark"; ``predict=True``: each backward step hides the deltas and
+    ∂E/∂w it computes until the student types them (or asks to see the step); ``scale`` sizes
+    the picture (0.75: its natural size at a notebook's width) and, above 1, the words too;
+    ``step`` is the frame it opens at (-1: the last). Keys, zoom and present are the stepper's.
     Like a :class:`~backprop_viz.stepper.Stepper`, the view is the widget itself.
     """
 
@@ -60,7 +63,7 @@ class NetworkView(Player):
         last = len(self.frames) - 1
         self._closed = False
         super().__init__(
-            step=min(max(step, 0), last),
+            step=min(max(step if step >= 0 else last + 1 + step, 0), last),  # step=-1: the last frame
             options={
                 "title": self.title,
                 "interval": interval,

@@ -56,6 +56,7 @@ class TeX(Notation):
         return rf"\text{{{text}}}"
 
     def finish(self, line: str) -> str:
+        line = line.replace("sum(", r"\operatorname{sum}(").replace("outer(", r"\operatorname{outer}(")
         return line.replace("·", r"\cdot ").replace("σ", r"\sigma ").replace("−", "-").replace("ᵀ", "^T")
 
 

@@ -29,7 +29,7 @@ import traitlets as t
 
 from .errors import whole_number
 from .skeleton import changes
-from .wire import PROTOCOL, holes, number, tree
+from .wire import PROTOCOL, holes, number, pieces, tree
 
 STATIC = Path(__file__).parent / "static"
 PLAYER_PARTS = (  # static/player/, in the order they depend on each other
@@ -78,10 +78,24 @@ def esm(*paths: Path, before: Sequence[str] = ()) -> str:
 
 
 def compact_js(source: str) -> str:
-    """A module's text as a notebook stores it: without comment lines and indentation (every stepper
-    in a saved notebook carries a copy). Lines stay lines, so the code means the same."""
-    lines = (line.strip() for line in source.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
+    """A module's text as a notebook stores it: without comments and indentation (every stepper in a
+    saved notebook carries a copy). Lines stay lines, so the code means the same."""
+    lines = (_without_comment(line.strip()) for line in source.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _without_comment(line: str) -> str:
+    """``line`` without a ``// comment`` at its end: one after code, outside any quotes (the package's
+    scripts have no regular expression holding " //")."""
+    if line.startswith("//"):
+        return ""
+    at = line.find(" // ")
+    while at != -1:
+        before = line[:at]
+        if all(before.count(q) % 2 == 0 for q in "\"'`"):
+            return before.rstrip()
+        at = line.find(" // ", at + 1)
+    return line
 
 
 def compact_css(source: str) -> str:
@@ -159,15 +173,18 @@ def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
     changes. Each part gives the first frame in full, then only what each frame changes.
     Explanations and labels go as trees (:func:`backprop_viz.wire.tree`), numbers that are not
     finite as "inf", "-inf", "nan". An explanation is sent in two parts (:func:`backprop_viz.wire.holes`):
-    its words, with the walk, and its numbers, with the texts; an input change sends the numbers."""
+    its words, with the walk, and its numbers, with the texts; an input change sends the numbers. The
+    words' repeated parts (a fraction, a name) are sent once (:func:`backprop_viz.wire.pieces`)."""
     first = frames[0]
     notes = [holes(tree(f.note)) for f in frames]
+    templates, table = pieces([template for template, _ in notes])
     walk = {
         "states0": list(first.states),
         "states": [changes(a.states, b.states) for a, b in zip(frames, frames[1:], strict=False)],
         "heads": [[f.phase, f.title, f.node] for f in frames],
         "focus": [f.focus for f in frames],
-        "notes": [template for template, _ in notes],
+        "notes": templates,
+        "pieces": table,
     }
     words = {
         "texts0": list(first.texts),

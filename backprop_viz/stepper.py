@@ -21,15 +21,7 @@ from .draw import FramePainter, _colours, render, theme_of
 from .errors import number_from, text_or_none, whole_number, yes_or_no
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
-from .frame_html import (
-    LEGEND,
-    explanation,
-    frame_phase,
-    frame_title,
-    table_skeleton,
-    table_states,
-    table_texts,
-)
+from .frame_html import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
 from .layout import WIRE_FONT, GraphvizMissing, check_layout_size, dot_program, layout_of
@@ -201,7 +193,7 @@ class Stepper(Player):
         """The drawing and the table, sent once."""
         sk = self._painter.skeleton
         width, height = sk.size
-        table = table_skeleton(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
+        table = table_data(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
         return {
             "kind": "stepper",
             "theme": self.theme,

@@ -9,7 +9,8 @@ the network view, the quiz). The browser never parses markup from data: :func:`t
 HTML into a small tree, ``[tag, class, ...children]`` (a child is a string or a tree; instead of
 the class, a dict of the few attributes the protocol allows), which the browser builds with
 ``createElement`` and ``textContent``. A tag or attribute outside the protocol is dropped, its
-text kept.
+text kept. A stepper's explanations travel in parts: their numbers apart from their words
+(:func:`holes`: an input change sends only the numbers), their repeated subtrees once (:func:`pieces`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import html
 import json
 import math
 import re
+from collections import Counter
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -119,6 +122,40 @@ def holes(fragment: Fragment) -> tuple[Fragment, list[str]]:
         return out
 
     return cut(fragment, ""), numbers
+
+
+def pieces(fragments: list[Fragment]) -> tuple[list[Fragment], list[Tree]]:
+    """``fragments`` with every subtree that occurs more than once replaced by a reference to one copy of it
+    in a table of pieces: ``-1 - k`` stands for ``pieces[k]`` (a number n >= 0 stays a hole, see
+    :func:`holes`). A piece refers only to pieces before it. A stepper's words repeat the same few
+    fractions and names (∂E/∂w₁ in a dozen steps): sent once, they stay small in a saved notebook, whose
+    JSON is written one value per line."""
+    key = partial(json.dumps, ensure_ascii=False)
+    seen: Counter[str] = Counter()
+
+    def count(children: list) -> None:
+        for child in children:
+            if isinstance(child, list):
+                seen[key(child)] += 1
+                count(child[2:])
+
+    for fragment in fragments:
+        count(fragment)
+    table: list[Tree] = []
+    where: dict[str, int] = {}
+
+    def cut(child: object) -> object:
+        if not isinstance(child, list):
+            return child
+        inner = [child[0], child[1], *(cut(c) for c in child[2:])]
+        if seen[key(child)] < 2:
+            return inner
+        k = where.setdefault(key(inner), len(table))
+        if k == len(table):
+            table.append(inner)
+        return -1 - k
+
+    return [[cut(c) for c in fragment] for fragment in fragments], table
 
 
 def html_of(fragment: Fragment | str) -> str:

@@ -897,6 +897,19 @@ NETWORK_CASES: dict[str, Callable[[int], list[int]]] = {
 }
 
 
+def timed_refusal(make: Callable[[], object], repeat: int):
+    """How long ``make`` takes to raise GraphTooLarge (an AssertionError if it makes the thing instead)."""
+
+    def refuse() -> None:
+        try:
+            make()
+        except bv.GraphTooLarge:
+            return
+        raise AssertionError("the next size up was not refused")
+
+    return timed(refuse, repeat=repeat, warmup=0)
+
+
 def figure_network_bounds(repeat: int = 3, limit_s: float = 2.0) -> list[Row]:
     """A network view of the largest networks accepted, made until ready (laid out, every frame encoded),
     beside the refusal of the next size up."""
@@ -908,14 +921,7 @@ def figure_network_bounds(repeat: int = 3, limit_s: float = 2.0) -> list[Row]:
         bigger = network(sizes(1), seed=0, use_biases=True)
         t = timed(lambda net=net: NetworkView(net).close(), repeat=repeat, warmup=0)
 
-        def refuse(bigger=bigger) -> None:
-            try:
-                NetworkView(bigger)
-            except bv.GraphTooLarge:
-                return
-            raise AssertionError("the next size up was not refused")
-
-        refused = timed(refuse, repeat=repeat, warmup=0)
+        refused = timed_refusal(lambda bigger=bigger: NetworkView(bigger), repeat)
         rows.append(
             Row(
                 figure="7. layout at the bounds",
@@ -944,14 +950,7 @@ def figure_layout_bounds(repeat: int = 3, cases: Sequence[str] | None = None, li
         t = timed(lambda g=g: bv_layout.layout_of(g), repeat=repeat, warmup=0, setup=bv_layout._CACHE.clear)
         bigger = bv.expr(*LAYOUT_CASES[case](1)[:1], **LAYOUT_CASES[case](1)[1])
 
-        def refuse(bigger: bv.Graph = bigger) -> None:
-            try:
-                bv_layout.layout_of(bigger)
-            except bv.GraphTooLarge:
-                return
-            raise AssertionError("the next size up was not refused")
-
-        refused = timed(refuse, repeat=repeat, warmup=0)
+        refused = timed_refusal(lambda bigger=bigger: bv_layout.layout_of(bigger), repeat)
         rows.append(
             Row(
                 figure="7. layout at the bounds",

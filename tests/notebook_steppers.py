@@ -75,7 +75,15 @@ def _stepper(s) -> dict:
                 and step.phase == "backward" else [],
             }
         )  # fmt: skip
-    return {"title": s.title, "show": s.show, "frames": frames}
+    from wire_labels import at_dot, crossings
+
+    return {
+        "title": s.title,
+        "show": s.show,
+        "frames": frames,
+        "crossings": crossings(s.graph),  # a wire through its own words
+        "crossings_at_dot": crossings(s.graph, places=at_dot),  # the same with the words where dot put them
+    }
 
 
 def _quiz(q) -> dict:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 import backprop_viz as bv
+from backprop_viz.frames import frames_of
 
 
 def test_a_backward_only_stepper_opens_on_the_backward_pass_start() -> None:
@@ -57,3 +60,13 @@ def test_small_numbers_are_written_with_a_decimal_point_beside_larger_ones() -> 
     lines = " ".join(line for s in g.backward_steps for line in s.lines)
     assert "e-" not in lines and "0.00008086" in lines
     assert bv.fmt(1.2e-7) == "1.2e-7"
+
+
+def test_a_vector_gates_wire_says_what_multiplies_the_upstream() -> None:
+    """Not "local 3-vector" or "local upstream · xᵀ": numbers where they fit, else the rule with names."""
+    notes = set()
+    for e, values in [("f = 2*sum(x)", {}), ("q = W @ x; f = sum(exp(q))", {"W": np.eye(3)})]:
+        g = bv.expr(e, x=np.array([1.0, 2.0, 3.0]), **values)
+        notes |= {t for frame in frames_of(g) for t in frame.edge_note if t}
+    assert {"local [1, 1, 1]", "local xᵀ", "local Wᵀ", "local exp(q)"} <= notes
+    assert not any("vector" in t or "upstream" in t for t in notes)

@@ -50,8 +50,9 @@ def test_frames_steps_and_repr() -> None:
 def test_the_browser_gets_the_drawing_once_and_each_frame_as_changes() -> None:
     s = stepper()
     view, walk, words = s.widget.view, s.widget.data("walk"), s.widget.data("words")
-    assert view["svg"].count("data-s=") + view["table"].count("data-s=") == len(words["texts0"])
-    assert view["svg"].count("data-e=") + view["table"].count("data-e=") == len(walk["states0"])
+    rows = view["table"]["rows"]  # label, element, first slot (value, gradient, warning mark)
+    assert view["svg"].count("data-s=") + 3 * len(rows) == len(words["texts0"])
+    assert view["svg"].count("data-e=") + len(rows) == len(walk["states0"])
     assert not re.search("[@\ue000\ue001]|#fe", view["svg"])  # no token left for the browser
     assert (
         len(words["texts"]) == len(walk["states"]) == len(s) - 1 == len(walk["notes"]) - 1 == len(words["numbers"]) - 1

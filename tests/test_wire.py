@@ -7,7 +7,7 @@ import json
 import math
 
 from backprop_viz.notation import HTML_MATH
-from backprop_viz.wire import PROTOCOL, holes, html_of, number, safe_html, tree
+from backprop_viz.wire import PROTOCOL, holes, html_of, number, pieces, safe_html, tree
 
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script><a href='javascript:alert(3)'>link</a>"
 
@@ -52,3 +52,29 @@ def test_trees_and_old_html_come_back_as_safe_html() -> None:
     )
     page = safe_html(HOSTILE) + safe_html([["div", {"onclick": "x()"}, HOSTILE]])
     assert "<img" not in page and "<script" not in page and "<a " not in page and "onclick" not in page
+
+
+def expanded(children: list, table: list) -> list:
+    """Pieces put back in place, as the browser builds them."""
+    out = []
+    for child in children:
+        if isinstance(child, int) and child < 0:
+            out.append(expanded([table[-1 - child]], table)[0])
+        elif isinstance(child, list):
+            out.append([child[0], child[1], *expanded(child[2:], table)])
+        else:
+            out.append(child)
+    return out
+
+
+def test_repeated_parts_of_the_words_are_sent_once() -> None:
+    fraction = HTML_MATH.partial(HTML_MATH.name("E"), HTML_MATH.name("w1"))
+    notes = [holes(tree(f"<div>{fraction} = {x}</div><div>{fraction} again</div>"))[0] for x in (1, 2)]
+    cut, table = pieces(notes)
+    assert [expanded(n, table) for n in cut] == notes
+    assert len(json.dumps(cut)) + len(json.dumps(table)) < 0.6 * len(json.dumps(notes))
+    for k, piece in enumerate(table):  # a piece refers only to pieces before it
+        refs = [
+            c for c in json.dumps(piece).replace("[", ",").replace("]", ",").split(",") if c.strip().startswith("-")
+        ]
+        assert all(-1 - int(r) < k for r in refs), (k, piece)

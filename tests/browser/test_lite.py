@@ -82,11 +82,10 @@ def offline_page(browser, base: str, context=None):
     return page
 
 
-def open_and_run(page, base: str) -> tuple[Lab, float]:
-    """Open the notebook, Run All Cells; returns the Lab and the seconds until the first stepper shows."""
-    lab = Lab(page, SimpleNamespace(app="jupyterlab", notebook_url=lambda name: f"{base}/lab/index.html?path={name}"))
-    start = time.monotonic()
-    lab.open(NOTEBOOK)
+def run_all(lab: Lab) -> None:
+    """Clear the outputs, then Run > Run All Cells until a cell starts: the kernel starts in the browser,
+    and a Run All sent before it is up is dropped."""
+    page = lab.page
     lab.accept_dialogs()
     lab.menu("Edit", "Clear Outputs of All Cells")
     for _attempt in range(12):  # the kernel starts in the browser: a Run All sent before it is up is dropped
@@ -100,6 +99,14 @@ def open_and_run(page, base: str) -> tuple[Lab, float]:
             break
         except PlaywrightTimeout:
             continue
+
+
+def open_and_run(page, base: str) -> tuple[Lab, float]:
+    """Open the notebook, Run All Cells; returns the Lab and the seconds until the first stepper shows."""
+    lab = Lab(page, SimpleNamespace(app="jupyterlab", notebook_url=lambda name: f"{base}/lab/index.html?path={name}"))
+    start = time.monotonic()
+    lab.open(NOTEBOOK)
+    run_all(lab)
     page.wait_for_selector(".bv-stepper .bv-viewport svg.bv-diagram", state="attached", timeout=240_000)
     return lab, time.monotonic() - start
 
@@ -216,19 +223,7 @@ def run_to_the_end(lab: Lab, timeout: float = 600) -> None:
     """Run > Run All Cells (retried until the kernel, started in the browser, takes it), then wait until
     every cell has run; a cell that fails stops the wait."""
     page = lab.page
-    lab.accept_dialogs()
-    lab.menu("Edit", "Clear Outputs of All Cells")
-    for _attempt in range(12):
-        lab.menu("Run", "Run All Cells")
-        try:
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
-                ".some(e => /[*\\d]/.test(e.textContent))",
-                timeout=10_000,
-            )
-            break
-        except PlaywrightTimeout:
-            continue
+    run_all(lab)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         prompts = lab.code_prompts()

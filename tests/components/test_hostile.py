@@ -39,8 +39,9 @@ def hostile_player_state() -> dict:
     view, walk, words = state["view"], state["walk"], state["words"]
     view["svg"] = view["svg"].replace("<svg ", "<svg onload=\"window.pwned='svg onload'\" ", 1)
     view["svg"] = view["svg"].replace("</svg>", SVG_ATTACK + "</svg>")
-    view["table"] = [*view["table"], *TREE, HOSTILE]
-    view["legend"] = HOSTILE  # as HTML, the way an older version saved it
+    view["table"] = {"head": [HOSTILE] * 3, "rows": [[HOSTILE, "1 onclick=x", "2"], *view["table"]["rows"]]}
+    view["legend"] = [*TREE, HOSTILE]
+    view["css"] = "@import url(http://127.0.0.1:9/x.css); .bv-player{background:url(http://127.0.0.1:9/y.png)}"
     walk["heads"] = [[phase, HOSTILE, node] for phase, _, node in walk["heads"]]
     words["texts0"] = [HOSTILE for _ in words["texts0"]]
     walk["notes"] = [[*TREE, HOSTILE, 0] if k % 2 else HOSTILE for k in range(len(walk["notes"]))]
@@ -69,6 +70,7 @@ def test_a_hostile_saved_stepper_runs_nothing_and_shows_the_words_as_text(page, 
     page.wait_for_timeout(200)  # an image's error would have fired by now
     result = page.evaluate(CHECK_JS)
     assert result["pwned"] is None and result["forbidden"] == []
+    assert page.evaluate("() => widget.el.querySelector('.bv-player > style').textContent") == ""
     assert HOSTILE in result["text"]  # title, heading, status, the input's name: shown as typed
     assert page.locator(".bv-title").text_content() == HOSTILE
     assert HOSTILE in page.locator(".bv-viewport svg").text_content()  # the wire texts

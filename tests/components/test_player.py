@@ -4,7 +4,9 @@ Each test renders a stepper's state (made by the package in this process) with a
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import pytest
 
@@ -58,6 +60,18 @@ def test_the_first_frame_shows_its_diagram_words_and_table(page, a1) -> None:
     assert "-2" in shown["texts"] and shown["explanation"].startswith("The inputs")
     assert shown["table"][0] == ["node", "value", "∂f/∂node"] and shown["table"][1][:2] == ["x", "-2"]
     assert shown["label"].startswith("diagram, " + frames[0].title)
+
+
+def test_every_frame_shows_the_words_the_kernel_wrote(page) -> None:
+    """Words, numbers and repeated pieces sent apart come together as the kernel's HTML reads."""
+    state, s = stepper_state("f = sigmoid(w0*x0 + w1*x1 + w2)", expand=True, w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    notes = [html.unescape(re.sub(r"<[^>]+>", "", s.frame(k).note)) for k in range(len(s))]
+    s.close()
+    assert state["walk"]["pieces"], "this stepper's words repeat some parts"
+    mount(page, state)
+    for k, want in enumerate(notes):
+        go_to(page, k)
+        assert frame(page)["explanation"] == want, k
 
 
 def test_arrow_page_home_end_keys_and_space_step_and_play(page, a1) -> None:
@@ -387,3 +401,27 @@ def test_no_serious_accessibility_violation(page, server, predict) -> None:
     page.locator(".bv-actual").click()
     assert frame(page)["zoomed"]
     assert page.evaluate(AXE_JS) == []  # a prediction asked, the diagram zoomed in and scrollable
+
+
+def test_a_network_views_table_of_weights_fills_in_as_it_steps(page) -> None:
+    """A crowded network's weights stand in a table (a tree with slots and state elements), not on the edges."""
+    from backprop_viz.network_view import NetworkView
+    from backprop_viz.networks import network
+
+    view = NetworkView(network([4, 5, 2], seed=0))
+    state = widget_state(view.widget)
+    last = view.frame(len(view) - 1)
+    view.close()
+    mount(page, state)
+    focus_player(page)
+    page.keyboard.press("End")
+    cells = page.evaluate(
+        """() => {
+          const all = (selector) => [...widget.el.querySelectorAll(selector)];
+          return {texts: all('.bv-weights [data-s]').map(e => e.textContent),
+                  rows: all('.bv-weights tr[data-e]').map(r => r.getAttribute('class'))};
+        }"""
+    )
+    table_texts = last.texts[-len(cells["texts"]) :]
+    assert cells["texts"] == table_texts and any(t.startswith("∂ ") for t in table_texts)
+    assert all(c and c.startswith("bv-") for c in cells["rows"])

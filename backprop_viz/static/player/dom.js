@@ -50,30 +50,62 @@ function treeAttributes(e, head) {
   }
 }
 
-// Children as the kernel sends them: strings (text) and trees [tag, class or {attributes}, ...children];
-// in an explanation, a number n stands for `numbers[n]` (its numbers travel apart, see frames.js). A tree
-// whose tag is outside the fixed set gives its text only.
-export function build(children, into = document.createDocumentFragment(), numbers = null) {
+// Children as the kernel sends them: strings (text) and trees [tag, class or {attributes}, ...children].
+// In an explanation (`words`: {numbers, pieces}), a number n >= 0 stands for `numbers[n]` (its numbers
+// travel apart) and n < 0 for the tree `pieces[-1 - n]` (its repeated parts are sent once; a piece
+// refers only to pieces before it). A tree whose tag is outside the fixed set gives its text only.
+export function build(children, into = document.createDocumentFragment(), words = null, limit = Infinity) {
   if (typeof children === "string") return build(legacy(children), into);
   if (!Array.isArray(children)) return into;
+  const pieces = (words && words.pieces) || [];
   for (const child of children) {
     if (typeof child === "string") {
       into.appendChild(document.createTextNode(child));
+    } else if (typeof child === "number" && words && child < 0) {
+      const k = -1 - child;
+      if (k < Math.min(limit, pieces.length)) build([pieces[k]], into, words, k);
     } else if (typeof child === "number") {
-      into.appendChild(document.createTextNode(numbers ? String(numbers[child] ?? "") : String(child)));
+      const text = words ? (words.numbers || [])[child] : child;
+      into.appendChild(document.createTextNode(String(text ?? "")));
     } else if (Array.isArray(child) && typeof child[0] === "string") {
       const [name, head, ...rest] = child;
       if (TREE_TAGS.has(name)) {
         const e = document.createElement(name);
         treeAttributes(e, head);
-        build(rest, e, numbers);
+        build(rest, e, words, limit);
         into.appendChild(e);
       } else {
-        build(rest, into, numbers);
+        build(rest, into, words, limit);
       }
     }
   }
   return into;
+}
+
+// The stepper's table of nodes from its data: {head: [three headings], rows: [[label, element, slot]]};
+// a row is state element `element`, its cells slots `slot` (value), `slot + 1` (gradient) and, after the
+// label, `slot + 2` (the warning mark).
+export function nodeTable(spec) {
+  const table = tag("table", "bv-table");
+  const top = tag("tr");
+  for (const text of (spec.head || []).slice(0, 3)) top.appendChild(tag("th", "", String(text)));
+  table.appendChild(top);
+  for (const row of spec.rows || []) {
+    if (!Array.isArray(row)) continue;
+    const [label, element, slot] = row;
+    const tr = tag("tr");
+    tr.setAttribute("data-e", String(Number(element)));
+    const name = tag("td", "", String(label));
+    const mark = tag("span");
+    mark.setAttribute("data-s", String(Number(slot) + 2));
+    name.appendChild(mark);
+    const value = tag("td"), grad = tag("td");
+    value.setAttribute("data-s", String(Number(slot)));
+    grad.setAttribute("data-s", String(Number(slot) + 1));
+    tr.append(name, value, grad);
+    table.appendChild(tr);
+  }
+  return table;
 }
 
 // Put `children` in place of what `e` holds.

@@ -31,6 +31,7 @@ export function unpack(walk, words) {
     states: replay(walk.states0, walk.states || []),
     notes: walk.notes || words.notes || [], // an older version sent the words whole, with the texts
     numbers: words.numbers || [],
+    pieces: walk.pieces || [],
     asks: words.asks || [],
     heads: walk.heads || [],
     focus: walk.focus || [],

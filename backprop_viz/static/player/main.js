@@ -5,7 +5,7 @@
 // wires the parts; each part does one job.
 import { announcer } from "./announce.js";
 import { controls } from "./controls.js";
-import { build, buildSvg, fill, tag } from "./dom.js";
+import { build, buildSvg, fill, nodeTable, tag } from "./dom.js";
 import { unpack } from "./frames.js";
 import { inputSliders } from "./inputs.js";
 import { keys } from "./keys.js";
@@ -17,6 +17,13 @@ import { presenter } from "./present.js";
 import { diagramView } from "./view.js";
 
 const PRAISE = "✓ right: you predicted this step.";
+
+// The diagram's colours by state, as the kernel writes them; a style sheet that would fetch or escape
+// anything (a saved state someone edited) is left out.
+function themeCss(css) {
+  const text = typeof css === "string" ? css : "";
+  return /url\(|@import|\\|expression|<\//i.test(text) ? "" : text;
+}
 
 function prefersReducedMotion() {
   return Boolean(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -79,7 +86,7 @@ export function render({ model, el }) {
       if (typeof layOut === "function") layOut(model, view.graphviz); // eslint-disable-line no-undef
       return;
     }
-    style.textContent = view.css || "";
+    style.textContent = themeCss(view.css);
     svg = buildSvg(view.svg);
     viewport.replaceChildren(...(svg ? [svg] : []));
     if (svg) {
@@ -87,7 +94,9 @@ export function render({ model, el }) {
       svg.removeAttribute("height");
       svg.setAttribute("role", "img");
     }
-    fill(side, view.table || []);
+    const table = view.table || [];
+    if (typeof table === "object" && !Array.isArray(table)) side.replaceChildren(nodeTable(table));
+    else fill(side, table); // a tree (a network's table of weights), or HTML an older version saved
     fill(legend, view.legend || []);
     paint.attach(marked([viewport, side]));
     diagram.setDiagram(svg, { width: view.width || 1, height: view.height || 1, font: view.font || 16 });
@@ -132,7 +141,8 @@ export function render({ model, el }) {
     if (hide) {
       explanation.replaceChildren(predictForm(data.asks[k], (right) => reveal(k, right)));
     } else {
-      explanation.replaceChildren(build(preface(k)), build(data.notes[k] || [], undefined, data.numbers[k]));
+      const words = { numbers: data.numbers[k], pieces: data.pieces };
+      explanation.replaceChildren(build(preface(k)), build(data.notes[k] || [], undefined, words));
     }
     frame.classList.toggle("bv-predicting", hide);
     frame.dataset.step = String(k);

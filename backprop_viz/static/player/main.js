@@ -50,7 +50,8 @@ export function render({ model, el }) {
     reduced,
   );
   const diagram = diagramView(root, viewport, options, (fitted, natural) => bar.zoomed(fitted, natural));
-  const presenting = presenter(root, (on) => diagram.present(on));
+  const presenting = presenter(root, (on) => diagram.present(on), () => diagram.overview());
+  bar.element.querySelector(".bv-zoom").append(presenting.overviewButton);
   const sliders = inputSliders((message) => model.send(message));
   const playing = playback(
     () => show(shown + 1),
@@ -175,7 +176,8 @@ export function render({ model, el }) {
     End: () => step(Infinity),
     " ": () => togglePlay(),
   };
-  const keyboard = keys(root, (key) => (key === "Escape" && presenting.isOn() ? presenting.toggle : KEYS[key]));
+  const PRESENT_KEYS = { Escape: () => presenting.toggle(), o: () => presenting.overview() };
+  const keyboard = keys(root, (key) => (presenting.isOn() && PRESENT_KEYS[key]) || KEYS[key]);
 
   // The words under the diagram never shrink while one steps: the page below does not jump up and
   // down from step to step (their tallest height so far is kept; a new width starts afresh).

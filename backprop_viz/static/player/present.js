@@ -1,8 +1,20 @@
 // Present: the player fills the screen (full screen where the page allows it); Esc or the button leaves.
-export function presenter(root, changed) {
+// The current step shows large and followed; `overviewButton` (or the key o) switches to the whole
+// diagram and back: `overview()` does it and says whether the whole shows.
+import { button } from "./dom.js";
+
+const OVERVIEW_TITLE = "the whole diagram, or the current step large (o)";
+
+export function presenter(root, changed, overview) {
   const isOn = () => root.classList.contains("bv-presenting");
+  const overviewButton = button("bv-overview", "whole diagram", OVERVIEW_TITLE);
+  overviewButton.setAttribute("aria-label", "whole diagram (o): or the current step large");
+  overviewButton.setAttribute("aria-pressed", "false");
+  const showWhole = () => overviewButton.setAttribute("aria-pressed", overview() ? "true" : "false");
+  overviewButton.addEventListener("click", showWhole);
   function set(on) {
     root.classList.toggle("bv-presenting", on);
+    overviewButton.setAttribute("aria-pressed", "false");
     if (on && root.requestFullscreen) root.requestFullscreen().catch(() => {});
     if (!on && document.fullscreenElement === root) document.exitFullscreen().catch(() => {});
     changed(on);
@@ -16,12 +28,15 @@ export function presenter(root, changed) {
   document.addEventListener("fullscreenchange", onFullscreen);
   return {
     isOn,
+    overviewButton,
+    overview: showWhole,
     toggle() {
       set(!isOn());
       root.focus();
     },
     dispose() {
       document.removeEventListener("fullscreenchange", onFullscreen);
+      overviewButton.removeEventListener("click", showWhole);
     },
   };
 }

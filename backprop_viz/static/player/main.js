@@ -14,6 +14,7 @@ import { marked, painter } from "./paint.js";
 import { playback } from "./play.js";
 import { hasFiniteAsk, NOTHING_TO_PREDICT, predictForm } from "./predict.js";
 import { presenter } from "./present.js";
+import { hostTheme } from "./theme.js";
 import { diagramView } from "./view.js";
 
 const PRAISE = "✓ right: you predicted this step.";
@@ -66,9 +67,17 @@ export function render({ model, el }) {
   el.appendChild(root);
 
   // -- the diagram, drawn once --------------------------------------------------------------
+  // "auto": the host's theme, now and whenever it switches.
+  const themeOf = (view) => (view.theme === "auto" ? (host.dark() ? "dark" : "light") : view.theme || "light");
+  const host = hostTheme(el, () => {
+    const name = themeOf(model.get("view") || {});
+    root.classList.remove("bv-theme-light", "bv-theme-dark");
+    root.classList.add("bv-theme-" + name);
+  });
+
   function setView() {
     const view = model.get("view") || {};
-    root.className = "bv-player bv-theme-" + (view.theme || "light") + " bv-" + (view.kind || "stepper");
+    root.className = "bv-player bv-theme-" + themeOf(view) + " bv-" + (view.kind || "stepper");
     data = null;
     shown = -1;
     if (view.graphviz) {
@@ -235,7 +244,7 @@ export function render({ model, el }) {
 
   return () => {
     wordsSize.disconnect();
-    for (const part of [playing, keyboard, presenting, diagram, bar, sliders, live]) part.dispose();
+    for (const part of [playing, keyboard, presenting, diagram, bar, sliders, live, host]) part.dispose();
     for (const [name, listener] of listeners) model.off(name, listener);
   };
 }

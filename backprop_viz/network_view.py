@@ -103,12 +103,14 @@ class NetworkView:
             state_css(f"bv-theme-{t.name}", {k: c for k, c in colours(t).items() if k in used})
             for t in themes_shown(self.theme)
         ]
+        theme = self._painter.theme  # "auto": the legend's strokes coloured by player.css, in the theme shown
+        strokes = (None, None) if self.theme == "auto" else (theme.positive, theme.negative)
         return {
             "kind": "network",
             "theme": self.theme,
             "svg": sk.svg,
             "table": table_skeleton(self.net, len(sk.slots), len(sk.elements)),
-            "legend": legend(self._painter.theme.positive, self._painter.theme.negative),
+            "legend": legend(*strokes),
             "css": "".join(css),
             "width": round(width, 1),
             "height": round(height, 1),

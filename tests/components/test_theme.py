@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import backprop_viz as bv
+from backprop_viz.draw import DARK, LIGHT
 from components.component_page import mount, widget_state
 
 # The theme class, the diagram's background, a value's fill and the legend's value colour, as computed.
@@ -91,11 +92,22 @@ def test_jupyterlabs_dark_theme_and_its_switch(page, auto) -> None:
     assert_dark(look(page))
 
 
-def test_a_network_view_follows_it_too(page) -> None:
+STROKES_JS = """() => [...widget.el.querySelectorAll('.bv-legend b')].map(b => getComputedStyle(b).color)"""
+
+
+def hex_of(colour: str) -> str:
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_a_network_view_and_its_legends_strokes_follow_it_too(page) -> None:
     page.evaluate("() => document.body.setAttribute('data-jp-theme-light', 'false')")
     mount(page, state_of(network=True))
     shown = look(page)
     assert shown["dark"] and shown["background"] == DARK_BACKGROUND
+    assert page.evaluate(STROKES_JS) == [hex_of(DARK.positive), hex_of(DARK.negative)]
+    page.evaluate("() => document.body.setAttribute('data-jp-theme-light', 'true')")
+    page.wait_for_function("() => widget.el.querySelector('.bv-player').classList.contains('bv-theme-light')")
+    assert page.evaluate(STROKES_JS) == [hex_of(LIGHT.positive), hex_of(LIGHT.negative)]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -13,7 +13,7 @@ import { playerElements } from "./layout.js";
 import { marked, painter } from "./paint.js";
 import { playback } from "./play.js";
 import { hasFiniteAsk, NOTHING_TO_PREDICT, predictForm } from "./predict.js";
-import { presenter } from "./present.js";
+import { PRESENT_TITLE, presenter } from "./present.js";
 import { hostTheme } from "./theme.js";
 import { diagramView } from "./view.js";
 
@@ -53,6 +53,7 @@ export function render({ model, el }) {
   const diagram = diagramView(root, viewport, options, (fitted, natural) => bar.zoomed(fitted, natural));
   const presenting = presenter(root, (on) => diagram.present(on), () => diagram.overview());
   bar.element.querySelector(".bv-zoom").append(presenting.overviewButton);
+  bar.element.querySelector(".bv-present").title = PRESENT_TITLE;
   const sliders = inputSliders((message) => model.send(message));
   const playing = playback(
     () => show(shown + 1),

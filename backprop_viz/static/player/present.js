@@ -4,6 +4,7 @@
 import { button } from "./dom.js";
 
 const OVERVIEW_TITLE = "the whole diagram, or the current step large (o)";
+export const PRESENT_TITLE = "full screen, the current step large (o: the whole diagram; Esc leaves)";
 
 export function presenter(root, changed, overview) {
   const isOn = () => root.classList.contains("bv-presenting");

@@ -95,6 +95,7 @@ STEPPERS: list[tuple[str, Callable[[], object]]] = [
         lambda: bv.Stepper(bv.expr("f = sigmoid(w0*x0 + w1*x1 + w2)", expand=True, **A3)),
     ),
     ("11 4-5-4 network view", four_pixel_view),
+    ("a small circuit: q = x + y; f = q * z", lambda: bv.Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)),
 ]
 
 

@@ -118,15 +118,17 @@ export function diagramView(root, viewport, options, zoomed) {
   ];
   for (const [name, listener] of wiring) viewport.addEventListener(name, listener);
 
-  let lastWidth = 0;
+  // A new width; presenting, also a new height of the viewport (the step's words below it grow and shrink).
+  let lastRoom = "";
   const resize = new ResizeObserver(() => {
-    const width = root.clientWidth;
-    if (width === lastWidth) return;
-    lastWidth = width;
+    const now = root.clientWidth + "x" + (presenting() ? viewport.clientHeight : 0);
+    if (now === lastRoom) return;
+    lastRoom = now;
     if (!chosen && !presenting()) zoom = "auto";
     apply();
   });
   resize.observe(root);
+  resize.observe(viewport);
 
   return {
     // A new diagram (an svg element, or null while there is none) of this natural size.

@@ -186,7 +186,8 @@ export function render({ model, el }) {
     End: () => step(Infinity),
     " ": () => togglePlay(),
   };
-  const PRESENT_KEYS = { Escape: () => presenting.toggle(), o: () => presenting.overview() };
+  const overview = () => presenting.overview();
+  const PRESENT_KEYS = { Escape: () => presenting.toggle(), o: overview, O: overview }; // o: the whole diagram
   const keyboard = keys(root, (key) => (presenting.isOn() && PRESENT_KEYS[key]) || KEYS[key]);
 
   // The words under the diagram never shrink while one steps: the page below does not jump up and

@@ -74,7 +74,10 @@ def test_the_key_o_and_the_button_show_the_whole_diagram_and_back(page, wide) ->
     assert "(o)" in button.get_attribute("title") and "(o)" in button.get_attribute("aria-label")
     assert "o: the whole diagram" in page.locator(".bv-present").get_attribute("title")
     button.click()
-    assert page.evaluate(MEASURE_JS)["whole"]
+    assert page.evaluate(MEASURE_JS)["whole"] and page.evaluate(MEASURE_JS)["pressed"] == "true"
+    for _ in range(3):
+        page.locator(".bv-larger").click()  # zoomed in by hand: the button no longer says the whole shows
+    assert not page.evaluate(MEASURE_JS)["whole"] and page.evaluate(MEASURE_JS)["pressed"] == "false"
     page.keyboard.press("Escape")
     assert not page.evaluate(MEASURE_JS)["presenting"] and not button.is_visible()
 

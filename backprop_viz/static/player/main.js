@@ -50,7 +50,10 @@ export function render({ model, el }) {
     },
     reduced,
   );
-  const diagram = diagramView(root, viewport, options, (fitted, natural) => bar.zoomed(fitted, natural));
+  const diagram = diagramView(root, viewport, options, (fitted, natural, whole) => {
+    bar.zoomed(fitted, natural);
+    presenting.showsWhole(whole);
+  });
   const presenting = presenter(root, (on) => diagram.present(on), () => diagram.overview());
   bar.element.querySelector(".bv-zoom").append(presenting.overviewButton);
   bar.element.querySelector(".bv-present").title = PRESENT_TITLE;

@@ -1,6 +1,6 @@
 // Present: the player fills the screen (full screen where the page allows it); Esc or the button leaves.
 // The current step shows large and followed; `overviewButton` (or the key o) switches to the whole
-// diagram and back: `overview()` does it and says whether the whole shows.
+// diagram and back: `overview()` does it; `showsWhole(yes)` says whether all of the diagram is in view.
 import { button } from "./dom.js";
 
 const OVERVIEW_TITLE = "the whole diagram, or the current step large (o)";
@@ -11,11 +11,10 @@ export function presenter(root, changed, overview) {
   const overviewButton = button("bv-overview", "whole diagram", OVERVIEW_TITLE);
   overviewButton.setAttribute("aria-label", "whole diagram (o): or the current step large");
   overviewButton.setAttribute("aria-pressed", "false");
-  const showWhole = () => overviewButton.setAttribute("aria-pressed", overview() ? "true" : "false");
+  const showWhole = () => overview();
   overviewButton.addEventListener("click", showWhole);
   function set(on) {
     root.classList.toggle("bv-presenting", on);
-    overviewButton.setAttribute("aria-pressed", "false");
     if (on && root.requestFullscreen) root.requestFullscreen().catch(() => {});
     if (!on && document.fullscreenElement === root) document.exitFullscreen().catch(() => {});
     changed(on);
@@ -31,6 +30,9 @@ export function presenter(root, changed, overview) {
     isOn,
     overviewButton,
     overview: showWhole,
+    showsWhole(yes) {
+      overviewButton.setAttribute("aria-pressed", yes ? "true" : "false");
+    },
     toggle() {
       set(!isOn());
       root.focus();

@@ -5,7 +5,7 @@ const ZOOM_STEP = 1.25;
 const PRESENT_TEXT = 20; // px: the diagram's text when presenting, readable from the back of a room
 
 // `root` is the player (its classes say presenting and zoomed), `options()` the widget's options,
-// `zoomed(fitted, natural)` tells the controls which zoom is on.
+// `zoomed(fitted, natural, whole)` tells the controls which zoom is on (whole: all of the diagram in view).
 export function diagramView(root, viewport, options, zoomed) {
   let svg = null;
   let natural = { width: 1, height: 1, font: 16 };
@@ -66,7 +66,7 @@ export function diagramView(root, viewport, options, zoomed) {
     } else {
       for (const name of ["tabindex", "role", "aria-label"]) viewport.removeAttribute(name);
     }
-    zoomed(zoom === null || (zoom === "present" && whole), zoom === 1);
+    zoomed(zoom === null || (zoom === "present" && whole), zoom === 1, !zoomedIn);
     root.dataset.zoom = z.toFixed(3);
     follow();
   }

@@ -164,3 +164,17 @@ def test_dispose_stops_watching(page, auto) -> None:
     page.evaluate("() => document.body.setAttribute('data-jp-theme-light', 'false')")
     page.evaluate("() => new Promise(r => setTimeout(r, 50))")
     assert page.evaluate("() => widget.el.querySelector('.bv-player').classList.contains('bv-theme-light')")
+
+
+def test_a_to_html_page_follows_prefers_color_scheme(page, tmp_path) -> None:
+    s = bv.Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)
+    path = s.to_html(tmp_path / "auto.html")
+    s.close()
+    page.emulate_media(color_scheme="dark")
+    page.goto(path.as_uri())
+    page.wait_for_selector(".bv-viewport svg")
+    body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert body == "rgb(30, 30, 30)" and page.locator(".bv-player.bv-theme-dark").count() == 1
+    page.emulate_media(color_scheme="light")
+    page.wait_for_selector(".bv-player.bv-theme-light")
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"

@@ -114,6 +114,28 @@ DARK = Theme(
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
+THEME_CHOICES = ("auto", "light", "dark")  # "auto": the browser follows the host's theme
+
+
+def theme_choice(theme: object) -> str:
+    """A widget's ``theme`` argument checked: "auto", "light" or "dark"."""
+    if not isinstance(theme, str):
+        raise TypeError(f"theme must be 'auto', 'light' or 'dark', not {theme!r}")
+    if theme not in THEME_CHOICES:
+        raise ValueError(f"unknown theme {theme!r}: use 'auto', 'light' or 'dark'")
+    return theme
+
+
+def drawn_theme(choice: str) -> Theme:
+    """The theme a picture made in the kernel (PNG, GIF, PDF, the still picture) is painted in: "auto" is light."""
+    return LIGHT if choice == "auto" else theme_of(choice)
+
+
+def themes_shown(choice: str) -> tuple[Theme, ...]:
+    """The themes whose colours the browser is sent: both for "auto" (it picks by the host's), else the one."""
+    return (LIGHT, DARK) if choice == "auto" else (theme_of(choice),)
+
+
 def theme_of(theme: str | Theme) -> Theme:
     if isinstance(theme, Theme):
         return theme

@@ -286,7 +286,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font-family:"DejaVu Sans",system-ui,sans-serif;margin:1.5em;background:{bg};color:{fg}}}
-{css}</style></head>
+{auto}{css}</style></head>
 <body>
 <div class="bv-stepper" id="bv-stepper"></div>
 <script type="application/json" id="bv-state">{state}</script>
@@ -336,7 +336,9 @@ def standalone_html(title: str, state: dict, *, theme: str) -> str:
     from .player import CSS
 
     dark = theme == "dark"
+    auto = "@media (prefers-color-scheme:dark){body{background:#1e1e1e;color:#eeeeee}}" if theme == "auto" else ""
     return PAGE.format(
+        auto=auto,
         title=html.escape(title),
         state=state_json(state),
         js=player_script(),

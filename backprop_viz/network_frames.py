@@ -255,11 +255,14 @@ def math_html(line: str) -> str:
     return "".join(part if part.startswith("<") else _SUBSCRIPT.sub(lambda m: math.name(m[0]), part) for part in parts)
 
 
-def legend(positive: str, negative: str) -> str:
-    """What the picture's colours say: the strokes in the weights' colours, the words in the text's."""
+def legend(positive: str | None, negative: str | None) -> str:
+    """What the picture's colours say: the strokes in the weights' colours (None: the player's style sheet
+    colours them by the theme it shows), the words in the text's."""
+    colour = {"positive": positive, "negative": negative}
+    stroke = {k: f' style="color:{c}"' if c else "" for k, c in colour.items()}
     return (
-        f'<div class="bv-legend"><b style="color:{positive}">━</b> positive weight · '
-        f'<b style="color:{negative}">╍</b> negative weight (thicker: larger |w|) · '
+        f'<div class="bv-legend"><b class="bv-legend-positive"{stroke["positive"]}>━</b> positive weight · '
+        f'<b class="bv-legend-negative"{stroke["negative"]}>╍</b> negative weight (thicker: larger |w|) · '
         '<span class="bv-legend-grad">δ = ∂E/∂z, ∂E/∂w in vermillion</span> · highlighted: this step</div>'
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import traitlets
 
 from .browser_graphviz import SvgDrawing, graphviz_place
-from .draw import colours, theme_of
+from .draw import colours, drawn_theme, theme_choice, themes_shown
 from .figures import compact_png
 from .network_draw import NetworkPainter, check_network_size
 from .network_frames import explanation, legend, network_frames, table_skeleton, table_states, table_texts
@@ -45,7 +45,7 @@ class NetworkView(Player):
         step: int = 0,
         title: str | None = None,
         interval: int = 1200,
-        theme: str = "light",
+        theme: str = "auto",
         predict: bool = False,
     ) -> None:
         from .errors import number_from, text_or_none, whole_number
@@ -56,7 +56,8 @@ class NetworkView(Player):
         interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
         check_network_size(net)  # at once, before anything is drawn
         place = graphviz_place()  # a clear message now if Graphviz is missing
-        self.net, self.scale, self.theme, self.predict = net, scale, theme_of(theme).name, predict
+        self.net, self.scale, self.theme, self.predict = net, scale, theme_choice(theme), predict
+        self._drawn_theme = drawn_theme(self.theme).name  # the colours of the legend's strokes
         self.title = title or f"{'-'.join(map(str, net.sizes))} network, E = {fmt(net.error)}"
         self.frames = network_frames(net)
         self._painter: NetworkPainter | None = None
@@ -73,7 +74,7 @@ class NetworkView(Player):
                 "open_text": OPEN_TEXT_PX,
             },
         )
-        painter = NetworkPainter(net, self.frames, self.theme, scale, defer=place == "browser")
+        painter = NetworkPainter(net, self.frames, self._drawn_theme, scale, defer=place == "browser")
         if place == "kernel":
             self._drawn(painter)
         else:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
@@ -105,15 +106,20 @@ class NetworkView(Player):
     def _view(self) -> dict:
         sk = self._painter.skeleton
         width, height = sk.size
-        table = colours(self._painter.theme)
         used = {kind for kind, _ in self._painter.colour_specs}
+        css = [
+            state_css(f"bv-theme-{t.name}", {k: c for k, c in colours(t).items() if k in used})
+            for t in themes_shown(self.theme)
+        ]
+        theme = self._painter.theme  # "auto": the legend's strokes coloured by player.css, in the theme shown
+        strokes = (None, None) if self.theme == "auto" else (theme.positive, theme.negative)
         return {
             "kind": "network",
             "theme": self.theme,
             "svg": sk.svg,
             "table": table_skeleton(self.net, len(sk.slots), len(sk.elements)),
-            "legend": legend(self._painter.theme.positive, self._painter.theme.negative),
-            "css": state_css(f"bv-theme-{self.theme}", {kind: table[kind] for kind in table if kind in used}),
+            "legend": legend(*strokes),
+            "css": "".join(css),
             "width": round(width, 1),
             "height": round(height, 1),
             "font": 12 * 4 / 3 * self.scale,
@@ -167,7 +173,7 @@ class NetworkView(Player):
             painter = (
                 self._painter
                 if self._painter is not None
-                else NetworkPainter(self.net, self.frames, self.theme, defer=True)
+                else NetworkPainter(self.net, self.frames, self._drawn_theme, defer=True)
             )
             self._picture = compact_png(painter.png(self.frames[-1], self.scale), colours=16)
         return self._picture

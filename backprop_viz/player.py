@@ -43,6 +43,7 @@ PLAYER_PARTS = (  # static/player/, in the order they depend on each other
     "inputs.js",
     "keys.js",
     "present.js",
+    "theme.js",
     "announce.js",
     "play.js",
     "layout.js",

@@ -17,7 +17,7 @@ from pathlib import Path
 import traitlets as t
 
 from .browser_graphviz import BrowserDrawing, graphviz_place
-from .draw import FramePainter, _colours, render, theme_of
+from .draw import FramePainter, _colours, drawn_theme, render, theme_choice, themes_shown
 from .errors import number_from, text_or_none, whole_number, yes_or_no
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
@@ -80,7 +80,8 @@ class Stepper(Player):
     ``show`` is "both", "forward" or "backward"; ``sliders`` None (one per scalar
     input), False (none), a list of input names (only those) or {name: (min, max, step)}
     to choose ranges; ``scale`` enlarges the diagram and its text (projectors);
-    ``theme`` is "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
+    ``theme`` is "auto" (the host's: JupyterLab's, VS Code's, marimo's or the page's light or dark),
+    "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
     ``predict=True``: each backward step hides the gradients it computes until the student
     types them (or asks to see the step); the browser checks the answer, no kernel needed.
 
@@ -95,7 +96,7 @@ class Stepper(Player):
         sliders: dict | list | bool | None = None,
         show: str = "both",
         scale: float = 1.0,
-        theme: str = "light",
+        theme: str = "auto",
         table: bool = True,
         step: int = 0,
         title: str | None = None,
@@ -118,15 +119,15 @@ class Stepper(Player):
         step, title = whole_number(step, "step"), text_or_none(title, "title")
         interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
         table, predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
-        if not isinstance(theme, str):
-            raise TypeError(f"theme must be 'light' or 'dark', not {theme!r}")
+        theme = theme_choice(theme)
         place = graphviz_place()  # a clear message now if Graphviz is missing
         check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
         self.graph = graph
-        self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
+        self.show, self.scale, self.theme, self.table = show, scale, theme, table
+        self._drawn_theme = drawn_theme(theme).name  # pictures made in the kernel
         self.interval, self.predict = interval, predict
         self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
-        self._painter = FramePainter(graph, self.theme, scale) if place == "kernel" else None
+        self._painter = FramePainter(graph, self._drawn_theme, scale) if place == "kernel" else None
         self._closed = False
         self._picture: tuple[int, bytes] = (-1, b"")
         self._frames = self._shown(frames_of(graph))
@@ -153,7 +154,7 @@ class Stepper(Player):
             painter: list[FramePainter] = []
 
             def source_of(layout) -> str:
-                painter[:] = [FramePainter(graph, self.theme, scale, layout=layout, defer=True)]
+                painter[:] = [FramePainter(graph, self._drawn_theme, scale, layout=layout, defer=True)]
                 return painter[0].source
 
             def drawn(svg: str) -> None:
@@ -200,7 +201,7 @@ class Stepper(Player):
             "svg": sk.svg,
             "table": table,
             "legend": LEGEND.format(f=html.escape(self.graph.output_label)),
-            "css": state_css(f"bv-theme-{self.theme}", _colours(self._painter.theme)),
+            "css": "".join(state_css(f"bv-theme-{t.name}", _colours(t)) for t in themes_shown(self.theme)),
             "width": round(width, 1),
             "height": round(height, 1),
             "font": WIRE_FONT * 4 / 3 * self.scale,
@@ -370,7 +371,7 @@ class Stepper(Player):
             dot_program()  # drawn by dot in the kernel: a clear message where there is none
         self._check_drawn()
         self._sync()
-        shown = Shown(self.graph, self._frames, scale=self.scale, theme=self.theme, interval_ms=self.interval)
+        shown = Shown(self.graph, self._frames, scale=self.scale, theme=self._drawn_theme, interval_ms=self.interval)
         return save_frames(shown, path, current=self.step, svg=self.svg())
 
     def to_html(self, path: str | Path) -> Path:
@@ -397,7 +398,7 @@ class Stepper(Player):
         if self._picture[0] != self.graph.version:
             dot_program()  # drawn by dot in the kernel (GraphvizMissing: the widget is shown without it)
             scale = picture_scale(self.graph, PICTURE_SCALE * self.scale)
-            png = render(self.graph, self._frames[-1].index, scale=scale, theme=self.theme).pipe(format="png")
+            png = render(self.graph, self._frames[-1].index, scale=scale, theme=self._drawn_theme).pipe(format="png")
             self._picture = (self.graph.version, compact_png(png, colours=16))
         return self._picture[1]
 

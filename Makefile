@@ -1,6 +1,7 @@
 # Two commands for a newcomer:
 #   make lab    set everything up and open JupyterLab on the notebooks (Notebook 7 is installed too)
 #   make test   set everything up and run every test (unit tests, notebooks with nbval, browser tests, ruff)
+# While working: make check (lint and the fast tests: no browser, no notebook run; well under a minute).
 # Also: make setup (only the set-up), make bench (benchmarks), make notebooks (re-run every notebook
 # and save it with its outputs and widget state, after a change to what they show), make html (the
 # notebooks as a static site in build/html: every stepper steps, no kernel, no network), make lite
@@ -15,13 +16,16 @@ LAB_ARGS ?=
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 LITE_VENV := build/lite-venv
+# JupyterLab's defaults for everyone using .venv's JupyterLab: no news and no update checks, so no
+# notification asks about them over the notebook (at 1024x768 it covered the corner of a stepper).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: setup setup-lab lab test bench notebooks html lite clean
+.PHONY: setup setup-lab lab test check bench notebooks html lite clean
 
 # What JupyterLab needs: Graphviz's `dot`, fonts, Python's venv, then the package in .venv.
 setup-lab:
 	PYTHON=$(PYTHON) bash scripts/setup-system.sh lab
-	$(MAKE) --no-print-directory $(STAMP)
+	$(MAKE) --no-print-directory $(STAMP) $(LAB_OVERRIDES)
 
 # Everything, tests included: also Chromium, npm and the widget JavaScript of the browser tests.
 setup: setup-lab
@@ -39,6 +43,11 @@ $(STAMP): pyproject.toml binder/requirements.txt
 	$(BIN)/jupyter server extension disable --sys-prefix nbdime >/dev/null 2>&1
 	touch $@
 
+# The same file Binder's postBuild installs.
+$(LAB_OVERRIDES): binder/overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp binder/overrides.json $@
+
 # The widget JavaScript that notebooks exported to HTML load in the browser tests (no CDN).
 tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
 	bash scripts/setup-browser.sh
@@ -54,6 +63,12 @@ test: setup lite
 	$(BIN)/ruff format --check .
 	CI=$${CI:-true} $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval.cfg \
 		--nbval-current-env --timeout=900 -p no:cacheprovider $(PYTEST_ARGS)
+
+# The fast tier: lint and the tests marked neither slow nor browser (what `make test` runs, less those).
+check: setup-lab
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest tests -m "not slow and not browser" -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup-lab
 	$(BIN)/python benchmarks/run.py
@@ -71,8 +86,14 @@ html: setup-lab
 
 # JupyterLite: Python in the browser, nothing to install (scripts/build_lite.py says what the site holds).
 # Its own environment: the site's JupyterLab is JupyterLite's, older than .venv's.
-lite: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json
+# Built again only when what goes into it changed (the package, the notebooks, the build's own files).
+LITE_INPUTS := $(shell find backprop_viz notebooks scripts/build_lite.py scripts/colab_cells.py pyproject.toml \
+	lite/requirements.txt lite/package.json lite/package-lock.json -type f -not -path '*/__pycache__/*' 2>/dev/null)
+lite: build/lite/.built
+
+build/lite/.built: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json $(LITE_INPUTS)
 	$(LITE_VENV)/bin/python scripts/build_lite.py
+	touch $@
 
 $(LITE_VENV)/.installed: lite/requirements.txt
 	$(PYTHON) -m venv $(LITE_VENV)

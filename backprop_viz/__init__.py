@@ -12,8 +12,8 @@ Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
 (the widget), ``export`` (GIF, PDF, standalone HTML), ``quiz`` (exercises), ``deck`` (deck tables).
 
 The engine (``ops``, ``var``, ``parser``, ``graph``, ``steps``, ``numbers``, ``errors``) imports
-nothing from the drawing or the widgets; ``bv.Stepper``, ``bv.render``, ``bv.NetworkView`` load
-them when first used. ``reference.py`` is the backward pass in its shortest form, to read first.
+nothing from the drawing or the widgets; ``bv.Stepper``, ``bv.render``, ``bv.NetworkView``, ``bv.Quiz``
+load them when first used. ``reference.py`` is the backward pass in its shortest form, to read first.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .networks import Network, network
 from .numbers import fmt
 from .ops import FUNCTIONS, Op
 from .parser import expr
-from .quiz import Quiz, quiz
+from .quiz import quiz
 from .steps import BackwardStep, Contribution, ForwardStep, Step
 from .var import Group, Var, maximum, minimum, variables
 
@@ -38,6 +38,7 @@ from .var import Group, Var, maximum, minimum, variables
 _LAZY = {
     "GraphvizMissing": "layout",
     "NetworkView": "network_view",
+    "Quiz": "quiz_widget",
     "Stepper": "stepper",
     "render": "draw",
 }
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from .draw import render
     from .layout import GraphvizMissing
     from .network_view import NetworkView
+    from .quiz_widget import Quiz
     from .stepper import Stepper
 
 

@@ -110,7 +110,31 @@ class BrowserDrawing:
         return None
 
 
-def receive(widget, drawing: BrowserDrawing | None, content: dict) -> BrowserDrawing | None:
+class SvgDrawing:
+    """A picture the browser's Graphviz draws in one go, ``dot -Tsvg`` of ``source`` (a network view's, whose
+    layout is dot's own), then ``done(svg)``: the same requests and answers as :class:`BrowserDrawing`."""
+
+    def __init__(self, source: str, done: Callable[[str], None]) -> None:
+        self._done = done
+        self._request: dict | None = {"id": 1, "source": source, "format": "svg", "engine": "dot", "nop": 0}
+
+    @property
+    def request(self) -> dict | None:
+        """What the browser is asked to draw now (None: finished)."""
+        return self._request
+
+    def answer(self, reply: dict) -> dict | None:
+        """The browser's ``{"id", "output"}`` (or ``{"id", "error"}``): None once drawn."""
+        if self._request is None or reply.get("id") != self._request["id"]:
+            return self._request
+        self._request = None
+        if "error" in reply:
+            raise RuntimeError(f"Graphviz failed in the browser: {reply['error']}")
+        self._done(str(reply.get("output", "")))
+        return None
+
+
+def receive(widget, drawing: BrowserDrawing | SvgDrawing | None, content: dict) -> BrowserDrawing | SvgDrawing | None:
     """A Graphviz message from the browser to ``widget``: the module asked for, or an answer to
     ``drawing``'s request. Returns the drawing still under way (None: done or failed)."""
     if content.get("graphviz_module"):

@@ -3,7 +3,8 @@
 The decks round intermediate values and carry them on, so their later digits
 drift. A printed number *agrees* with the exact one when they differ by at most
 3 units of its last printed digit ("0.73" agrees with 0.7311, "0.5930" with
-0.59324); a larger difference is a misprint in the deck, and the table says so.
+0.59324) and has the same sign; a printed 0 agrees only with what rounds to 0. Anything else is a
+misprint in the deck, and the table says so.
 """
 
 from __future__ import annotations
@@ -25,8 +26,17 @@ def last_digit_unit(printed: str) -> float:
 
 
 def agrees(printed: str, exact: float) -> bool:
-    """Does the deck's ``printed`` number agree with ``exact`` (within 3 units of its last digit)?"""
-    return abs(float(printed) - exact) <= TOLERANCE_UNITS * last_digit_unit(printed) * (1 + 1e-9)
+    """Does the deck's ``printed`` number agree with ``exact``?
+
+    Within 3 units of its last digit and of the same sign ("1" never agrees with -2); a printed 0
+    agrees only with what rounds to 0 at the digits shown ("0" with 0.4, not 2.9; "0.00" with 0.004).
+    """
+    deck, unit = float(printed), last_digit_unit(printed) * (1 + 1e-9)
+    if deck == 0:
+        return abs(exact) <= 0.5 * unit
+    if exact != 0 and (deck > 0) != (exact > 0):
+        return False
+    return abs(deck - exact) <= TOLERANCE_UNITS * unit
 
 
 @dataclass(frozen=True)

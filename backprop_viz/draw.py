@@ -12,6 +12,7 @@ fills it in for each frame with plain string joins: no Graphviz call per frame.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -30,13 +31,14 @@ from .layout import (
     WIRE_FONT,
     GraphvizMissing,
     Layout,
+    check_layout_size,
     dot_program,
     gate_label,
     layout_of,
     node_text,
     wire_name,
 )
-from .skeleton import skeleton
+from .skeleton import STATE_CLASSES, skeleton
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,12 @@ class Theme:
     cluster: str
     warning: str
     warning_fill: str
+    future_fill: str  # a network's neuron not reached yet ...
+    current_neuron_fill: str  # ... and highlighted (its delta is written on it)
+    positive: str  # a network's weights by sign (negative ones are also dashed) ...
+    negative: str
+    pale_positive: str  # ... and faded, where the step does not use them
+    pale_negative: str
     background: str = "#ffffff"  # what render() paints behind a drawing (static/player.css does it for the stepper)
 
 
@@ -74,6 +82,12 @@ LIGHT = Theme(
     cluster="#999999",
     warning="#cc0000",
     warning_fill="#ffd6d6",
+    future_fill="#f4f4f4",
+    current_neuron_fill="#f0e442",
+    positive="#0072b2",
+    negative="#e69f00",
+    pale_positive="#b3d4e8",
+    pale_negative="#f6dca0",
 )
 DARK = Theme(
     "dark",
@@ -89,9 +103,37 @@ DARK = Theme(
     cluster="#777777",
     warning="#ff6b6b",
     warning_fill="#5a1a1a",
+    future_fill="#242424",
+    current_neuron_fill="#4d4300",  # darker than a gate's: the delta on it reads at 4.7:1, the value at 8.5:1
+    positive="#56b4e9",
+    negative="#e69f00",
+    pale_positive="#345a6f",  # 40 % of the colour on the background (the light theme: 30 %)
+    pale_negative="#6e5212",
     background="#1e1e1e",
 )
 THEMES = {"light": LIGHT, "dark": DARK}
+
+
+THEME_CHOICES = ("auto", "light", "dark")  # "auto": the browser follows the host's theme
+
+
+def theme_choice(theme: object) -> str:
+    """A widget's ``theme`` argument checked: "auto", "light" or "dark"."""
+    if not isinstance(theme, str):
+        raise TypeError(f"theme must be 'auto', 'light' or 'dark', not {theme!r}")
+    if theme not in THEME_CHOICES:
+        raise ValueError(f"unknown theme {theme!r}: use 'auto', 'light' or 'dark'")
+    return theme
+
+
+def drawn_theme(choice: str) -> Theme:
+    """The theme a picture made in the kernel (PNG, GIF, PDF, the still picture) is painted in: "auto" is light."""
+    return LIGHT if choice == "auto" else theme_of(choice)
+
+
+def themes_shown(choice: str) -> tuple[Theme, ...]:
+    """The themes whose colours the browser is sent: both for "auto" (it picks by the host's), else the one."""
+    return (LIGHT, DARK) if choice == "auto" else (theme_of(choice),)
 
 
 def theme_of(theme: str | Theme) -> Theme:
@@ -103,7 +145,7 @@ def theme_of(theme: str | Theme) -> Theme:
 
 
 # What each drawn thing's colour is, by its state (FUTURE, KNOWN, CURRENT, WARNING).
-def _colours(t: Theme) -> dict[str, tuple[str, str, str, str]]:
+def _colours(t: Theme) -> dict[str, tuple[str, ...]]:
     return {
         "node_text": (t.muted, t.text, t.text, t.warning),
         "gate_line": (t.future, t.wire, t.text, t.warning),
@@ -114,6 +156,20 @@ def _colours(t: Theme) -> dict[str, tuple[str, str, str, str]]:
         "static_text": (t.text, t.text, t.text, t.text),
         "cluster": (t.cluster, t.cluster, t.cluster, t.cluster),
     }
+
+
+def colours(t: Theme) -> dict[str, tuple[str, ...]]:
+    """Every drawn thing's colour for each of skeleton.py's states: the stepper's, and what a network
+    view draws besides (its weights faded when DIM: where the step does not use them). A colour given
+    for fewer states is its KNOWN one in the others."""
+    table = _colours(t) | {
+        "muted": (t.muted,) * 4,
+        "neuron_fill": (t.future_fill, t.gate_fill, t.current_neuron_fill, t.gate_fill),
+        "neuron_line": (t.muted, t.wire, t.text, t.wire),
+        "weight_positive": (t.positive,) * 5 + (t.pale_positive,),
+        "weight_negative": (t.negative,) * 5 + (t.pale_negative,),
+    }
+    return {kind: (*c, *(c[KNOWN],) * (len(STATE_CLASSES) - len(c))) for kind, c in table.items()}
 
 
 STATE_CLASS = {FUTURE: "bv-future", KNOWN: "bv-known", CURRENT: "bv-current", WARNING: "bv-warning"}
@@ -242,7 +298,7 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
     """Wire ``k``'s attributes: its value above (a named intermediate's name over it), its gradient below."""
     wire, state = layout.edges[k], frame.edge_state[k]
     key = wire.key
-    x, y = map(float, layout.edge_lp[key].split(","))
+    (vx, vy), (gx, gy) = wire_label_places(g, layout, k)
     name = wire_name(g.nodes[wire.src])
     emphasis = paint.emphasis("wire", key, state)
     value = paint.text("value", key, k)
@@ -252,12 +308,20 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
         "class": f"bv-edge {emphasis.pop('class', '')}".strip(),
         "color": paint.colour("wire", key, state),
         "label": plain(f"{name}\n{value}" if name else value),
-        "lp": f"{x:.2f},{y + VALUE_DY + (NAME_DY * 0.8 if name else 0):.2f}",
+        "lp": f"{vx:.2f},{vy:.2f}",
         "fontcolor": paint.colour("value", key, state),
         "headlabel": plain(paint.text("grad", key, k)),
-        "head_lp": f"{x:.2f},{y + GRAD_DY:.2f}",
+        "head_lp": f"{gx:.2f},{gy:.2f}",
         "labelfontcolor": paint.colour("grad", key, state),
     } | emphasis
+
+
+def wire_label_places(g: Graph, layout: Layout, k: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The centres of wire ``k``'s words: its value (a named intermediate's name over it), then its gradient
+    with the local derivative under it."""
+    x, top, bottom = layout.edge_clear[layout.edges[k].key]
+    name = wire_name(g.nodes[layout.edges[k].src])
+    return (x, top + VALUE_DY + (NAME_DY * 0.8 if name else 0)), (x, bottom + GRAD_DY)
 
 
 def plain(text: str) -> str:
@@ -360,19 +424,23 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
     k = count - 1 if step is None else step
     if not 0 <= k < count:
         raise IndexError(f"step {k} is out of range: this graph has steps 0 to {count - 1}")
-    t = theme_of(theme)
+    check_layout_size(g)  # before any frame is made, wherever the diagram is laid out
     frame = next(islice(iter_frames(g), k, None))  # the frames up to k, not all of them
-
-    def diagram(layout: Layout) -> Diagram:
-        # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
-        d = digraph(g, layout, frame, _RealPaint(t, frame), background=t.background)
-        d.attr("graph", dpi=f"{96 * scale:g}")
-        d.scale = scale
-        return d
-
     if in_browser:  # no dot in the kernel: a widget that the browser's Graphviz draws
-        return Picture(g, lambda layout: diagram(layout).source)
-    return diagram(layout_of(g))
+        return Picture(g, lambda layout: frame_diagram(g, frame, scale=scale, theme=theme, layout=layout).source)
+    return frame_diagram(g, frame, scale=scale, theme=theme)
+
+
+def frame_diagram(
+    g: Graph, frame: Frame, *, scale: float = 1.0, theme: str | Theme = "light", layout: Layout | None = None
+) -> Diagram:
+    """``frame`` of ``g`` as ``render`` draws it, from a frame already made (``layout``: default dot's)."""
+    t = theme_of(theme)
+    # An opaque background, as the stepper's CSS gives its SVG: a saved PNG reads on any slide.
+    d = digraph(g, layout or layout_of(g), frame, _RealPaint(t, frame), background=t.background)
+    d.attr("graph", dpi=f"{96 * scale:g}")
+    d.scale = scale
+    return d
 
 
 # -- the fast path: one template, filled in per frame ------------------------------------------
@@ -381,7 +449,6 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
 # hold; a colour token is a colour attribute's whole value, which no text can be (Graphviz writes
 # a text's quotes as &quot;).
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_TOKEN = re.compile(f'{_OPEN}(\\d+){_CLOSE}|(?<==")#fe([0-9a-f]{{4}})(?=")')
 
 
 class FramePainter:
@@ -415,45 +482,23 @@ class FramePainter:
     def finish(self, svg: str) -> None:
         """Turn the drawn template (``neato -n2 -Tsvg`` of :attr:`source`) into the skeleton and frame pieces."""
         tokens = self._tokens
-        svg = self._template(svg)
-        self.skeleton = skeleton(
+        svg = prepared(svg, f"bv-diagram bv-{self.theme.name}", self.scale, FRAME_CSS)
+        self._filler = Template(
             svg,
-            lambda c: tokens.colour_specs[c][0],
+            self.theme,
+            tokens.colour_specs,
             lambda k: tokens.text_specs[k][0] == "class",
-            marks=(_OPEN, _CLOSE),
+            (_OPEN, _CLOSE),
+            len(tokens.text_specs),
         )
-        self._split(svg, tokens)
+        self.skeleton = self._filler.skeleton
         self._find_sources(tokens)
-
-    def _template(self, svg: str) -> str:
-        """The drawn SVG with tokens for its texts and colours, as the frames fill it in."""
-        if len(self._tokens.colour_specs) > 0xFFFF:
-            raise ValueError("graph too large to draw")
-        svg = svg[svg.index("<svg") :]
-        svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
-        svg = re.sub(r"<title>.*?</title>\n?", "", svg)
-        svg = svg.replace("<svg ", f'<svg class="bv-diagram bv-{self.theme.name}" ', 1)
-        svg = _scaled(svg, self.scale)
-        return svg.replace(">", f"><style>{FRAME_CSS}</style>", 1)
-
-    def _split(self, svg: str, tokens: _TokenPaint) -> None:
-        """The template's fixed pieces, and for each token between them its text (k) or colour (texts + k)."""
-        pieces = _TOKEN.split(svg)
-        fixed = pieces[0::3]
-        self._out = [""] * (2 * len(fixed) - 1)  # the fixed pieces at even positions; tokens go between
-        self._out[0::2] = fixed
-        n_texts = len(tokens.text_specs)
-        self._slot_index = [
-            int(t) if t is not None else n_texts + int(c, 16) for t, c in zip(pieces[1::3], pieces[2::3], strict=True)
-        ]
 
     def _find_sources(self, tokens: _TokenPaint) -> None:
         """What svg() looks up for each frame, by position: element states, colour tables, text sources."""
         g, element = self.graph, tokens.element
         self._node_elements = [(element[n.id], n.index) for n in g.nodes if n.id in element]
         self._edge_elements = [(element[w.key], k) for k, w in enumerate(self.layout.edges) if w.key in element]
-        table = _colours(self.theme)
-        self._colour_refs = [(table[kind], el) for kind, el in tokens.colour_specs]
         self._note_specs: list[tuple[int, int]] = []  # (node, line) of each outside label line
         self._text_refs: list[tuple[int, int]] = []  # (source, index): see the sources in svg()
         source = {"value": 0, "grad": 1, "note": 2, "class": 4}
@@ -501,13 +546,61 @@ class FramePainter:
         """The SVG text of one frame, every colour written out (for files and static pictures)."""
         state = self._states(frame)
         sources = self._sources(frame, state)
-        texts = [sources[a][b] for a, b in self._text_refs]
+        return self._filler.fill([sources[a][b] for a, b in self._text_refs], state)
+
+
+def prepared(svg: str, classes: str, scale: float, css: str) -> str:
+    """Graphviz's SVG as a template keeps it: no comments or titles, ``classes`` on it, ``scale`` times
+    as large, ``css`` inside (the line widths and dashes by state, for the SVG saved alone)."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    svg = re.sub(r"<title>.*?</title>\n?", "", svg)
+    svg = svg.replace("<svg ", f'<svg class="{classes}" ', 1)
+    svg = _scaled(svg, scale)
+    return svg.replace(">", f"><style>{css}</style>", 1)
+
+
+class Template:
+    """A drawing made once with tokens where frames differ: the skeleton the browser keeps, and any
+    frame's SVG, filled in by list lookups and a join (no Graphviz call per frame). The stepper's
+    :class:`FramePainter` and the network view's painter both draw through it.
+
+    A text token is a number, below ``text_count``, between ``marks`` (zeros after it are room
+    Graphviz kept for the longest text); a colour token ``#feKKKK`` stands for ``colour_specs[K]``: the colour's kind
+    (a key of :func:`colours`) and the element whose state chooses it.
+    """
+
+    def __init__(
+        self,
+        svg: str,
+        theme: Theme,
+        colour_specs: list[tuple[str, int]],
+        is_state_token: Callable[[int], bool],
+        marks: tuple[str, str],
+        text_count: int,
+    ) -> None:
+        if len(colour_specs) > 0xFFFF:
+            raise ValueError("graph too large to draw")
+        self.skeleton = skeleton(svg, lambda c: colour_specs[c][0], is_state_token, marks=marks)
+        number = f"{re.escape(marks[0])}(\\d+){re.escape(marks[1])}0*"
+        pieces = re.split(f'{number}|(?<==")#fe([0-9a-f]{{4}})(?=")', svg)
+        fixed = pieces[0::3]
+        self._out = [""] * (2 * len(fixed) - 1)  # the fixed pieces at even positions; tokens go between
+        self._out[0::2] = fixed
+        tokens = zip(pieces[1::3], pieces[2::3], strict=True)  # each a text k, or a colour (after the texts)
+        self._index = [int(t) if t is not None else text_count + int(c, 16) for t, c in tokens]
+        table = colours(theme)
+        self._colour_refs = [(table[kind], el) for kind, el in colour_specs]
+
+    def fill(self, texts: list[str], states: list[int]) -> str:
+        """The SVG with every text token's text (``texts``, ``text_count`` of them, not escaped) and every
+        colour as its element's state in ``states`` chooses."""
         blob = "\0".join(texts)
         if "&" in blob or "<" in blob or ">" in blob:
             texts = _xml(blob).split("\0") if blob.count("\0") == len(texts) - 1 else [_xml(t) for t in texts]
-        values = texts + [table[state[el]] for table, el in self._colour_refs]
+        values = texts + [table[states[el]] for table, el in self._colour_refs]
         out = self._out.copy()
-        out[1::2] = [values[j] for j in self._slot_index]
+        out[1::2] = [values[j] for j in self._index]
         return "".join(out)
 
 

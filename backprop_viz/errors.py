@@ -83,3 +83,44 @@ class GraphTooLarge(ValueError):
     Refused at once, before the slow work starts; the message says which limit, by how much,
     and what to do instead. Values and gradients (``g.value``, ``g.grads()``) work at any size.
     """
+
+
+# -- the arguments of a Stepper or a NetworkView, checked at once with one short message -----------------
+
+
+def whole_number(value: object, what: str) -> int:
+    """``value`` as an int (a frame's index); TypeError naming ``what`` for anything else (1.5, "3", True)."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be a whole number (a frame's index, like 3), not {value!r}")
+    return int(value)
+
+
+def number_from(value: object, what: str, low: float, high: float, unit: str = "") -> float:
+    """``value`` as a float from ``low`` to ``high``: TypeError for what is not a number, ValueError outside."""
+    import math
+    import numbers
+
+    kind = f"a number of {unit}" if unit else "a number"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be {kind} from {low:,g} to {high:,g}, not {value!r}")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ValueError(f"{what} must be {kind} from {low:,g} to {high:,g}, not {value!r}")
+    return float(value)
+
+
+def text_or_none(value: object, what: str) -> str | None:
+    """``value`` if it is text or None; TypeError naming ``what`` otherwise (title=123)."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{what} must be text (or None), not {type(value).__name__} ({value!r})")
+    return value
+
+
+def yes_or_no(value: object, what: str) -> bool:
+    """``value`` if it is True or False; TypeError naming ``what`` otherwise."""
+    import numpy as np
+
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{what} must be True or False, not {value!r}")
+    return bool(value)

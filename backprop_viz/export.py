@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import graphviz
 
-from .draw import render
+from .draw import frame_diagram, render
 from .frame_html import frame_title
 from .frames import Frame
 from .graph import Graph
@@ -27,6 +27,10 @@ MAX_PROCESSES = 8  # Graphviz processes at once when every frame is drawn
 PALETTE_SAMPLE = 8_000_000  # pixels of frames a GIF's palette is made from, at most (fast, bounded memory)
 PDF_CAPTION_SIZE = 14  # points, as Graphviz sizes text (the diagram's numbers are 13, its node names 16)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# What one export may cost, measured on the 2-core test machine (README: Limits). A GIF's time goes with its
+# pixels (Graphviz draws each frame, about 0.17 s per million pixels); a PDF's with frames × (nodes + wires).
+MAX_GIF_PIXELS = 60_000_000  # all frames together: the 2-2-1 network's 32 frames are 47 million, 7.8 s
+MAX_PDF_SIZE = 40_000  # frames × (nodes + wires): the 4-4-3-1 network's 35,000, 9 s
 
 
 def font_file() -> Path:
@@ -141,6 +145,34 @@ def _split_pngs(data: bytes) -> list[bytes]:
     return pngs
 
 
+def check_export_cost(shown: Shown, kind: str) -> None:
+    """GraphTooLarge, at once, for a GIF or PDF of ``shown`` that would take more than about 10 s."""
+    from .errors import GraphTooLarge
+
+    frames = len(shown.frames)
+    if kind == "gif":
+        x0, y0, x1, y1 = layout_of(shown.graph).canvas
+        per_point = 96 * shown.scale / 72
+        width, height = (x1 - x0) * per_point, (y1 - y0) * per_point
+        pixels = frames * width * height
+        if pixels > MAX_GIF_PIXELS:
+            raise GraphTooLarge(
+                f"a GIF of this stepper would be {frames:,} frames of about {width:,.0f}×{height:,.0f} px, "
+                f"{pixels / 1e6:,.0f} million pixels (about {pixels * 0.17e-6:,.0f} s to draw); a GIF is made of "
+                f"at most {MAX_GIF_PIXELS / 1e6:.0f} million. Save a .pdf (vector pages) instead, or show one "
+                "pass (show='backward'), a smaller scale (scale=0.5) or a smaller graph."
+            )
+    elif kind == "pdf":
+        size = frames * (shown.graph.shown_size // shown.graph.frame_count)
+        if size > MAX_PDF_SIZE:
+            raise GraphTooLarge(
+                f"a PDF of this stepper would be {frames:,} pages of {size // frames:,} nodes and wires each, "
+                f"{size:,} in all (about {size * 0.25e-3:,.0f} s to draw); a PDF is made of at most "
+                f"{MAX_PDF_SIZE:,}. Show one pass (show='backward'), save the steps you need one by one "
+                "(s.step = k; s.save('step.svg')), or draw a smaller graph."
+            )
+
+
 @dataclass(frozen=True)
 class Shown:
     """The frames of one graph that a stepper shows, and how they are drawn: what ``save_frames`` writes."""
@@ -152,8 +184,9 @@ class Shown:
     interval_ms: int = 900  # between a GIF's frames
 
     def diagrams(self) -> list[graphviz.Digraph]:
-        """Each frame's diagram, as ``render`` draws it."""
-        return [render(self.graph, f.index, scale=self.scale, theme=self.theme) for f in self.frames]
+        """Each frame's diagram, as ``render`` draws it (from the frames made already: render would make
+        every frame up to its own, 9.6 s for the 262 of the 4-6-5-1 network)."""
+        return [frame_diagram(self.graph, f, scale=self.scale, theme=self.theme) for f in self.frames]
 
 
 def _frame_images(shown: Shown) -> list:
@@ -239,8 +272,10 @@ def save_frames(shown: Shown, path: str | Path, *, current: int, svg: str) -> Pa
         frame = shown.frames[current]
         path.write_bytes(render(shown.graph, frame.index, scale=shown.scale, theme=shown.theme).pipe(format="png"))
     elif suffix == ".gif":
+        check_export_cost(shown, "gif")
         _save_gif(_frame_images(shown), path, shown.interval_ms)
     elif suffix == ".pdf":
+        check_export_cost(shown, "pdf")
         _save_pdf(shown, path)
     else:
         raise ValueError(f"cannot save {path.name!r}: use .svg, .png, .gif or .pdf")
@@ -251,7 +286,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font-family:"DejaVu Sans",system-ui,sans-serif;margin:1.5em;background:{bg};color:{fg}}}
-{css}</style></head>
+{auto}{css}</style></head>
 <body>
 <div class="bv-stepper" id="bv-stepper"></div>
 <script type="application/json" id="bv-state">{state}</script>
@@ -280,8 +315,13 @@ MODEL_JS = """function stateModel(state) {
 
 
 def state_json(state: dict) -> str:
-    """A widget's state as JSON to put inside a ``<script type="application/json">`` element."""
-    return json.dumps(state, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """A widget's state as JSON to put inside a ``<script type="application/json">`` element.
+
+    Every ``<``, ``>`` and ``&`` is written as its JSON escape (``\\u003c``…): the same JSON, in which the
+    HTML parser sees neither a ``</script>`` nor a ``<!--`` that would make it read past the element's end.
+    """
+    text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def player_script() -> str:
@@ -296,7 +336,9 @@ def standalone_html(title: str, state: dict, *, theme: str) -> str:
     from .player import CSS
 
     dark = theme == "dark"
+    auto = "@media (prefers-color-scheme:dark){body{background:#1e1e1e;color:#eeeeee}}" if theme == "auto" else ""
     return PAGE.format(
+        auto=auto,
         title=html.escape(title),
         state=state_json(state),
         js=player_script(),

@@ -10,7 +10,7 @@ import html
 
 from .frames import Frame
 from .graph import Graph, Node
-from .notation import HTML_MATH
+from .notation import HTML_STEPS
 from .numbers import fmt
 from .skeleton import CURRENT, HIDDEN, KNOWN
 
@@ -26,20 +26,56 @@ def frame_title(frame: Frame, count: int, position: int | None = None) -> str:
     k = frame.index if position is None else position
     if frame.step is None:
         return f"Step {k} of {count - 1}: the inputs"
+    if k == 0:  # a stepper that shows the backward pass alone opens where the forward pass ended
+        return f"Step 0 of {count - 1}: the backward pass starts here, every value known"
     return f"Step {k} of {count - 1}: {frame.step.title}"
 
 
-def explanation(g: Graph, frame: Frame) -> str:
+def frame_phase(frame: Frame, position: int | None = None) -> str:
+    """The badge over a frame: "start", "forward" or "backward"; the first frame of a stepper that shows the
+    backward pass alone is the backward pass's start."""
+    k = frame.index if position is None else position
+    return "backward" if k == 0 and frame.step is not None else frame.phase
+
+
+def explanation(g: Graph, frame: Frame, position: int | None = None) -> str:
     """The words under the diagram: what this step computed, with the numbers, a line per input."""
     step = frame.step
+    k = frame.index if position is None else position
     if step is None:
-        inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name)
+        inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in in_reading_order(g.inputs))
         text = f"The inputs: {inputs}. Step forward to compute each gate, then backward to get the gradients."
         return html.escape(text)
-    body = "".join(f"<div>{line}</div>" for line in step.written(HTML_MATH))
+    if k == 0:
+        return html.escape(backward_start(g))
+    body = "".join(f"<div>{line}</div>" for line in step.written(HTML_STEPS))
     if step.warning:
         body += f'<div class="bv-warning-text">⚠ {html.escape(step.warning)}</div>'
     return body
+
+
+def in_reading_order(inputs: list[Node]) -> list[Node]:
+    """The named inputs grouped by the letters of their names (in the order a group first appears in the
+    graph) and counted up within a group: x1, x2, w1, w2, ..., w10, b1, not x1, w1, x2, w3, ..., w10, b4."""
+    named = [n for n in inputs if n.name]
+    stems: dict[str, int] = {}
+    for n in named:
+        stems.setdefault(_stem(n.name)[0], len(stems))
+    return sorted(named, key=lambda n: (stems[_stem(n.name)[0]], _stem(n.name)[1]))
+
+
+def _stem(name: str) -> tuple[str, int]:
+    """``w10`` → ("w", 10); ``y_t1`` → ("y_t", 1); ``x`` → ("x", -1)."""
+    digits = len(name) - len(name.rstrip("0123456789"))
+    return (name[:-digits], int(name[-digits:])) if digits and digits < len(name) else (name, -1)
+
+
+def backward_start(g: Graph) -> str:
+    """The words of the first frame of a stepper that shows the backward pass alone."""
+    return (
+        f"The forward pass is done: every gate's value is on its wire, and {g.output_label} = {fmt(g.value)}. "
+        f"Step to go backward, from {g.output_label} to the inputs."
+    )
 
 
 SMALL_GRAPH = 20  # nodes: up to this, the table lists every gate; beyond, the named nodes and the current one

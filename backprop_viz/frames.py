@@ -15,6 +15,7 @@ import numpy as np
 from .graph import Graph
 from .layout import edges_of, value_width
 from .numbers import Value, fmt
+from .steps import Contribution
 
 FUTURE, KNOWN, CURRENT, WARNING = 0, 1, 2, 3  # node and wire states; a CURRENT wire is one the step uses
 
@@ -52,6 +53,19 @@ def wire_text(v: Value, width: int) -> str:
     if isinstance(v, np.ndarray) and (v.size > 4 or len(text) > width):
         return f"{v.shape[0]}-vector" if v.ndim == 1 else "×".join(map(str, v.shape)) + " matrix"
     return text
+
+
+def local_text(c: Contribution) -> str:
+    """A wire's local derivative: its numbers if they fit, else in words with names ("exp(s)", "xᵀ")."""
+    local = c.local
+    if local is None:  # a vector gate: the array it multiplies the upstream by element by element, if any
+        terms = c.gate.op.terms
+        how, right = terms(c.position, tuple(i.value for i in c.gate.inputs))[1::2] if terms else ("", None)
+        if how != "product" or right is None:
+            return c.rule
+        local = right
+    text = wire_text(local, 12)
+    return c.rule if c.rule and text.endswith(("-vector", " matrix")) else text
 
 
 def frames_of(g: Graph) -> list[Frame]:
@@ -117,7 +131,7 @@ class _Drawing:
             for c in step.contributions:
                 k = next(k for k in self.into[node.index] if self.wires[k].position == c.position)
                 self.edge_grad[k] = "∂ " + wire_text(c.downstream, value_width(c.input))
-                local[k] = "local " + (wire_text(c.local, 12) if c.local is not None else c.rule)
+                local[k] = "local " + local_text(c)
                 active.add(k)
         if step.phase == "backward":
             for i in changed:

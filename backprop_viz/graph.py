@@ -20,7 +20,7 @@ import numpy as np
 
 from . import ops
 from .errors import ExpressionError, GraphTooLarge
-from .names import check_name, gate_names
+from .names import check_distinct, check_name, gate_names
 from .numbers import Value, as_value, fmt, is_finite
 from .ops import Op
 from .steps import BackwardStep, Contribution, ForwardStep, Step
@@ -149,6 +149,7 @@ class Graph:
                 )
             self._by_name[self.output_label] = self.output  # the "f" the explanations speak of
             self.output.gate_name = self.output_label
+        check_distinct([*self._by_name, *self.groups])
         self._by_gate_name = self._name_gates()
         self.inputs = [n for n in self.nodes if n.kind == "input"]
         self._steps: list[Step] | None = None
@@ -371,16 +372,34 @@ class Graph:
             {self._by_name[name].index: self._checked_input(name, v) for name, v in values.items()}
         )
 
-    def _evaluate_at(self, values: dict[int, Value]) -> Value:
-        """The output with the nodes of these indices set to these values."""
+    def _evaluate_at(self, values: dict[int, Value], gates: list[Node] | None = None) -> Value:
+        """The output with the nodes of these indices set to these values (``gates``: only those, in order,
+        are evaluated again: the gates that depend on them; default every gate)."""
         current = [n.value for n in self.nodes]
         for i, v in values.items():
             current[i] = v
         with np.errstate(all="ignore"):
-            for n in self.nodes:
+            for n in self.nodes if gates is None else gates:
                 if n.op is not None:
                     current[n.index] = n.op.forward(*(current[i.index] for i in n.inputs))
         return current[-1]
+
+    def _downstream_gates(self) -> dict[int, list[Node]]:
+        """For each input, the gates whose value depends on it, in order: all that a change of it changes."""
+        users: list[list[Node]] = [[] for _ in self.nodes]
+        for n in self.nodes:
+            for i in n.inputs:
+                users[i.index].append(n)
+        cones = {}
+        for node in self.inputs:
+            seen, stack = {node.index}, [node]
+            while stack:
+                for user in users[stack.pop().index]:
+                    if user.index not in seen:
+                        seen.add(user.index)
+                        stack.append(user)
+            cones[node.index] = [self.nodes[k] for k in sorted(seen) if self.nodes[k].op is not None]
+        return cones
 
     def check_gradients(self, h: float = 1e-5) -> GradientCheck:
         """Compare every input's analytic gradient with a central finite difference.
@@ -397,14 +416,15 @@ class Graph:
         h = float(h)
         self._check_check_cost()
         rows = []
+        cones = self._downstream_gates()  # a change of one input re-evaluates only the gates after it
         for node in self.inputs:  # named or not: an unnamed Var is an input too
-            base, name = node.value, node.label
+            base, name, cone = node.value, node.label, cones[node.index]
             flat = np.atleast_1d(np.asarray(base, dtype=float)).ravel()
             grad = np.atleast_1d(np.asarray(node.grad, dtype=float)).ravel()
             for k in range(flat.size):
                 numerical = (
-                    self._evaluate_at({node.index: _shifted(base, flat, k, h)})
-                    - self._evaluate_at({node.index: _shifted(base, flat, k, -h)})
+                    self._evaluate_at({node.index: _shifted(base, flat, k, h)}, cone)
+                    - self._evaluate_at({node.index: _shifted(base, flat, k, -h)}, cone)
                 ) / (2 * h)
                 analytic = float(grad[k])
                 error = abs(analytic - numerical) / max(abs(analytic), abs(numerical), 1e-8)

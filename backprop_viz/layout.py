@@ -8,6 +8,7 @@ an input changes, and a graph of the same structure reuses its layout.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
@@ -44,9 +45,9 @@ NODESEP = 25.2  # points between neighbours in a rank (nodesep=0.35 inches)
 
 IN_BROWSER_HINT = (
     "This needs Graphviz's 'dot' program in the kernel, and Python here runs in the browser "
-    "(JupyterLite), where no program can be started. Steppers lay their diagrams out in the "
-    "browser instead; still pictures (render, save, NetworkView) need a kernel with Graphviz: "
-    "'make lab', Binder, or pip install with Graphviz installed."
+    "(JupyterLite), where no program can be started. Steppers, network views and bv.render lay "
+    "their diagrams out in the browser instead; saving pictures (save to PNG, GIF or PDF) needs a "
+    "kernel with Graphviz: 'make lab', Binder, or pip install with Graphviz installed."
 )
 
 
@@ -119,6 +120,9 @@ class Layout:
     edge_lp: dict[str, str]
     cluster_bb: dict[int, str]
     canvas: tuple[float, float, float, float]  # x0, y0, x1, y1: room for all that a frame may draw
+    # by wire: where its words go, clear of the wire: x, the highest the wire runs under its value and the
+    # lowest over its gradient
+    edge_clear: dict[str, tuple[float, float, float]]
 
     @property
     def columns(self) -> int:
@@ -289,8 +293,138 @@ def layout_from_json(g: Graph, data: dict) -> Layout:
     edge_pos = {obj["id"]: obj["pos"] for obj in data.get("edges", []) if "id" in obj}
     edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", []) if "id" in obj}
     wires = edges_of(g)
-    canvas = _canvas(g, data, wires, edge_lp, node_xlp)
-    return Layout(node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas)
+    nodes = [_box(o) for o in data.get("objects", []) if re.fullmatch(r"n\d+|sink", o.get("name", "")) and "pos" in o]
+    edge_clear = _word_places(g, wires, edge_pos, edge_lp, nodes)
+    canvas = _canvas(g, data, wires, edge_lp, node_xlp, edge_clear)
+    return Layout(
+        node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas, edge_clear
+    )
+
+
+TEXT_CHAR = 0.55  # the width of an average character of a wire's numbers, in ems ("[0.07312, -0.1722]")
+SLIDE = 24  # points a wire's words may move along it from where dot kept room for them, to where it is flatter
+NEAR = 200  # points: words (and nodes) farther apart than this sideways cannot meet
+MAX_LIFT = 24  # points a wire's words may move up or down, clear of a wire that curves under them
+
+
+Box = tuple[float, float, float, float]  # centre x, centre y, half width, half height (points)
+
+
+def _box(obj: dict) -> Box:
+    x, y = map(float, obj["pos"].split(","))
+    return x, y, float(obj["width"]) * 36, float(obj["height"]) * 36
+
+
+def _meets(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each of ``boxes``, whether it overlaps any of ``others`` (one box a row: x, y, half width, half height)."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=bool)
+    b, o = boxes[:, None, :], others[None, :, :]
+    return (
+        (np.abs(b[..., 0] - o[..., 0]) < b[..., 2] + o[..., 2])
+        & (np.abs(b[..., 1] - o[..., 1]) < b[..., 3] + o[..., 3])
+    ).any(axis=1)
+
+
+@dataclass(frozen=True)
+class _Room:
+    """How wide a wire's words are, half of it in points (value; gradient and local derivative), and
+    whether a name goes over its value."""
+
+    value: float
+    grad: float
+    named: bool
+
+    @classmethod
+    def of(cls, src: Node) -> _Room:
+        chars = 8 if src.shape == () else value_width(src)  # "-0.03932"; an array's room is its longest
+        half = TEXT_CHAR * WIRE_FONT / 2
+        return cls(half * chars, half * (chars + 2), bool(wire_name(src)))
+
+    def words(self, x: float, top: float, bottom: float) -> tuple[Box, Box]:
+        """The boxes of the value (over ``top``) and of the gradient and local derivative (under ``bottom``)."""
+        lines = 2 if self.named else 1
+        value = (x, top + VALUE_DY + (NAME_DY * 0.8 if self.named else 0), self.value, 7 * lines)
+        return value, (x, bottom + GRAD_DY, self.grad, 14)
+
+
+def _word_places(
+    g: Graph, wires: tuple[Edge, ...], edge_pos: dict[str, str], edge_lp: dict[str, str], nodes: list[Box]
+) -> dict[str, tuple[float, float, float]]:
+    """Where each wire's words go: (x, the y they sit over, the y they hang under).
+
+    Where dot kept room for them (its label point on the wire), unless the wire curves through them there:
+    then a little along the wire, where it is flatter, and lifted or lowered (at most MAX_LIFT) clear of
+    it, but never onto a node or onto another wire's words (then they stay where dot put them).
+    """
+    places, words, rooms = {}, {}, {}
+    for w in wires:
+        x, y = map(float, edge_lp[w.key].split(","))
+        rooms[w.key] = room = _Room.of(g.nodes[w.src])
+        places[w.key], words[w.key] = (x, y, y), room.words(x, y, y)
+    keys = sorted(places, key=lambda k: places[k][0])
+    xs = [places[k][0] for k in keys]
+    nodes = sorted(nodes)
+    node_xs = [n[0] for n in nodes]
+    for key, room in rooms.items():
+        x0 = places[key][0]
+        reach = SLIDE + room.grad
+        points = [p for p in _path(edge_pos[key], x0 - reach, x0 + reach) if abs(p[0] - x0) <= reach]
+        options = sorted(_candidates(room, points, x0))
+        if not options or options[0][1] == places[key]:
+            continue  # dot's place is clear of the wire already
+        others = [box for k in keys[bisect.bisect_left(xs, x0 - NEAR) : bisect.bisect_right(xs, x0 + NEAR)]
+                  if k != key for box in words[k]]  # fmt: skip
+        others += nodes[bisect.bisect_left(node_xs, x0 - NEAR) : bisect.bisect_right(node_xs, x0 + NEAR)]
+        around = np.array(others).reshape(-1, 4)
+        boxes = np.array([room.words(*place) for _, place in options])  # option × (value, gradient) × box
+        free = ~_meets(boxes.reshape(-1, 4), around).reshape(len(options), 2).any(axis=1)
+        if free.any():
+            first = int(free.argmax())
+            places[key], words[key] = options[first][1], tuple(map(tuple, boxes[first]))
+    return places
+
+
+def _candidates(room: _Room, points: list[tuple[float, float]], x0: float) -> list[tuple[float, tuple]]:
+    """(cost, (x, top, bottom)) for the words' places along the wire near ``x0``: the cost is how far the
+    words stand from the wire and from ``x0``; a place where the wire would still cross them is left out."""
+    if not points:
+        return []
+    px, py = np.array(points).T
+    dxs = np.arange(-SLIDE, SLIDE + 1, 3, dtype=float)
+    xs = x0 + dxs[(x0 + dxs >= px.min()) & (x0 + dxs <= px.max())]
+    if not len(xs):
+        return []
+    gap = np.abs(px[None, :] - xs[:, None])  # candidate × point
+    at = py[gap.argmin(axis=1)]
+    top = np.maximum(at, np.where(gap <= room.value, py, -np.inf).max(axis=1))
+    bottom = np.minimum(at, np.where(gap <= room.grad, py, np.inf).min(axis=1))
+    cost = top - bottom + 0.25 * np.abs(xs - x0)
+    fits = (top - at <= MAX_LIFT) & (at - bottom <= MAX_LIFT)
+    return [
+        (float(c), (float(x), float(t), float(b)))
+        for c, x, t, b, ok in zip(cost, xs, top, bottom, fits, strict=True)
+        if ok
+    ]
+
+
+_T = np.linspace(0.0, 1.0, 13)[:, None]  # where each Bézier segment is sampled
+
+
+def _path(pos: str, low: float = -np.inf, high: float = np.inf) -> list[tuple[float, float]]:
+    """Points along a wire's Bézier path (Graphviz's ``pos``), of the segments that reach from ``low`` to ``high``."""
+    pts = np.array([p.split(",") for p in pos.split() if not p.startswith(("e,", "s,"))], dtype=float)
+    if len(pts) < 4:
+        return [tuple(p) for p in pts]
+    starts = np.arange(0, len(pts) - 3, 3)
+    a, b, c, d = (pts[starts + k] for k in range(4))
+    xs = np.stack([a[:, 0], b[:, 0], c[:, 0], d[:, 0]])
+    near = (xs.max(axis=0) >= low) & (xs.min(axis=0) <= high)
+    a, b, c, d = a[near], b[near], c[near], d[near]
+    u = 1 - _T[:, :, None]
+    t = _T[:, :, None]
+    curve = u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * d  # sample × segment × (x, y)
+    return [tuple(p) for p in curve.reshape(-1, 2)]
 
 
 NOTE_HALF_HEIGHT = 10.0  # half a line of 16 pt text
@@ -321,6 +455,7 @@ def _canvas(
     wires: tuple[Edge, ...],
     edge_lp: dict[str, str],
     node_xlp: dict[int, str],
+    edge_clear: dict[str, tuple[float, float, float]],
 ) -> tuple[float, float, float, float]:
     """The box around everything a frame may draw, with the widest texts the layout keeps room for.
 
@@ -347,12 +482,12 @@ def _canvas(
             x, y = map(float, point.removeprefix("e,").removeprefix("s,").split(","))
             cover(x, y, 0, 0)
     for w in wires:  # one line of value over the wire, two lines of gradients under it
-        x, y = map(float, edge_lp[w.key].split(","))
+        x, top, bottom = edge_clear[w.key]
         chars = value_width(g.nodes[w.src])
-        cover(x, y + VALUE_DY, CHAR * WIRE_FONT * chars / 2, 10)
+        cover(x, top + VALUE_DY, CHAR * WIRE_FONT * chars / 2, 10)
         if wire_name(g.nodes[w.src]):
-            cover(x, y + VALUE_DY + NAME_DY * 1.3, CHAR * WIRE_FONT * len(wire_name(g.nodes[w.src])) / 2, 10)
-        cover(x, y + GRAD_DY, CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
+            cover(x, top + VALUE_DY + NAME_DY * 1.3, CHAR * WIRE_FONT * len(wire_name(g.nodes[w.src])) / 2, 10)
+        cover(x, bottom + GRAD_DY, CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
     for i, pos in node_xlp.items():
         x, y = map(float, pos.split(","))
         cover(x, y, CHAR * 16 * note_width(g.nodes[i]) / 2, NOTE_HALF_HEIGHT)

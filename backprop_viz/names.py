@@ -3,10 +3,17 @@
 A name is an identifier (letters, digits and ``_``, not starting with a digit; letters
 of any alphabet, like δ) of at most ``MAX_NAME`` characters. Nothing else reaches
 Graphviz: no markup (``<b>x</b>``), no backslash, nothing that looks like the
-drawing's own tokens, no name so long that a diagram cannot hold it.
+drawing's own tokens, no name so long that a diagram cannot hold it. A name's letters are of
+one alphabet, or Latin with Greek as in mathematics (``δ_m``; ``pаypal`` with a Cyrillic ``а`` is
+refused), and no two names of a graph are
+drawn alike: Latin ``x`` and Cyrillic ``х``, or ``ｘ`` and ``x`` (the same after NFKC
+normalization, as Python reads identifiers), are refused with a message that names both.
 """
 
 from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
 
 from .errors import ExpressionError
 
@@ -26,7 +33,58 @@ def check_name(name: object, what: str = "a name") -> str:
             f"{what} must be a plain identifier (letters, digits and _, not starting with a digit), "
             f"not {_shown(name)}; use a name like 'x', 'w1', 'h_a' or 'δ'"
         )
+    if name.isascii():
+        return name
+    scripts = sorted({_script(c) for c in unicodedata.normalize("NFKC", name) if c.isalpha()})
+    if len(scripts) > 1 and scripts != ["GREEK", "LATIN"]:  # δ_m, σ_out: Greek beside Latin, as in mathematics
+        raise ExpressionError(
+            f"{what} {_shown(name)} mixes letters of {' and '.join(s.title() for s in scripts)} ("
+            + ", ".join(_described(c) for c in _odd_letters(name))
+            + "), which are drawn alike: write it in one alphabet"
+        )
     return name
+
+
+# Letters of other alphabets drawn like Latin ones (after NFKC), by the Latin letter they look like.
+_LOOK_ALIKE = str.maketrans(
+    "асеорхуіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅοινκρυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",  # noqa: RUF001 (these are the look-alikes)
+    "aceopxyijsdhlqwABEKMHOPCTXYIJSoivkpuxABEZHIKMNOPTYX",
+)
+
+
+def look_alike(name: str) -> str:
+    """What ``name`` looks like when drawn: NFKC normal, letters of other alphabets drawn like Latin ones as those."""
+    return unicodedata.normalize("NFKC", name).translate(_LOOK_ALIKE)
+
+
+def check_distinct(names: Iterable[str]) -> None:
+    """An ExpressionError naming both if two different names would be drawn alike."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name if name.isascii() else look_alike(name), name)
+        if other != name:
+            odd = ", ".join(_described(c) for c in dict.fromkeys(c for c in other + name if not c.isascii()))
+            raise ExpressionError(
+                f"the names {other!r} and {name!r} are drawn alike ({odd}): give them names that look different"
+            )
+
+
+def _script(letter: str) -> str:
+    """The alphabet of a letter, by its Unicode name: LATIN, GREEK, CYRILLIC, CJK (with kana and hangul)…"""
+    first = unicodedata.name(letter, "UNKNOWN").split(" ")[0]
+    return "CJK" if first in {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"} else first
+
+
+def _odd_letters(name: str) -> list[str]:
+    """The letters of ``name`` outside its most common alphabet."""
+    letters = [c for c in unicodedata.normalize("NFKC", name) if c.isalpha()]
+    scripts = [_script(c) for c in letters]
+    main = max(set(scripts), key=scripts.count)
+    return list(dict.fromkeys(c for c, s in zip(letters, scripts, strict=True) if s != main))
+
+
+def _described(letter: str) -> str:
+    return f"{letter} is U+{ord(letter):04X} {unicodedata.name(letter, 'an unnamed character')}"
 
 
 def _shown(name: str) -> str:

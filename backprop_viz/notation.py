@@ -2,7 +2,7 @@
 
 A step's sentence, e.g. ``∂f/∂x = ∂f/∂q · ∂q/∂x = (-4)(1) = -4``, is put together
 from a few pieces: partial derivatives, node names, words, numbers. Each notation
-writes the pieces its own way. HTML is what the stepper shows: stacked fractions and
+writes the pieces its own way. HTML is what the stepper shows (names as typed: HTML_STEPS): stacked fractions and
 italic names drawn by the browser itself, with no math typesetter to wait for, so a
 step appears the moment it is chosen (MathJax took about 10 ms a step in JupyterLab).
 """
@@ -56,6 +56,7 @@ class TeX(Notation):
         return rf"\text{{{text}}}"
 
     def finish(self, line: str) -> str:
+        line = line.replace("sum(", r"\operatorname{sum}(").replace("outer(", r"\operatorname{outer}(")
         return line.replace("·", r"\cdot ").replace("σ", r"\sigma ").replace("−", "-").replace("ᵀ", "^T")
 
 
@@ -81,4 +82,17 @@ class HTML(Notation):
         return html.escape(text)
 
 
+class HTMLAsTyped(HTML):
+    """HTML whose names are written as the code names them (``z_a``, ``w0``, ``mul1``), in italic: the
+    stepper's diagram, headings, table and quiz boxes write names so, and a student types them so
+    (``g.grad("z_a")``). Subscripts there would need markup in places that take none (the headings are
+    text), so the stepper's words write names the one way that every place can."""
+
+    def name(self, label: str) -> str:
+        if _INDEXED.match(label) or _SHORT.match(label):
+            return f"<i>{html.escape(label)}</i>"
+        return html.escape(label)
+
+
 PLAIN, LATEX, HTML_MATH = Notation(), TeX(), HTML()
+HTML_STEPS = HTMLAsTyped()  # the stepper's and the quiz's words; HTML_MATH (subscripts) is the deck's notation

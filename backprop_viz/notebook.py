@@ -3,10 +3,13 @@
 * Pictures are sent as compact PNGs (:mod:`backprop_viz.figures`).
 * A cell that runs again closes the steppers, network views and quizzes it made the time before:
   their widgets would otherwise stay alive in the kernel, one set per run, for as long as it lives.
+  A cell is known by its id, or, where the front end sends none (older front ends, a terminal), by its
+  text: running the same text again is running the same cell again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import weakref
 from typing import Protocol
@@ -23,8 +26,12 @@ _made: dict[str, tuple[int, list[weakref.ref]]] = {}  # by cell: the run that ma
 
 
 def before_cell(info: object) -> None:
-    """IPython's ``pre_run_cell`` event: the cell ``info.cell_id`` starts a run (None: not a notebook's cell)."""
-    _running["cell"] = getattr(info, "cell_id", None)
+    """IPython's ``pre_run_cell`` event: a cell starts a run, known by ``info.cell_id`` or else by its text
+    (``info.raw_cell``); None when there is neither."""
+    cell_id, text = getattr(info, "cell_id", None), getattr(info, "raw_cell", None)
+    if cell_id is None and isinstance(text, str):
+        cell_id = "text:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    _running["cell"] = cell_id
     _running["run"] = int(_running["run"]) + 1
 
 

@@ -9,6 +9,7 @@ import numpy as np
 Value = float | np.ndarray
 
 PRECISION = 4  # significant digits shown in explanations and labels
+SMALLEST_DECIMAL = -6  # numbers from 1e-6 are written with a decimal point (0.00008086); smaller ones 1.2e-7
 
 
 def as_value(v: object, what: str = "value") -> Value:
@@ -50,7 +51,7 @@ def as_value(v: object, what: str = "value") -> Value:
 
 
 def fmt(v: Value | None, digits: int = PRECISION) -> str:
-    """Short human form of a value: -4, 0.7311, 1.2e-5, nan, [0.1, 0.2], [[1, 0], [0, 1]].
+    """Short human form of a value: -4, 0.7311, 0.00008086, 1.2e-7, nan, [0.1, 0.2], [[1, 0], [0, 1]].
 
     An array is written element by element by the same rules as a number (``digits``
     significant digits, whole numbers without a point, never -0), on one line; an axis
@@ -72,6 +73,8 @@ def fmt(v: Value | None, digits: int = PRECISION) -> str:
     text = f"{v:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
+        if SMALLEST_DECIMAL <= int(exponent) < 0:  # 0.00008086 beside 0.0004043, not 8.086e-5
+            return f"{v:.{digits - 1 - int(exponent)}f}".rstrip("0")
         text = f"{mantissa}e{int(exponent)}"
     return text
 

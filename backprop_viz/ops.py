@@ -27,6 +27,11 @@ from .errors import ExpressionError
 from .numbers import Value, fmt, fmt_paren
 
 Args = tuple[Value, ...]
+# How a vector gate's backward step is written for one input: (chain, operation, left, right). The
+# downstream gradient is operation(left, right), None standing for the upstream gradient; operation is
+# "product" (numbers, or element by element), "outer" or "matmul". ``chain`` says it with names:
+# "{u}" is the upstream gradient, "{0}", "{1}" the gate's inputs; "" is the usual ∂f/∂q · ∂q/∂x.
+Terms = tuple[str, str, Value | None, Value | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,9 +51,12 @@ class Op:
     # Whether finite inputs are inside the domain, so that an inf from them is a float overflow (the
     # true result is just too large). None: never (exp's domain is its overflow; log(0) is the domain).
     in_domain: Callable[[Args], bool] | None = None
-    masks: bool = False  # a local derivative of 0 stops the gradient, even an inf or nan upstream
+    # True: a local derivative of 0 stops the gradient, even an inf or nan upstream. Or, where only some
+    # zeros stop it (x ** y, as PyTorch), a function of the inputs giving, per input, where it stops.
+    masks: bool | Callable[[Args], tuple] = False
     ties_to_first: bool = False  # on equal inputs the whole gradient goes to the first one (max, min)
     stem: str = ""  # an unnamed gate's name is this and a number (sig1); "" means ``name``
+    terms: Callable[[int, Args], Terms] | None = None  # a vector gate: how its vjp is written (see Terms)
 
     @property
     def short_name(self) -> str:
@@ -206,6 +214,48 @@ def shape_error(op: Op, args: Args) -> ExpressionError | None:
     return None
 
 
+MAX_ELEMENTS = 1_000_000  # numbers in the result of one gate on arrays (8 MB); a larger one is refused
+
+
+def size_error(op: Op, args: Args) -> ExpressionError | None:
+    """Why a broadcast or a matrix product of ``args`` is refused before it is computed: its result
+    would hold more than ``MAX_ELEMENTS`` numbers (x + y of a 20,000×1 and a 1×20,000 array would
+    fill 3.2 GB). None when it is within the bound, or when its shapes do not fit (``shape_error``)."""
+    if op.arity != 2 or not any(isinstance(a, np.ndarray) for a in args):
+        return None
+    sa, sb = np.shape(args[0]), np.shape(args[1])
+    try:
+        shape = _matmul_shape(sa, sb) if op.name == "matmul" else np.broadcast_shapes(sa, sb)
+    except ValueError:
+        return None
+    count = math.prod(shape)
+    if count <= MAX_ELEMENTS:
+        return None
+    symbol = {"sub": "-", "pow": "**"}.get(op.name, op.symbol)
+    size = "×".join(f"{n:,}" for n in shape)
+    memory = f"{count * 8 / 1e9:.1f} GB" if count * 8 >= 1e9 else f"{count * 8 / 1e6:.0f} MB"
+    return ExpressionError(
+        f"{symbol} of shapes {sa} and {sb} would make a {size} array: {count:,} numbers ({memory}); "
+        f"a gate's result may hold at most {MAX_ELEMENTS:,} numbers"
+    )
+
+
+def _matmul_shape(sa: tuple[int, ...], sb: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of ``a @ b`` (numpy's rules), or ValueError if they do not fit."""
+    if not sa or not sb:
+        raise ValueError("@ needs arrays")
+    a = sa if len(sa) > 1 else (1, *sa)
+    b = sb if len(sb) > 1 else (*sb, 1)
+    if a[-1] != b[-2]:
+        raise ValueError("inner sizes differ")
+    shape = (*np.broadcast_shapes(a[:-2], b[:-2]), a[-2], b[-1])
+    if len(sb) == 1:
+        shape = shape[:-1]
+    if len(sa) == 1:
+        shape = (*shape[:-2], shape[-1]) if len(sb) > 1 else shape[:-1]
+    return shape
+
+
 def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
     a, b = np.asarray(args[0]), np.asarray(args[1])
     g = np.asarray(g)
@@ -216,6 +266,18 @@ def _matmul_vjp(g: Value, args: Args, out: Value) -> Args:
     if a.ndim == 1:  # vector @ matrix
         return b @ g, np.outer(a, g)
     return g @ b.T, a.T @ g
+
+
+def _matmul_terms(position: int, args: Args) -> Terms:
+    """What ``_matmul_vjp`` computes for one input, as an operation on the upstream gradient."""
+    a, b = np.asarray(args[0]), np.asarray(args[1])
+    if a.ndim == 1 and b.ndim == 1:  # a dot product: the number upstream times the other vector
+        return ("", "product", None, args[1 - position])
+    if b.ndim == 1:  # matrix @ vector: ∂W = ∂q xᵀ, ∂x = Wᵀ ∂q
+        return ("{u} {1}ᵀ", "outer", None, b) if position == 0 else ("{0}ᵀ {u}", "matmul", a.T, None)
+    if a.ndim == 1:  # vector @ matrix: ∂v = M ∂q, ∂M = v ∂qᵀ
+        return ("{1} {u}", "matmul", b, None) if position == 0 else ("{0} {u}ᵀ", "outer", a, None)
+    return ("{u} {1}ᵀ", "matmul", None, b.T) if position == 0 else ("{0}ᵀ {u}", "matmul", a.T, None)
 
 
 # -- the fixed set of gates ---------------------------------------------------------------
@@ -246,7 +308,7 @@ DIV = Op(
     "/",
     2,
     _div,
-    lambda x, o: (_div(1.0, x[1]), _div(-x[0], x[1] * x[1])),
+    lambda x, o: (_div(1.0, x[1]), _div(-o, x[1])),  # -(x/y)/y: y*y would underflow at y = 3e-162
     formula="{0} / {1}",
     rules=("1/{1}", "-{0}/{1}²"),
     domain="division by 0",
@@ -297,7 +359,7 @@ RECIP = Op(
     "1/x",
     1,
     lambda a: _div(1.0, a),
-    lambda x, o: (_div(-1.0, x[0] * x[0]),),
+    lambda x, o: (-(o * o),),  # (1/x)², not 1/x²: x*x underflows below 1.5e-154
     formula="1/{0}",
     rules=("-1/{0}²",),
     domain="division by 0",
@@ -313,6 +375,7 @@ POW = Op(
     rules=("{1}·{0}^({1}-1)", "{0}^{1}·log({0})"),
     domain="a power of a negative or zero base",
     in_domain=lambda x: _positive(x[0]),
+    masks=lambda x: (np.equal(x[1], 0), np.equal(x[0], 0) & np.greater_equal(x[1], 0)),  # PyTorch's zeros
 )
 MAX = Op(
     "max",
@@ -395,7 +458,8 @@ MATMUL = Op(
     lambda a, b: _scalar(np.matmul(a, b)),
     vjp=_matmul_vjp,
     formula="{0} @ {1}",
-    rules=("upstream · {1}ᵀ", "{0}ᵀ · upstream"),
+    rules=("{1}ᵀ", "{0}ᵀ"),  # what the upstream gradient is multiplied by: ∂q xᵀ, Wᵀ ∂q
+    terms=_matmul_terms,
 )
 SUM = Op(
     "sum",
@@ -405,6 +469,7 @@ SUM = Op(
     vjp=lambda g, x, o: (np.ones_like(x[0]) * g,),
     formula="sum({0})",
     rules=("1 for every element",),
+    terms=lambda position, x: ("", "product", None, np.ones_like(x[0])),
 )
 SUMSQ = Op(
     "sumsq",
@@ -414,6 +479,7 @@ SUMSQ = Op(
     vjp=lambda g, x, o: (2.0 * np.asarray(x[0]) * g,),
     formula="sum({0}²)",
     rules=("2·{0}",),
+    terms=lambda position, x: ("{u} · 2·{0}", "product", None, 2.0 * np.asarray(x[0])),
 )
 
 FUNCTIONS: dict[str, Op] = {
@@ -496,7 +562,7 @@ def const_div(c: float) -> Op:
         f"{fmt(c)}/x",
         1,
         lambda a: _div(c, a),
-        lambda x, o: (_div(-c, x[0] * x[0]),),
+        lambda x, o: (_div(-o, x[0]),),  # -(c/x)/x: x*x would underflow
         formula=f"{fmt(c)} / {{0}}",
         rules=(f"-{fmt(c)}/{{0}}²",),
         domain="division by 0",
@@ -522,6 +588,7 @@ def pow_const(c: float) -> Op:
         rules=(f"{fmt(c)}·{{0}}^{fmt(c - 1)}",),
         domain="a power of a negative or zero base",
         in_domain=lambda x: _positive(x[0]),
+        masks=c == 0,  # x ** 0: 0 whatever comes from above, as PyTorch
         stem="pow",
     )
 
@@ -545,6 +612,7 @@ def const_pow(c: float) -> Op:
         rules=(f"{base}^{{0}}·log({base})",),
         domain="a power of a negative or zero base",
         in_domain=lambda x: c > 0,
+        masks=c == 0,  # 0 ** x: 0 where x ≥ 0 whatever comes from above, as PyTorch
         stem="pow",
     )
 
@@ -563,11 +631,13 @@ def backward(op: Op, upstream: Value, args: Args, out: Value) -> tuple[Args | No
     locals_ = op.local(args, out)
     if type(upstream) is float and all(type(v) is float for v in locals_):  # numbers: the chain rule as written
         if op.masks:  # 0 × inf would be nan: a local derivative of 0 stops the gradient
-            return locals_, tuple(0.0 if v == 0 else upstream * v for v in locals_)
+            stops = op.masks(args) if callable(op.masks) else [v == 0 for v in locals_]
+            return locals_, tuple(0.0 if s else upstream * v for s, v in zip(stops, locals_, strict=True))
         return locals_, tuple(upstream * v for v in locals_)
     locals_ = tuple(_scalar(v) for v in locals_)  # arrays: the same with numpy, summed back to each input's shape
     products = [np.multiply(upstream, v) for v in locals_]
     if op.masks:  # 0 where the gate stops the gradient, whatever came from above
-        products = [np.where(np.equal(v, 0), 0.0, p) for v, p in zip(locals_, products, strict=True)]
+        stops = op.masks(args) if callable(op.masks) else [np.equal(v, 0) for v in locals_]
+        products = [np.where(s, 0.0, p) for s, p in zip(stops, products, strict=True)]
     downs = tuple(unbroadcast(p, a) for p, a in zip(products, args, strict=True))
     return locals_, tuple(_scalar(d) for d in downs)

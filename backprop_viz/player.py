@@ -1,8 +1,8 @@
 """The widget that shows frames in the browser: one anywidget for Stepper and NetworkView.
 
 The kernel gives it a :class:`~backprop_viz.skeleton.Skeleton` once (``view``) and the
-frames as data (``walk`` and ``frames``, see :func:`encode`: the first frame in full,
-then each frame's changes; an input change sends only ``frames``). Words travel as small
+frames as data (``walk`` and ``words``, see :func:`encode`: the first frame in full,
+then each frame's changes; an input change sends only ``words``). Words travel as small
 trees (:mod:`backprop_viz.wire`), never as markup; the diagram's SVG is the only markup,
 and the browser rebuilds it from a fixed set of elements. Everything else happens in
 ``static/player/``: stepping, play, zoom, following the highlight, presenting. An input
@@ -27,6 +27,7 @@ from pathlib import Path
 import anywidget
 import traitlets as t
 
+from .errors import whole_number
 from .skeleton import changes
 from .wire import PROTOCOL, holes, number, pieces, tree
 
@@ -42,6 +43,7 @@ PLAYER_PARTS = (  # static/player/, in the order they depend on each other
     "inputs.js",
     "keys.js",
     "present.js",
+    "theme.js",
     "announce.js",
     "play.js",
     "layout.js",
@@ -191,7 +193,7 @@ def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
         "numbers": [numbers for _, numbers in notes],
         "asks": [[[tree(label), number(value)] for label, value in f.asks] for f in frames],
     }
-    assert list(walk) == PROTOCOL["walk"] and list(words) == PROTOCOL["frames"]
+    assert list(walk) == PROTOCOL["walk"] and list(words) == PROTOCOL["words"]
     return walk, words
 
 
@@ -200,14 +202,28 @@ def view_to_json(view: dict, widget: object = None) -> dict:
     return {k: tree(v) if k in ("table", "legend") and isinstance(v, str) else v for k, v in view.items()}
 
 
+class FrameIndex(t.Int):
+    """The frame shown: any whole number, numpy's too (kept as an int); TypeError naming it for anything else."""
+
+    def validate(self, obj: object, value: object) -> int:
+        return whole_number(value, self.name)
+
+
 class Player(anywidget.AnyWidget):
-    """Frames stepped in the browser (see the module docstring for what each trait holds)."""
+    """Frames stepped in the browser (see the module docstring for what each trait holds).
+
+    :class:`~backprop_viz.stepper.Stepper` and :class:`~backprop_viz.network_view.NetworkView` are
+    players: each IS the widget, so it goes wherever a widget does (``mo.ui.anywidget(s)``, a ``VBox``).
+    """
 
     _esm = PACKED  # static/player/ bundled, and its style sheets, unpacked in the browser
+    # ipywidgets 7 (Colab's) displays a widget through _ipython_display_, which IPython prefers to
+    # _repr_mimebundle_: without it, ours is used there too (its text, still picture and Colab's manager)
+    _ipython_display_ = None
     view = t.Dict().tag(sync=True, to_json=view_to_json)
     walk = t.Dict().tag(sync=True)  # see encode()
-    frames = t.Dict().tag(sync=True)  # see encode()
-    step = t.Int(0).tag(sync=True)
+    words = t.Dict().tag(sync=True)  # see encode() (``frames`` is the Stepper's list of frames)
+    step = FrameIndex(0).tag(sync=True)
     inputs = t.List().tag(sync=True)
     options = t.Dict().tag(sync=True)
     status = t.Unicode("").tag(sync=True)
@@ -224,8 +240,13 @@ class Player(anywidget.AnyWidget):
         self._drawing = drawing
         self.view = {**view, "graphviz": drawing.request}
 
+    @property
+    def widget(self) -> Player:
+        """The widget itself (code written when a stepper held its widget here goes on working)."""
+        return self
+
     def data(self, name: str) -> dict:
-        """The ``walk`` or ``frames`` the browser has."""
+        """The ``walk`` or ``words`` the browser has."""
         return getattr(self, name)
 
     def receive(self, content: object) -> None:
@@ -247,16 +268,21 @@ class Player(anywidget.AnyWidget):
 
         self._drawing = receive(self, self._drawing, content)
 
+    def close(self) -> None:
+        """Close the widget and the layout widget it owns."""
+        close_layout(self)
+        super().close()
+        # ipywidgets blanks a closed widget's _repr_mimebundle_; Stepper's and NetworkView's say it is closed
+        vars(self).pop("_repr_mimebundle_", None)
 
-def widget_bundle(widget: anywidget.AnyWidget, **kwargs) -> tuple[dict, dict]:
-    """The widget's MIME bundle and its metadata (in Colab, anywidget names Colab's widget manager there)."""
-    bundle = widget._repr_mimebundle_(**kwargs)
+
+def widget_bundle(bundle: dict | tuple[dict, dict]) -> tuple[dict, dict]:
+    """A widget's MIME bundle and its metadata (in Colab, anywidget names Colab's widget manager there)."""
     return bundle if isinstance(bundle, tuple) else (bundle, {})
 
 
-def close_widget(widget: anywidget.AnyWidget) -> None:
-    """Close a widget and the layout widget it owns."""
+def close_layout(widget: anywidget.AnyWidget) -> None:
+    """Close the layout widget a widget owns (ipywidgets makes one per widget; closing the widget leaves it)."""
     layout = getattr(widget, "layout", None)
     if layout is not None:
         layout.close()
-    widget.close()

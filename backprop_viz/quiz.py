@@ -1,7 +1,7 @@
 """Exercises with immediate feedback: type the gradient you expect, see at once if it is right.
 
-The answers are judged here; the widget the student types into (:mod:`backprop_viz.quiz_widget`)
-is loaded when the first quiz is made, so importing this module loads no widget library.
+The answers are judged here; the quiz itself is a widget (:class:`backprop_viz.quiz_widget.Quiz`),
+loaded when the first quiz is made, so importing this module loads no widget library.
 """
 
 from __future__ import annotations
@@ -9,83 +9,28 @@ from __future__ import annotations
 import html
 import math
 import re
+from typing import TYPE_CHECKING
 
+from .answers import is_right, last_digit_unit, parse_number  # noqa: F401 (read here, and by callers from here)
 from .graph import Graph
-from .notation import HTML_MATH, Notation
-from .notebook import made_here
-from .numbers import fmt
+from .notation import HTML_STEPS, Notation
+from .numbers import Value
 from .steps import BackwardStep
 
+if TYPE_CHECKING:
+    from .quiz_widget import Quiz
 
-def parse_number(text: str) -> float:
-    """A number a student typed: '-0.39', '−0.39', '3/4', '1e-3'. Never evaluated as code."""
-    cleaned = _cleaned(text)
-    if not cleaned:
-        raise ValueError("type a number")
-    if cleaned.count("/") == 1:
-        top, bottom = cleaned.split("/")
-        if float(bottom) == 0:
-            raise ValueError("division by zero")
-        return float(top) / float(bottom)
-    return float(cleaned)
+ROUND_OFF = 2**-46  # shares of a gradient that cancel to this fraction of their size leave round-off, not a gradient
 
 
-def _cleaned(text: str) -> str:
-    """The typed text with the Unicode minus, a decimal comma and spaces made plain."""
-    return text.strip().replace("−", "-").replace(",", ".").replace(" ", "")
-
-
-_DECIMAL = re.compile(r"[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
-
-ROUND_OFF = 1e-12  # a gradient this close to 0 is 0 (floating-point round-off), and 0 is right for it
-RELATIVE = 0.01  # an answer within 1 % of the exact gradient is right, however many digits it has
-
-
-def last_digit_unit(text: str) -> float | None:
-    """The place value of the last digit typed: '0.39' → 0.01, '12' → 1, '1.267e-2' → 1e-5.
-
-    None for a fraction like '3/4' or anything that is not a plain decimal number.
-    """
-    match = _DECIMAL.fullmatch(_cleaned(text))
-    if match is None or not (match[1] or match[2]):
-        return None
-    decimals = len(match[2] or "")
-    exponent = int(match[3] or 0)
-    return 10.0 ** (exponent - decimals)
-
-
-def is_right(answer: str | float, exact: float) -> bool:
-    """Whether ``answer`` (typed text, or a number as written by ``repr``) is right for ``exact``.
-
-    The rule, with no absolute slack that would swamp a small gradient:
-
-    - 0 is right only for a gradient of 0 (up to floating-point round-off, 1e-12), and a
-      gradient of 0 only has the answer 0.
-    - Otherwise the sign must agree, and the answer is right when either
-      (a) it is within 1 % of the exact value, or
-      (b) the exact value rounded to the digits typed gives what was typed
-          (|answer − exact| ≤ half a unit of the last digit typed), provided the last digit
-          typed is at least at the place of the exact value's first significant digit
-          (0.2 is right for 0.1966, and 0.20 too; 1 is not right for 0.6).
-
-    So −0.39 and −0.393 are right for −0.3932; 0.0127, 0.01267 and 1.267e-2 for 0.012667;
-    0.0063 is wrong for 0.00992 and −0.006 for −0.01083.
-    """
-    text = answer if isinstance(answer, str) else repr(float(answer))
-    value = parse_number(text)
-    if not (math.isfinite(value) and math.isfinite(exact)):
-        return value == exact
-    if value == 0 or abs(exact) <= ROUND_OFF:
-        return value == 0 and abs(exact) <= ROUND_OFF
-    if (value > 0) != (exact > 0):
-        return False
-    error = abs(value - exact)
-    if error <= RELATIVE * abs(exact):
-        return True
-    unit = last_digit_unit(text)
-    if unit is None or unit > 10.0 ** math.floor(math.log10(abs(exact))):
-        return False
-    return error <= 0.5 * unit * (1 + 1e-9)  # 1e-9: the float form of a decimal is not exact
+def exact_answer(g: Graph, name: str) -> Value:
+    """``name``'s gradient as the quiz judges it: 0 where its shares cancel and only round-off is left
+    (∂f/∂x of 0.1x + 0.2x − 0.3x is 0, not 2.8e-17); otherwise the gradient as computed, however small."""
+    grad = g.grad(name)
+    shares = [abs(c.downstream) for s in explaining_steps(g, name) for c in s.contributions if c.input is g.node(name)]
+    if isinstance(grad, float) and len(shares) > 1 and abs(grad) <= ROUND_OFF * math.fsum(shares):
+        return 0.0
+    return grad
 
 
 def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
@@ -94,7 +39,7 @@ def explaining_steps(g: Graph, name: str) -> list[BackwardStep]:
     return [s for s in g.backward_steps if any(c.input is node for c in s.contributions)]
 
 
-def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
+def hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
     """What "show the step" shows for ``name``: only the lines that compute its gradient.
 
     A step through a gate writes one line per input of the gate; the lines for the
@@ -104,102 +49,40 @@ def hint_lines(g: Graph, name: str, math_: Notation = HTML_MATH) -> list[str]:
     return [line for s in explaining_steps(g, name) for line in s.written(math_, into=node)]
 
 
-class Quiz:
-    """One box per asked node: ``∂f/∂x = [   ]``; Enter checks it; "show the step" reveals the explanation.
+def first_hint_lines(g: Graph, name: str, math_: Notation = HTML_STEPS) -> list[str]:
+    """What "show the step" shows for ``name`` first: the chain rule at each gate it feeds and the local
+    derivative, not the upstream gradient's number (often another question's answer)."""
+    node = g.node(name)
+    return [line for s in explaining_steps(g, name) for line in s.rule_written(math_, into=node)]
 
-    The answers and explanations are those of the graph's inputs when the quiz is made, and the
-    heading says which: a stepper's sliders moving the same graph later do not change the quiz.
-    The answers stay in the kernel: the page gets only verdicts.
-    """
 
-    def __init__(self, g: Graph, ask: str | list[str], *, title: str | None = None) -> None:
-        ask = _asked(ask)
-        for name in ask:
-            g.node(name)  # a clear error for an unknown name
-        self.graph, self.ask = g, list(ask)
-        self.answers = {name: g.grad(name) for name in ask}
-        self._hints = {name: hint_lines(g, name) for name in ask}
-        f = g.output_label
-        inputs = ", ".join(f"{n.name} = {fmt(n.value)}" for n in g.inputs if n.name and isinstance(n.value, float))
-        heading = title or f"Your turn: what is the gradient of {f} with respect to {', '.join(ask)}?"
-        at = f" at {inputs}" if inputs and len(inputs) < 120 else ""
-        from .quiz_widget import QuizWidget
+def backward_order(g: Graph, names: list[str]) -> list[str]:
+    """``names`` in the order the backward pass completes their gradients (the output's side first)."""
+    done = {id(c.input): k for k, s in enumerate(g.backward_steps) for c in s.contributions}
+    return sorted(names, key=lambda n: done.get(id(g.node(n)), -1))
 
-        self.widget = QuizWidget(
-            heading=f"<b>{html.escape(heading)}</b>{html.escape(at)} (type a number and press Enter)",
-            rows=[{"name": n, "label": html.escape(f"∂{f}/∂{n} =")} for n in ask],
-        )
-        self.widget.add_class("bv-quiz")
-        made_here(self)  # a notebook cell run again closes what it made before
-        self.widget.on_msg(lambda widget, content, buffers: self.receive(content))
 
-    def receive(self, content: object) -> None:
-        """A message from the page: ``{"answer": name, "text": ...}`` or ``{"show": name, "on": bool}``."""
-        if not isinstance(content, dict):
-            return
-        name = content.get("answer", content.get("show"))
-        if name not in self.answers:
-            return
-        if "answer" in content:
-            self.check(name, str(content.get("text", "")))
-        else:
-            self.show_step(name, bool(content.get("on")))
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?")
+_TAG = re.compile(r"<[^>]*>")
 
-    def check(self, name: str, answer: str) -> bool:
-        """Check an answer, typed or given from code: returns whether it is right and shows the verdict."""
-        self.widget.typed = {**self.widget.typed, name: answer}
-        right, verdict = self._verdict(name, answer)
-        self.widget.verdicts = {**self.widget.verdicts, name: verdict}
-        return right
 
-    def verdict(self, name: str) -> str:
-        """What the page shows beside ``name``'s box (HTML)."""
-        return self.widget.verdicts.get(name, "")
-
-    def _verdict(self, name: str, text: str) -> tuple[bool, str]:
-        exact = self.answers[name]
-        try:
-            answer = parse_number(text)
-        except ValueError:
-            return False, ('<span class="bv-quiz-wrong">✗ that is not a number</span>' if text.strip() else "")
-        if not isinstance(exact, float):
-            return False, "this gradient is an array: compare with the table"
-        if is_right(text, exact):
-            return True, f'<span class="bv-quiz-right">✓ right: {html.escape(fmt(exact))}</span>'
-        return False, (
-            f'<span class="bv-quiz-wrong">✗ not quite ({html.escape(fmt(answer))}); try again, or show the step</span>'
-        )
-
-    def show_step(self, name: str, on: bool = True) -> str:
-        """Show (or hide) the step that explains ``name``'s gradient; returns its HTML."""
-        lines = "".join(f"<div>{line}</div>" for line in self._hints[name])  # HTML math, escaped where it is made
-        self.widget.hints = {**self.widget.hints, name: lines if on else ""}
-        return lines
-
-    @property
-    def hints(self) -> dict[str, list[str]]:
-        """By asked name, the lines "show the step" reveals (HTML math)."""
-        return {name: list(lines) for name, lines in self._hints.items()}
-
-    def close(self) -> None:
-        """Close the quiz's widget."""
-        from .player import close_widget
-
-        close_widget(self.widget)
-
-    def __repr__(self) -> str:
-        return f"Quiz({', '.join(self.ask)})"
-
-    def _repr_mimebundle_(self, **kwargs) -> dict | tuple[dict, dict]:
-        from .player import widget_bundle
-
-        bundle, metadata = widget_bundle(self.widget, **kwargs)
-        bundle["text/plain"] = repr(self)
-        return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
+def shows_number(text_html: str, value: float) -> bool:
+    """Whether ``value`` can be read in ``text_html``: a number there equal to it at 3 significant digits,
+    or at the digits the number shows (two at least)."""
+    if not math.isfinite(value):
+        return False
+    for token in _NUMBER.findall(html.unescape(_TAG.sub("", text_html)).replace("−", "-")):
+        number = float(token)
+        digits = len(token.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
+        if number == float(f"{value:.3g}") or (digits >= 2 and number == float(f"{value:.{digits}g}")):
+            return True
+    return False
 
 
 def quiz(g: Graph, ask: str | list[str], *, title: str | None = None) -> Quiz:
     """An exercise on ``g``: the student types the gradient of each node in ``ask`` (one name or a list)."""
+    from .quiz_widget import Quiz
+
     return Quiz(g, ask, title=title)
 
 
@@ -218,9 +101,9 @@ def _asked(ask: object) -> list[str]:
 
 
 def __getattr__(name: str) -> object:
-    """``QuizWidget``, from where it lives since the widgets load lazily (``backprop_viz.quiz.QuizWidget``)."""
-    if name == "QuizWidget":
-        from .quiz_widget import QuizWidget
+    """``Quiz`` and ``QuizWidget``, from where they live since the widgets load lazily (``backprop_viz.quiz.Quiz``)."""
+    if name in ("Quiz", "QuizWidget"):
+        from . import quiz_widget
 
-        return QuizWidget
+        return getattr(quiz_widget, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,14 +16,17 @@ import argparse
 import copy
 import html
 import re
+import secrets
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .export import MODEL_JS, player_script, state_json
 from .player import STATIC, compact_css, static
-from .wire import safe_html
+from .safe_html import clean
+from .wire import html_of
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -31,7 +34,7 @@ REPOSITORY = "backprop-viz/backprop_viz"
 BINDER = "https://mybinder.org/v2/gh/{repo}/HEAD?urlpath=lab/tree/notebooks/{name}"
 COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
 COLAB_CELL = "colab-setup"  # the id of the cell that installs the package in Colab (scripts/colab_cells.py)
-PLAYER_KEYS = ("view", "walk", "frames", "step", "options")  # what the player reads of a saved state
+PLAYER_KEYS = ("view", "walk", "words", "step", "options")  # what the player reads of a saved state
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class Entry:
     @property
     def page(self) -> str:
         return self.path.stem + ".html"
+
+    @property
+    def href(self) -> str:
+        """The page's address in an ``href="…"``: URL-quoted, then escaped (a file name is not markup)."""
+        return html.escape(quote(self.page), quote=True)
 
 
 # -- math and markdown ------------------------------------------------------------------------------
@@ -90,27 +98,36 @@ def inline_markdown(source: str) -> str:
 
 def links(name: str) -> str:
     """Where the notebook runs with Python: Binder and Colab."""
-    binder = html.escape(BINDER.format(repo=REPOSITORY, name=name))
-    colab = html.escape(COLAB.format(repo=REPOSITORY, name=name))
+    binder = html.escape(BINDER.format(repo=REPOSITORY, name=quote(name)), quote=True)
+    colab = html.escape(COLAB.format(repo=REPOSITORY, name=quote(name)), quote=True)
     return f'<a href="{binder}">open it in Binder</a> or <a href="{colab}">in Colab</a>'
 
 
 def player_embed(state: dict) -> str:
     """A stepper or network view: the player, fed its saved state by the page's script (no input sliders)."""
     saved = {key: state[key] for key in PLAYER_KEYS if key in state}
+    if "words" not in saved and "frames" in state:  # saved before the player's data trait was named words
+        saved["words"] = state["frames"]
     saved.update(inputs=[], status="")
-    classes = " ".join(html.escape(c) for c in state.get("_dom_classes", []))
+    classes = " ".join(html.escape(str(c), quote=True) for c in state.get("_dom_classes", []))
     return f'<div class="bv-embed {classes}"><script type="application/json">{state_json(saved)}</script></div>'
+
+
+def saved_words(value: object) -> str:
+    """Words from a widget's saved state as HTML: a tree (built from the protocol's tags alone), or the HTML
+    an older version saved, or a hostile notebook's, through the sanitizer."""
+    return html_of(value) if isinstance(value, list) else clean(str(value))
 
 
 def quiz_embed(state: dict, name: str) -> str:
     """A quiz as it looks, its boxes closed: the kernel checks the answers, and they are not in the page."""
-    heading = safe_html(state.get("heading", "")).replace(" (type a number and press Enter)", "")
+    heading = saved_words(state.get("heading", "")).replace(" (type a number and press Enter)", "")
     rows = "".join(
-        f'<div class="bv-quiz-row"><label class="bv-quiz-label">{safe_html(row.get("label", ""))}'
+        f'<div class="bv-quiz-row"><label class="bv-quiz-label">{saved_words(row.get("label", ""))}'
         f'<input class="bv-quiz-answer" type="text" disabled placeholder="needs Python"></label></div>'
         for row in state.get("rows", [])
-    )  # heading and labels as trees (older notebooks: HTML), rebuilt from the protocol's tags
+        if isinstance(row, dict)
+    )
     note = (
         f"This quiz checks your answers in Python, and its answers are not in this page: to answer it, {links(name)}."
     )
@@ -130,11 +147,11 @@ def widget_pictures(models: dict, model_id: str) -> list[str]:
     if model.get("model_name") == "ImageModel":
         for buffer in model.get("buffers", []):
             if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
-                pictures.append(buffer["data"])
+                pictures.append(str(buffer.get("data", "")))
     for output in state.get("outputs", []):  # an Output widget
         png = output.get("data", {}).get("image/png")
         if png:
-            pictures.append(png if isinstance(png, str) else "".join(png))
+            pictures.append(png if isinstance(png, str) else "".join(map(str, png)))
     for child in state.get("children", []):
         if isinstance(child, str) and child.startswith("IPY_MODEL_"):
             pictures += widget_pictures(models, child.removeprefix("IPY_MODEL_"))
@@ -164,9 +181,15 @@ def widget_html(models: dict, model_id: str, name: str) -> str | None:
     return controls_embed(models, model_id, name)
 
 
-def prepared(nb, name: str):
-    """A copy of ``nb`` as a page shows it: widgets replaced, the Colab badge and set-up cell left out."""
+def prepared(nb, name: str) -> tuple:
+    """A copy of ``nb`` as a page shows it, and the page's own HTML for its widgets.
+
+    Each widget output becomes a marker (``{marker: HTML}``, put back after the page is cleaned): the
+    player fed its saved state, a closed quiz, a figure as saved. JavaScript outputs are left out; the
+    Colab badge and set-up cell too.
+    """
     nb = copy.deepcopy(nb)
+    embeds, token = {}, secrets.token_hex(8)
     models = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     nb.metadata.pop("widgets", None)  # no widget manager in the page: the player is
     nb.cells = [c for c in nb.cells if c.get("id") != COLAB_CELL]
@@ -175,15 +198,26 @@ def prepared(nb, name: str):
         nb.cells[0].source = "\n".join(line for line in lines if "colab.research.google.com/github/" not in line)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
+            output.get("data", {}).pop("application/javascript", None)
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view is None:
                 continue
-            shown = widget_html(models, view.get("model_id", ""), name)
+            shown = widget_html(models, str(view.get("model_id", "")), name) if isinstance(view, dict) else None
             if shown is not None:
-                output["data"] = {"text/html": shown}
+                marker = f"bv-site-embed-{token}-{len(embeds)}"
+                embeds[marker] = shown
+                output["data"] = {"text/html": f"<p>{marker}</p>"}
             else:  # no saved state: what the notebook shows where widgets cannot run (a picture, text)
                 del output["data"][WIDGET_VIEW]
-    return nb
+    return nb, embeds
+
+
+def cleaned_body(body: str, embeds: dict[str, str]) -> str:
+    """nbconvert's HTML of a notebook with only what :mod:`.safe_html` keeps, and the widgets put back."""
+    body = clean(body)
+    for marker, shown in embeds.items():
+        body = body.replace(f"<p>{marker}</p>", shown)
+    return body
 
 
 # -- pages ------------------------------------------------------------------------------------------
@@ -212,7 +246,8 @@ NOTE = (
 
 BOOT_JS = """
 document.querySelectorAll(".bv-embed").forEach((el) => {
-  const data = el.querySelector('script[type="application/json"]');
+  const data = el.querySelector(':scope > script[type="application/json"]');
+  if (data === null) return;
   const model = stateModel(JSON.parse(data.textContent));
   render({ model, el });
 });
@@ -239,16 +274,17 @@ def notebook_page(entry: Entry, entries: list[Entry], converter=None) -> str:
     """The page of one notebook (``converter``: an :func:`exporter`, to share between pages)."""
     import nbformat
 
-    nb = prepared(nbformat.read(entry.path, as_version=4), entry.path.name)
+    nb, embeds = prepared(nbformat.read(entry.path, as_version=4), entry.path.name)
     body, _ = (converter or exporter()).from_notebook_node(nb)
+    body = cleaned_body(body, embeds)
     for other in entries:  # links between notebooks go to their pages
-        body = body.replace(f'href="{other.path.name}"', f'href="{other.page}"')
+        body = body.replace(f'href="{html.escape(quote(other.path.name), quote=True)}"', f'href="{other.href}"')
     at = entries.index(entry)
     nav = []
     if at > 0:
-        nav.append(f'<a rel="prev" href="{entries[at - 1].page}">← {html.escape(entries[at - 1].path.stem)}</a>')
+        nav.append(f'<a rel="prev" href="{entries[at - 1].href}">← {html.escape(entries[at - 1].path.stem)}</a>')
     if at + 1 < len(entries):
-        nav.append(f'<a rel="next" href="{entries[at + 1].page}">{html.escape(entries[at + 1].path.stem)} →</a>')
+        nav.append(f'<a rel="next" href="{entries[at + 1].href}">{html.escape(entries[at + 1].path.stem)} →</a>')
     return PAGE.format(
         title=html.escape(entry.title),
         nav=" ".join(nav),
@@ -260,7 +296,7 @@ def notebook_page(entry: Entry, entries: list[Entry], converter=None) -> str:
 def index_page(entries: list[Entry], intro: str) -> str:
     """The site's first page: what each notebook teaches."""
     rows = "".join(
-        f'<tr><td><a href="{e.page}">{html.escape(e.path.stem)}</a></td><td>{e.teaches or html.escape(e.title)}</td>'
+        f'<tr><td><a href="{e.href}">{html.escape(e.path.stem)}</a></td><td>{e.teaches or html.escape(e.title)}</td>'
         f"<td>{html.escape(e.deck)}</td><td>{html.escape(e.examples)}</td></tr>"
         for e in entries
     )
@@ -289,7 +325,7 @@ def readme_table(readme: Path | None) -> dict[str, tuple[str, str, str]]:
     if readme is None or not readme.is_file():
         return {}
     rows = _ROW.finditer(readme.read_text(encoding="utf-8"))
-    return {m["stem"]: (inline_markdown(m["teaches"]), m["deck"], m["examples"]) for m in rows}
+    return {m["stem"]: (clean(inline_markdown(m["teaches"])), m["deck"], m["examples"]) for m in rows}
 
 
 def title_of(path: Path) -> str:
@@ -337,7 +373,7 @@ def build(notebooks: Path, out: Path, readme: Path | None = None) -> list[Path]:
     intro = ""
     if readme is not None and readme.is_file():  # the README's first paragraph
         paragraphs = readme.read_text(encoding="utf-8").split("\n\n")
-        intro = markdown_html(next((p for p in paragraphs[1:] if not p.startswith(("#", "!", "["))), ""))
+        intro = clean(markdown_html(next((p for p in paragraphs[1:] if not p.startswith(("#", "!", "["))), "")))
     (out / "index.html").write_text(index_page(entries, intro), encoding="utf-8")
     return [out / "index.html", *pages]
 

@@ -14,21 +14,25 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+import traitlets as t
+
 from .browser_graphviz import BrowserDrawing, graphviz_place
-from .draw import FramePainter, _colours, render, theme_of
+from .draw import FramePainter, _colours, drawn_theme, render, theme_choice, themes_shown
+from .errors import number_from, text_or_none, whole_number, yes_or_no
 from .export import Shown, save_frames, standalone_html
 from .figures import compact_png
-from .frame_html import LEGEND, explanation, frame_title, table_data, table_states, table_texts
+from .frame_html import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
 from .frames import Frame, frames_of
 from .graph import Graph
-from .layout import WIRE_FONT, GraphvizMissing, dot_program
-from .notation import HTML_MATH
+from .layout import WIRE_FONT, GraphvizMissing, check_layout_size, dot_program, layout_of
+from .notation import HTML_STEPS
 from .notebook import made_here
 from .parser import expr
-from .player import FrameContent, Player, close_widget, encode, widget_bundle
+from .player import FrameContent, Player, encode, widget_bundle
 from .skeleton import state_css
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
+MIN_INTERVAL, MAX_INTERVAL = 50, 60_000  # milliseconds between frames when playing (and in a GIF)
 PICTURE_SCALE = 0.7  # the still picture (GitHub, an untrusted notebook): its wire labels about 11 px, readable
 MIN_TEXT_PX = 9  # a diagram is fitted to its output area unless that makes its text smaller than this ...
 OPEN_TEXT_PX = 10  # ... then it opens at this text size, scrolled to follow the highlight (fit is a click away)
@@ -63,7 +67,7 @@ def _tidy(x: float) -> float:
     return float(f"{x:.12g}")
 
 
-class Stepper:
+class Stepper(Player):
     """Step through a graph's forward and backward pass, one gate at a time.
 
         s = Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)
@@ -76,9 +80,13 @@ class Stepper:
     ``show`` is "both", "forward" or "backward"; ``sliders`` None (one per scalar
     input), False (none), a list of input names (only those) or {name: (min, max, step)}
     to choose ranges; ``scale`` enlarges the diagram and its text (projectors);
-    ``theme`` is "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
+    ``theme`` is "auto" (the host's: JupyterLab's, VS Code's, marimo's or the page's light or dark),
+    "light" or "dark"; ``step`` is the frame it opens at (-1: the last).
     ``predict=True``: each backward step hides the gradients it computes until the student
     types them (or asks to see the step); the browser checks the answer, no kernel needed.
+
+    A stepper is the widget itself (a :class:`~backprop_viz.player.Player`): it goes wherever a
+    widget does, ``mo.ui.anywidget(s)`` in marimo or ``ipywidgets.VBox([s, ...])``.
     """
 
     def __init__(
@@ -88,7 +96,7 @@ class Stepper:
         sliders: dict | list | bool | None = None,
         show: str = "both",
         scale: float = 1.0,
-        theme: str = "light",
+        theme: str = "auto",
         table: bool = True,
         step: int = 0,
         title: str | None = None,
@@ -107,14 +115,19 @@ class Stepper:
             source = None
         if show not in ("both", "forward", "backward"):
             raise ValueError(f"show must be 'both', 'forward' or 'backward', not {show!r}")
-        if not (isinstance(scale, int | float) and math.isfinite(scale) and 0.25 <= scale <= 4):
-            raise ValueError(f"scale must be a number from 0.25 to 4 (1 is natural size), not {scale!r}")
+        scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
+        step, title = whole_number(step, "step"), text_or_none(title, "title")
+        interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
+        table, predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
+        theme = theme_choice(theme)
         place = graphviz_place()  # a clear message now if Graphviz is missing
+        check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
         self.graph = graph
-        self.show, self.scale, self.theme, self.table = show, scale, theme_of(theme).name, table
+        self.show, self.scale, self.theme, self.table = show, scale, theme, table
+        self._drawn_theme = drawn_theme(theme).name  # pictures made in the kernel
         self.interval, self.predict = interval, predict
         self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
-        self._painter = FramePainter(graph, self.theme, scale) if place == "kernel" else None
+        self._painter = FramePainter(graph, self._drawn_theme, scale) if place == "kernel" else None
         self._closed = False
         self._picture: tuple[int, bytes] = (-1, b"")
         self._frames = self._shown(frames_of(graph))
@@ -122,7 +135,7 @@ class Stepper:
         last = len(self._frames) - 1
         start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
         self._slider_specs = self._input_specs(sliders)
-        self.widget = Player(
+        super().__init__(
             on_set=self._on_set,
             **({"view": self._view(), **self._encoded()} if self._painter else {}),
             step=start,
@@ -141,7 +154,7 @@ class Stepper:
             painter: list[FramePainter] = []
 
             def source_of(layout) -> str:
-                painter[:] = [FramePainter(graph, self.theme, scale, layout=layout, defer=True)]
+                painter[:] = [FramePainter(graph, self._drawn_theme, scale, layout=layout, defer=True)]
                 return painter[0].source
 
             def drawn(svg: str) -> None:
@@ -188,7 +201,7 @@ class Stepper:
             "svg": sk.svg,
             "table": table,
             "legend": LEGEND.format(f=html.escape(self.graph.output_label)),
-            "css": state_css(f"bv-theme-{self.theme}", _colours(self._painter.theme)),
+            "css": "".join(state_css(f"bv-theme-{t.name}", _colours(t)) for t in themes_shown(self.theme)),
             "width": round(width, 1),
             "height": round(height, 1),
             "font": WIRE_FONT * 4 / 3 * self.scale,
@@ -207,9 +220,9 @@ class Stepper:
         return FrameContent(
             texts,
             states,
-            frame.phase,
+            frame_phase(frame, position),
             frame_title(frame, len(self._frames), position),
-            explanation(self.graph, frame),
+            explanation(self.graph, frame, position),
             node.id if node is not None else "",
             self._painter.element_of(node.id) if node is not None else -1,
             self._asks(frame) if self.predict else (),
@@ -220,9 +233,10 @@ class Stepper:
         step = frame.step
         if step is None or step.phase != "backward" or step.is_seed:
             return ()
-        f = HTML_MATH.name(self.graph.output_label)
+        math = HTML_STEPS
+        f = math.name(self.graph.output_label)
         return tuple(
-            (HTML_MATH.partial(f, HTML_MATH.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+            (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
              float(c.downstream))
             for c in step.contributions
             if isinstance(c.downstream, float) and c.input.kind != "const"
@@ -230,7 +244,7 @@ class Stepper:
 
     def _encoded(self) -> dict:
         walk, words = encode([self._content(f, k) for k, f in enumerate(self._frames)])
-        return {"walk": walk, "frames": words}
+        return {"walk": walk, "words": words}
 
     def _refresh(self) -> None:
         """Send the browser the frames of the graph as it is now (after an input changed)."""
@@ -306,17 +320,15 @@ class Stepper:
         return dict(self._slider_specs)
 
     # -- stepping --------------------------------------------------------------------------------
-    @property
-    def step(self) -> int:
-        """The frame shown: 0 is the inputs alone, the last one shows every gradient."""
-        return self.widget.step
-
-    @step.setter
-    def step(self, k: int) -> None:
+    @t.validate("step")
+    def _valid_step(self, proposal: t.Bunch) -> int:
+        """``step`` (the frame shown: 0 is the inputs alone, the last one shows every gradient) within range."""
+        k = proposal["value"]
         self._check_open()
+        k = whole_number(k, "step")
         if not 0 <= k < len(self._frames):
             raise IndexError(f"step {k} is out of range: 0 to {len(self._frames) - 1}")
-        self.widget.step = k
+        return k
 
     @property
     def frames(self) -> list[Frame]:
@@ -359,7 +371,7 @@ class Stepper:
             dot_program()  # drawn by dot in the kernel: a clear message where there is none
         self._check_drawn()
         self._sync()
-        shown = Shown(self.graph, self._frames, scale=self.scale, theme=self.theme, interval_ms=self.interval)
+        shown = Shown(self.graph, self._frames, scale=self.scale, theme=self._drawn_theme, interval_ms=self.interval)
         return save_frames(shown, path, current=self.step, svg=self.svg())
 
     def to_html(self, path: str | Path) -> Path:
@@ -371,7 +383,7 @@ class Stepper:
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"to_html writes an .html file, not {path.name!r} (for pictures use save())")
         state = {
-            **self.widget.get_state(["view", "walk", "frames"]),  # as the widget sends them: words as trees
+            **self.widget.get_state(["view", "walk", "words"]),  # as the widget sends them: words as trees
             "step": self.step,
             "inputs": [],
             "options": self.widget.options,
@@ -385,15 +397,14 @@ class Stepper:
         self._sync()
         if self._picture[0] != self.graph.version:
             dot_program()  # drawn by dot in the kernel (GraphvizMissing: the widget is shown without it)
-            png = render(self.graph, self._frames[-1].index, scale=PICTURE_SCALE * self.scale, theme=self.theme).pipe(
-                format="png"
-            )
+            scale = picture_scale(self.graph, PICTURE_SCALE * self.scale)
+            png = render(self.graph, self._frames[-1].index, scale=scale, theme=self._drawn_theme).pipe(format="png")
             self._picture = (self.graph.version, compact_png(png, colours=16))
         return self._picture[1]
 
     def close(self) -> None:
         """Close this stepper's widget (it cannot be shown again)."""
-        close_widget(self.widget)
+        super().close()
         self._closed = True
 
     def _check_open(self) -> None:
@@ -407,10 +418,20 @@ class Stepper:
         if self._closed:
             return {"text/plain": repr(self) + " (closed: make a new one to show it again)"}
         self._sync()
-        bundle, metadata = widget_bundle(self.widget, **kwargs)
+        bundle, metadata = widget_bundle(super()._repr_mimebundle_(**kwargs))
         bundle["text/plain"] = repr(self)
         bundle = with_picture(bundle, self.picture)
         return (bundle, metadata) if metadata else bundle  # Colab: the metadata names its widget manager
+
+
+MAX_PICTURE_PIXELS = 2_000_000  # the still picture of a wide graph is drawn smaller: 14261×5321 px took 8 s
+
+
+def picture_scale(g: Graph, scale: float) -> float:
+    """``scale``, or less where the picture would have more than ``MAX_PICTURE_PIXELS`` pixels."""
+    x0, y0, x1, y1 = layout_of(g).canvas
+    pixels = (x1 - x0) * (y1 - y0) * (96 * scale / 72) ** 2  # points, at 96 dpi × scale
+    return scale * min(1.0, math.sqrt(MAX_PICTURE_PIXELS / pixels)) if pixels > 0 else scale
 
 
 def with_picture(bundle: dict, picture: Callable[[], bytes]) -> dict:

@@ -50,6 +50,9 @@ class Var:
     def apply(cls, op: Op, *args: Var, group: Group | None = None) -> Var:
         """The output of gate ``op`` on ``args``, evaluated now."""
         out = cls.__new__(cls)
+        too_large = ops.size_error(op, tuple(a.value for a in args))
+        if too_large is not None:
+            raise too_large
         try:
             out.value = op.forward(*(a.value for a in args))
         except ValueError:

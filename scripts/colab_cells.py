@@ -3,9 +3,10 @@
     python scripts/colab_cells.py           # edit notebooks/[0-9]*.ipynb in place (only those that change)
     python scripts/colab_cells.py --check   # change nothing; exit 1 if a notebook lacks the badge or the cell
 
-Idempotent: the badge line is found by its link and the cell by its id, and both are rewritten to what
-this script says, so it can run again after other edits to the notebooks. The cell does nothing outside
-Colab, so its saved output is none, which is what nbval compares.
+Every notebook is written as the repository keeps it (``notebook_file.writes``: each saved widget's
+traits on one line). Idempotent: the badge line is found by its link and the cell by its id, and both
+are rewritten to what this script says, so it can run again after other edits to the notebooks. The
+cell does nothing outside Colab, so its saved output is none, which is what nbval compares.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from notebook_file import writes
 
 ROOT = Path(__file__).resolve().parents[1]
 REPOSITORY = "backprop-viz/backprop_viz"  # the GitHub path of the README's Binder badge
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in notebooks():
         before = path.read_text(encoding="utf-8")
         nb = edited(nbformat.reads(before, as_version=4), path.name)
-        after = nbformat.writes(nb) + "\n"
+        after = writes(nb) + "\n"  # each saved widget's traits on one line (notebook_file.py)
         if after != before:
             stale.append(path.name)
             if not args.check:

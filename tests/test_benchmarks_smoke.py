@@ -3,7 +3,6 @@
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -20,11 +19,8 @@ def load_run():
 
 def test_every_figure_runs_at_a_tiny_size(tmp_path, capsys) -> None:
     run = load_run()
-    start = time.perf_counter()
     out = tmp_path / "bench.json"
-    assert run.main(["--quick", "--output", str(out)]) == 0
-    # About 2 s on a quiet 2-core machine; the bound leaves room for a loaded one.
-    assert time.perf_counter() - start < 15
+    assert run.main(["--quick", "--output", str(out)]) == 0  # its times are the benchmark's to report, not a test's
     result = json.loads(out.read_text())
     assert result["machine"]["cores"] >= 1 and result["machine"]["python"]
     figures = {row["figure"].split(".")[0] for row in result["rows"]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,6 +14,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 
 
 def script():
+    sys.path.insert(0, str(ROOT / "scripts"))  # it imports its neighbour notebook_file, as it does when run
     spec = importlib.util.spec_from_file_location("colab_cells", ROOT / "scripts" / "colab_cells.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -39,3 +41,27 @@ def test_the_readme_links_each_notebook_to_colab() -> None:
     assert binder and binder[1] == "backprop-viz/backprop_viz"  # the same GitHub path as the Binder badge
     for path in NOTEBOOKS:
         assert f"({base}{path.name})" in readme, path.name
+
+
+def test_notebooks_are_nbformats_json_with_each_widget_trait_on_one_line() -> None:
+    """What colab_cells writes (scripts/notebook_file.py): the same JSON as nbformat's, laid out as nbformat
+    lays it out, but a saved widget's trait (a stepper's frames: thousands of numbers) on one line."""
+    import copy
+
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from notebook_file import writes
+
+    for path in NOTEBOOKS:
+        text = path.read_text(encoding="utf-8")
+        nb = nbformat.reads(text, as_version=4)
+        assert text == writes(nb) + "\n" and json.loads(text) == json.loads(nbformat.writes(nb)), path.name
+        plain = copy.deepcopy(nb)
+        plain.metadata.pop("widgets", None)
+        assert writes(plain) == nbformat.writes(plain), path.name  # nbformat's own layout elsewhere
+        states = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+        for model in states.values():
+            for trait, value in model["state"].items():
+                line = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                assert f'"{trait}": {line}' in text, (path.name, trait)

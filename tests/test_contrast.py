@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from backprop_viz import network_view
+from backprop_viz import network_frames
 from backprop_viz.draw import DARK, LIGHT
 
-CSS = (Path(network_view.__file__).parent / "static" / "player.css").read_text(encoding="utf-8")
+CSS = (Path(network_frames.__file__).parent / "static" / "player.css").read_text(encoding="utf-8")
 
 
 def luminance(colour: str) -> float:
@@ -50,8 +50,22 @@ def test_the_legend_is_not_faded_and_the_badges_read() -> None:
         assert contrast(badge[1], badge[2]) >= 4.5, phase
 
 
-def test_the_network_legend_writes_its_words_in_the_text_colour() -> None:
-    words = re.sub(r"<b [^>]*>[^<]*</b>", "", network_view.LEGEND)  # the coloured strokes aside
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_the_network_legend_writes_its_words_in_the_text_colour(theme) -> None:
+    legend = network_frames.legend(theme.positive, theme.negative)
+    words = re.sub(r"<b [^>]*>[^<]*</b>", "", legend)  # the coloured strokes aside
     assert "positive weight" in words and "negative weight" in words
-    for colour in re.findall(r'style="color:(#[0-9a-f]{6})"', words):
-        assert contrast(colour, "#ffffff") >= 4.5, colour
+    assert (
+        "style=" not in words
+    )  # the page's text colour, or the theme's gradient colour (bv-legend-grad, tested above)
+    assert 'class="bv-legend-grad"' in words
+
+
+def test_a_networks_values_and_deltas_read_on_every_neuron_in_the_dark_theme() -> None:
+    """Inside a neuron, reached or highlighted: its value in the text colour, its delta in the gradient colour.
+    (The light theme keeps the look its notebooks have: the delta on the yellow highlight reads at 3.9:1.)"""
+    for fill in (DARK.future_fill, DARK.gate_fill, DARK.current_neuron_fill):
+        assert contrast(DARK.text, fill) >= 4.5, fill
+        assert contrast(DARK.grad, fill) >= 4.5, fill
+    for fill in (LIGHT.future_fill, LIGHT.gate_fill, LIGHT.current_neuron_fill):
+        assert contrast(LIGHT.text, fill) >= 4.5, fill

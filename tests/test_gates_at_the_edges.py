@@ -469,7 +469,9 @@ def _re(text: str) -> str:
         (1e308, "1e308"),
         (-1.7976931348623157e308, "-1.798e308"),
         (5e-324, "4.941e-324"),
-        (1e-5, "1e-5"),
+        (1e-5, "0.00001"),
+        (8.086e-5, "0.00008086"),
+        (1.2e-7, "1.2e-7"),
         (0.1 + 0.2, "0.3"),
         (123456.7, "1.235e5"),
         (999999999.0, "999999999"),
@@ -584,3 +586,61 @@ def test_log_and_sqrt_of_a_negative_number_follow_one_policy(source: str) -> Non
     assert gate(g).warning is not None and "of -1 is nan" in gate(g).warning
     arrays = bv.expr(f"sum({source})", x=np.array([-1.0, 4.0]))
     assert same(arrays.grad("x")[0], nan) and math.isfinite(arrays.grad("x")[1])
+
+
+# -- tiny divisors and PyTorch's zeros of x ** y, whatever comes from above ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "inputs", "name", "want"),
+    [
+        ("f = x / y", {"x": 3e-162, "y": 3e-162}, "y", -1 / 3e-162),  # y*y underflowed: -3.036e161
+        ("f = x / y", {"x": 0.0, "y": 1e-300}, "y", -0.0),  # y*y underflowed to 0: nan
+        ("f = 1e-20 / x", {"x": 1e-162}, "x", -1e-20 / 1e-162 / 1e-162),
+        ("f = recip(x)", {"x": 1.2e-154}, "x", -((1 / 1.2e-154) ** 2)),
+    ],
+)
+def test_a_tiny_divisor_does_not_underflow_the_gradient(source: str, inputs: dict, name: str, want: float) -> None:
+    got = bv.expr(source, **inputs).grad(name)
+    assert got == pytest.approx(want, rel=1e-15) and math.copysign(1, got) == math.copysign(1, want)
+
+
+def test_a_tiny_divisor_still_agrees_with_central_differences() -> None:
+    assert bv.expr("f = x / y", x=3e-162, y=2e-162).check_gradients(h=1e-170).ok(1e-6)
+    assert bv.expr("f = 1e-20 / x", x=1e-162).check_gradients(h=1e-170).ok(1e-6)
+
+
+@pytest.mark.parametrize(
+    ("source", "inputs", "grads"),
+    [  # exp(1000) = inf comes from above; PyTorch's zeros hold, other zeros give inf × 0 = nan
+        ("f = exp(z) * x ** y", {"x": 2.0, "y": 0.0, "z": 1000.0}, {"x": 0.0, "y": inf, "z": inf}),
+        ("f = exp(z) * x ** y", {"x": 0.0, "y": 2.0, "z": 1000.0}, {"x": nan, "y": 0.0, "z": nan}),
+        ("f = exp(z) * x ** y", {"x": 1.0, "y": 2.0, "z": 1000.0}, {"x": inf, "y": nan, "z": inf}),
+        ("f = exp(z) * x ** 0", {"x": 2.0, "z": 1000.0}, {"x": 0.0, "z": inf}),
+        ("f = exp(z) * x ** 2", {"x": 0.0, "z": 1000.0}, {"x": nan, "z": nan}),
+        ("f = exp(z) * 0 ** x", {"x": 2.0, "z": 1000.0}, {"x": 0.0, "z": nan}),
+        ("f = exp(z) * 1 ** x", {"x": 2.0, "z": 1000.0}, {"x": nan, "z": inf}),
+    ],
+)
+def test_x_to_the_y_stops_an_infinite_gradient_where_pytorch_does(source: str, inputs: dict, grads: dict) -> None:
+    g = bv.expr(source, **inputs)
+    assert all(same(g.grad(name), want) for name, want in grads.items()), g.grads()
+
+
+def test_x_to_the_y_masks_element_by_element() -> None:
+    g = bv.expr("f = sum(exp(z) * x ** y)", x=np.array([2.0, 0.0, 3.0]), y=np.array([0.0, 2.0, 1.0]), z=1000.0)
+    assert same(g.grad("x"), [0.0, nan, inf]) and same(g.grad("y"), [inf, 0.0, inf])
+
+
+def test_x_to_the_y_still_agrees_with_central_differences_where_it_is_finite() -> None:
+    assert bv.expr("f = exp(z) * x ** y", x=2.0, y=0.0, z=1.5).check_gradients().ok(1e-6)
+    assert bv.expr("f = exp(z) * x ** y", x=1.7, y=2.5, z=0.5).check_gradients().ok(1e-6)
+
+
+def test_the_words_say_stopped_only_where_the_gradient_was_stopped() -> None:
+    stopped = "a local derivative of 0 stops the gradient"
+    lines = [line for s in bv.expr("f = exp(z) * x ** y", x=2.0, y=0.0, z=1000.0).backward_steps for line in s.lines]
+    assert any("∂f/∂x" in line and stopped in line for line in lines)
+    lines = [line for s in bv.expr("f = exp(z) * x ** y", x=1.0, y=2.0, z=1000.0).backward_steps for line in s.lines]
+    assert any(line.startswith("∂f/∂y") and line.endswith("= nan") for line in lines)
+    assert not any(stopped in line for line in lines)

@@ -1,7 +1,8 @@
 """The package's layers: the engine stands alone, the drawing needs no widgets.
 
-engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use)
-drawing  layout, frames, draw, skeleton, frame_html, export: Graphviz, no widget library
+engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use; answers)
+drawing  layout, frames, draw, skeleton, frame_html, export, network_frames, network_draw, wire:
+         Graphviz, no widget library
 widgets  player, stepper, quiz_widget, network_view, browser_graphviz: anywidget and ipywidgets
 
 ``import backprop_viz`` loads the engine; the drawing and the widgets load when first used.
@@ -20,8 +21,8 @@ import pytest
 import backprop_viz
 
 PACKAGE = Path(backprop_viz.__file__).parent
-ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference"}
-DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export", "wire"}
+ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference", "answers"}
+DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export", "network_frames", "network_draw", "wire"}
 WIDGETS = {"player", "stepper", "quiz_widget", "network_view", "browser_graphviz"}
 WIDGET_LIBRARIES = {"anywidget", "ipywidgets", "traitlets", "IPython", "ipykernel", "comm"}
 HEAVY = WIDGET_LIBRARIES | {"graphviz", "matplotlib", "PIL", "pypdf"}
@@ -46,7 +47,7 @@ def imports(module: str, *, nested: bool) -> set[str]:
 
 
 def test_the_layers_name_every_module() -> None:
-    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site"}
+    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site", "safe_html"}
     modules = {p.stem for p in PACKAGE.glob("*.py")}
     assert modules == ENGINE | DRAWING | WIDGETS | others
 
@@ -84,7 +85,9 @@ def test_a_gradient_loads_neither_drawing_nor_widgets() -> None:
 
 
 def test_drawing_loads_no_widget_library() -> None:
-    loaded = loaded_after("import backprop_viz.draw, backprop_viz.export, backprop_viz.frame_html")
+    loaded = loaded_after(
+        "import backprop_viz.draw, backprop_viz.export, backprop_viz.frame_html, backprop_viz.network_draw"
+    )
     assert "graphviz" in loaded
     assert {m.split(".")[0] for m in loaded} & WIDGET_LIBRARIES == set()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import time
 
+import numpy as np
 import pytest
 
 import backprop_viz as bv
@@ -144,3 +145,165 @@ def test_a_dot_timeout_is_a_clear_error_and_is_not_retried(monkeypatch: pytest.M
             layout.layout_of(g)
     assert len(calls) == 1
     layout._FAILED.clear()
+
+
+# -- arrays: a broadcast or a matrix product whose result would not fit is refused before it is made ---
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "said"),
+    [
+        ("f = sum(x + y)", {"x": np.ones((20_000, 1)), "y": np.ones((1, 20_000))}, r"\+ of shapes .* 20,000×20,000"),
+        ("f = sum(x * y)", {"x": np.ones((2_000, 1)), "y": np.ones(1_000)}, r"\* of shapes .* 2,000×1,000 array"),
+        ("f = sum(A @ B)", {"A": np.ones((2_000, 1)), "B": np.ones((1, 2_000))}, r"@ of shapes .*4,000,000 numbers"),
+        ("f = sum(max(x, y))", {"x": np.ones((1_001, 1)), "y": np.ones((1, 1_000))}, r"max of shapes"),
+    ],
+)
+def test_an_array_result_beyond_the_bound_is_refused_at_once(source: str, values: dict, said: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(bv.ExpressionError, match=said + r".*at most 1,000,000 numbers"):
+        bv.expr(source, **values)
+    assert time.perf_counter() - start < 0.1
+
+
+def test_operators_on_vars_are_bounded_too() -> None:
+    x, y = bv.variables(x=np.ones((20_000, 1)), y=np.ones((1, 20_000)))
+    with pytest.raises(ValueError, match=r"400,000,000 numbers \(3.2 GB\)"):
+        x + y
+
+
+def test_an_array_result_at_the_bound_is_computed() -> None:
+    g = bv.expr("f = sum(x + y)", x=np.ones((1_000, 1)), y=np.ones((1, 1_000)))
+    assert g.value == 2_000_000 and g.grad("x").shape == (1_000, 1) and np.all(g.grad("y") == 1_000)
+
+
+# -- the bounds come first on every path: the browser's Graphviz too -----------------------------------
+
+
+def long_chain(gates: int) -> bv.Graph:
+    """x * 2 * 2 * … : a graph of ``gates`` + 1 nodes, far beyond the frame bound from about 300 gates."""
+    h = bv.Var(1.0, name="x")
+    for _ in range(gates):
+        h = h * 2
+    return bv.trace(h.named("f"))
+
+
+@pytest.mark.parametrize("place", ["kernel", "browser"])
+def test_a_graph_too_large_is_refused_before_any_frame_is_made(
+    place: str, monkeypatch: pytest.MonkeyPatch, tmp_path, no_dot
+) -> None:
+    """The browser's path made all 12,002 frames of a 6,001-node chain (17 s, +4.4 GB) before refusing it."""
+    module = tmp_path / "graphviz.js"
+    module.write_text("export const Graphviz = {};\n")
+    monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ", place)
+    monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ_JS", str(module))
+    from backprop_viz import draw, stepper
+
+    def no_frames(*args, **kwargs):
+        raise AssertionError("a frame was made")
+
+    monkeypatch.setattr(draw, "iter_frames", no_frames)
+    monkeypatch.setattr(stepper, "frames_of", no_frames)
+    g = long_chain(6_000)
+    for make in (lambda: bv.Stepper(g), lambda: bv.render(g)):
+        start = time.perf_counter()
+        with pytest.raises(bv.GraphTooLarge, match="12,002 frames"):
+            make()
+        assert time.perf_counter() - start < 0.1
+
+
+def test_the_still_picture_of_the_widest_stepper_accepted_is_capped_in_pixels() -> None:
+    """The 137-input sum's picture was 14261×5321 px (8.4 s, +1.2 GB); now it is drawn smaller."""
+    import io
+
+    from PIL import Image
+
+    from backprop_viz.stepper import MAX_PICTURE_PIXELS
+
+    names = [f"x{i}" for i in range(137)]
+    s = bv.Stepper("+".join(names), **dict.fromkeys(names, 1.0))
+    try:
+        width, height = Image.open(io.BytesIO(s.picture())).size
+    finally:
+        s.close()
+    assert width * height <= MAX_PICTURE_PIXELS * 1.01 and width > 1_500
+    small = bv.Stepper("f = x*y", x=1, y=2)  # a small one keeps its size: 0.7 of the diagram's
+    try:
+        assert Image.open(io.BytesIO(small.picture())).size[0] < 600
+    finally:
+        small.close()
+
+
+def test_a_network_view_too_large_to_draw_is_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backprop_viz import network_draw
+    from backprop_viz.network_view import NetworkView
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("dot ran")
+
+    monkeypatch.setattr(network_draw, "run_dot", refuse)
+    for sizes, count in (([200, 26], "5,200"), ([2000, 1], "2,000"), ([24, 25], "625")):
+        net = bv.network(sizes, seed=0, use_biases=sizes == [24, 25])
+        start = time.perf_counter()
+        with pytest.raises(bv.GraphTooLarge, match=rf"{count} weights and biases.*at most 600.*Show a smaller network"):
+            NetworkView(net)
+        assert time.perf_counter() - start < 1.0
+        assert net.grads()  # the network itself works at any size
+
+
+def test_the_largest_network_view_accepted_is_drawn() -> None:
+    from backprop_viz.network_draw import MAX_WEIGHTS
+    from backprop_viz.network_view import NetworkView
+
+    view = NetworkView(bv.network([23, 25], seed=0, use_biases=True))
+    assert MAX_WEIGHTS == 23 * 25 + 25
+    assert len(view) == 4 and view.widget.view["table"].count('class="bv-wname"') == MAX_WEIGHTS
+
+
+# -- exports: a GIF or PDF that would take minutes is refused at once ----------------------------------
+
+
+def mlp_stepper(sizes: tuple[int, ...]) -> bv.Stepper:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import mlp_source
+
+    source, values = mlp_source(sizes)
+    return bv.Stepper(source, **values)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "suffix", "said"),
+    [
+        ((4, 6, 5, 1), ".gif", r"262 frames of about 4,\d{3}×2,\d{3} px, 3,\d{3} million pixels"),
+        ((3, 3, 2, 1), ".gif", r"82 frames .* at most 60 million\. Save a \.pdf"),
+        ((4, 6, 5, 1), ".pdf", r"262 pages of 454 nodes and wires each, 118,948 in all .* at most 40,000"),
+    ],
+)
+def test_an_export_that_would_take_minutes_is_refused_at_once(sizes, suffix: str, said: str, tmp_path) -> None:
+    """The 4-6-5-1 network's GIF took over 120 s, its PDF 29 s."""
+    s = mlp_stepper(sizes)
+    try:
+        start = time.perf_counter()
+        with pytest.raises(bv.GraphTooLarge, match=said):
+            s.save(tmp_path / f"big{suffix}")
+        assert time.perf_counter() - start < 0.1
+        assert not (tmp_path / f"big{suffix}").exists()
+    finally:
+        s.close()
+
+
+def test_an_export_within_the_bounds_is_made(tmp_path) -> None:
+    from backprop_viz.export import MAX_PDF_SIZE
+
+    s = mlp_stepper((2, 2, 1))
+    try:
+        assert s.graph.shown_size <= MAX_PDF_SIZE
+        assert s.save(tmp_path / "net.pdf").stat().st_size > 0
+        backward = bv.Stepper(s.graph, show="backward", scale=0.5)
+        assert backward.save(tmp_path / "net.gif").stat().st_size > 0
+        backward.close()
+    finally:
+        s.close()

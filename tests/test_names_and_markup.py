@@ -138,3 +138,41 @@ def test_a_name_too_long_in_an_expression_is_refused_where_it_is(source: str) ->
     with pytest.raises(bv.ExpressionError, match=f"this name is {MAX_NAME + 1} characters long") as info:
         bv.expr(source.replace("LONG", long), **{long: 1.0, "x": 1.0, "y": 1.0})
     assert info.value.column == source.index("LONG") + 1
+
+
+# -- names drawn alike ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("names", "both"),
+    [
+        (("x", "х"), ("'x'", "'х'", "U+0445 CYRILLIC SMALL LETTER HA")),  # Latin x, Cyrillic ha
+        (("x", "ｘ"), ("'x'", "'ｘ'", "FULLWIDTH LATIN SMALL LETTER X")),  # the same after NFKC
+        (("fi", "ﬁ"), ("'fi'", "'ﬁ'", "LATIN SMALL LIGATURE FI")),
+        (("p", "ρ"), ("'p'", "'ρ'", "GREEK SMALL LETTER RHO")),
+        (("Bo", "Βο"), ("'Bo'", "'Βο'", "GREEK CAPITAL LETTER BETA")),
+    ],
+)
+def test_two_names_drawn_alike_are_refused_naming_both(names: tuple[str, str], both: tuple[str, ...]) -> None:
+    a, b = bv.variables(**dict.fromkeys(names, 1.0))
+    with pytest.raises(bv.ExpressionError) as error:
+        bv.trace((a * b).named("f"))
+    assert all(part in str(error.value) for part in both) and "drawn alike" in str(error.value)
+
+
+def test_an_output_or_gate_name_drawn_like_an_input_is_refused_too() -> None:
+    (x,) = bv.variables(x=1.0)
+    with pytest.raises(bv.ExpressionError, match="'x' and 'х' are drawn alike"):
+        bv.trace((x * 2).named("х"))
+
+
+@pytest.mark.parametrize("name", ["pаypal", "хy", "wѕ", "a変数"])
+def test_a_name_mixing_alphabets_is_refused(name: str) -> None:
+    with pytest.raises(bv.ExpressionError, match="mixes letters of .* and .*: write it in one alphabet"):
+        bv.Var(1.0, name=name)
+
+
+@pytest.mark.parametrize("names", [("x", "δ"), ("δ_m", "σ_out"), ("変数", "か"), ("x", "X"), ("v", "w"), ("x1", "xl")])
+def test_names_that_look_different_are_fine(names: tuple[str, str]) -> None:
+    a, b = bv.variables(**dict.fromkeys(names, 2.0))
+    assert bv.trace((a * b).named("f")).value == 4.0

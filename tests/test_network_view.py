@@ -1,7 +1,7 @@
 """The neuron-level network view (backprop_viz/network_view.py): frames, texts, fixed positions, widget."""
 
+import math
 import re
-import time
 
 import pytest
 
@@ -115,15 +115,13 @@ def test_weights_drawn_by_size_and_sign() -> None:
     assert "#0072b2" in w1 and "#e69f00" in w2
 
 
-def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
-    start = time.perf_counter()
-    view = NetworkView(c3())
-    assert time.perf_counter() - start < 0.5
+def test_the_widget_steps_in_the_browser() -> None:
+    view = NetworkView(c3())  # how fast: benchmarks/run.py, figure 7 (a timed assert here fails on a busy machine)
     assert repr(view) == "NetworkView(3-2-2 network: 6 frames)"
     bundle = view._repr_mimebundle_()
     assert bundle["text/plain"] == repr(view) and "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"]  # the last frame, where widgets cannot run
-    walk, words = view.widget.data("walk"), view.widget.data("frames")
+    walk, words = view.widget.data("walk"), view.widget.data("words")
     assert (
         len(walk["heads"]) == len(walk["notes"]) == len(words["numbers"]) == 6
     )  # every frame is in the page: it steps there
@@ -133,6 +131,7 @@ def test_fast_enough_to_build_and_the_widget_steps_in_the_browser() -> None:
     with pytest.raises(IndexError):
         view.step = 6
     assert view.frame(4).phase == "backward" and view.frame(4).title.startswith("Step 4 of 5")
+    assert NetworkView(c3(), step=-1).step == 5 and NetworkView(c3(), step=99).step == 5
 
 
 def test_a_clear_error_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,3 +196,72 @@ def test_small_networks_keep_their_labelled_edges() -> None:
 def test_output_neurons_show_their_letter() -> None:
     svg = NetworkView(c2()).widget.view["svg"]
     assert "(c)" in svg  # y is neuron c: its sum is z_c, its delta δ_c
+
+
+def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
+    from backprop_viz.draw import DARK, LIGHT
+
+    dark, light = NetworkView(c3(), theme="dark"), NetworkView(c3())
+    assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark ")
+    for colour in (DARK.positive, DARK.current_neuron_fill, DARK.text):
+        assert colour in dark.widget.view["css"] and colour in dark.svg(5)
+    assert LIGHT.current_fill not in dark.svg(5) and LIGHT.current_fill in light.svg(5)
+    assert DARK.positive in dark.widget.view["legend"]
+    # The same skeleton and frames: only the colours differ.
+    assert dark.widget.view["svg"].replace("bv-dark", "bv-light") == light.widget.view["svg"]
+    assert (dark.widget.walk, dark.widget.words) == (light.widget.walk, light.widget.words)
+    with pytest.raises(ValueError, match="unknown theme"):
+        NetworkView(c3(), theme="sepia")
+
+
+def test_unused_weights_fade_by_the_one_list_of_states() -> None:
+    from backprop_viz.skeleton import DIM, KNOWN
+
+    view = NetworkView(c3())
+    forward = view.frames[1]  # the hidden layer: the weights into it are used, the rest fade
+    assert forward.edge_state["w1"] == CURRENT and forward.edge_state["w7"] == DIM
+    assert set(view.frames[0].edge_state.values()) == {KNOWN}
+    css = view.widget.view["css"]
+    assert ".bv-dim .bv-wp-s{stroke:#b3d4e8}" in css  # the faded positive weight, as the SVG has it
+    w7 = re.search(r'<g id="w7".*?</g>', view.svg(1), re.S)[0]
+    assert "#b3d4e8" in w7 and "#0072b2" not in w7
+
+
+def test_predict_asks_each_delta_and_each_weights_gradient_before_showing_them() -> None:
+    net = c3()
+    view = NetworkView(net, predict=True)
+    g = net.graph
+    assert view.widget.options["predict"] is True
+    assert all(view.frame(k).asks == () for k in range(4))  # forward steps and the error ask nothing
+    asks = dict(view.frame(4).asks)  # the output layer: two deltas, then the 4 weights and 2 biases into it
+    assert len(asks) == 2 + 6
+    assert asks["<i>δ</i><sub>c</sub>"] == pytest.approx(g.grad("z_c"))
+    w7 = '<span class="bv-frac"><span>∂<i>E</i></span><span>∂<i>w</i><sub>7</sub></span></span>'
+    assert asks[w7] == pytest.approx(g.grad("w7")) == pytest.approx(0.07654, abs=1e-5)
+    assert len(view.frame(5).asks) == 2 + 8  # the hidden layer: δ_a, δ_b, 6 weights, 2 biases
+    words = view.widget.data("words")
+    assert [len(a) for a in words["asks"]] == [0, 0, 0, 0, 8, 10]
+    assert NetworkView(c3()).frame(4).asks == ()  # without predict, nothing is asked
+
+
+def test_infinite_and_nan_weights_are_drawn_and_not_asked() -> None:
+    for weights in ([float("inf"), 1.0], [float("nan"), -1.0]):
+        view = NetworkView(network([2, 1], weights=weights, inputs=[1, 1], targets=[1]), predict=True)
+        texts = view.frame(0).texts
+        assert f"w1 = {fmt(weights[0])}" in texts
+        assert all(math.isfinite(value) for _, value in view.frame(len(view) - 1).asks)
+        assert "NaN" not in view.widget.words and "Infinity" not in view.widget.words  # JSON the browser parses
+        assert view._repr_mimebundle_()["image/png"]
+
+
+def test_scale_enlarges_the_picture_and_never_shrinks_the_words() -> None:
+    small, large = NetworkView(c2(), scale=0.6), NetworkView(c2(), scale=1.5)
+    assert large.widget.view["width"] == pytest.approx(small.widget.view["width"] * 2.5, rel=0.01)
+    assert small.widget.options["scale"] == 1 and large.widget.options["scale"] == 1.5
+    assert large.widget.view["font"] == pytest.approx(12 * 4 / 3 * 1.5)
+
+
+def test_a_hostile_title_is_text() -> None:
+    view = NetworkView(c2(), title="<img src=x onerror=alert(1)>")
+    assert view.widget.options["title"] == "<img src=x onerror=alert(1)>"  # the player sets it as text
+    assert "<img" not in view.widget.view["svg"] and "<img" not in view.widget.words

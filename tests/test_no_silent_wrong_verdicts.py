@@ -188,3 +188,45 @@ def test_an_intermediate_named_like_the_unnamed_output_is_refused() -> None:
     x = bv.Var(1.0, name="x")
     with pytest.raises(bv.ExpressionError, match=r"and so is an intermediate node of the graph: one name for two"):
         bv.trace((x * 2).named("f") + 1)
+
+
+@pytest.mark.parametrize(
+    ("printed", "exact"),
+    [("1", -2.0), ("1e-5", -1.9e-5), ("-0.01", 0.02), ("0", 2.9), ("0", -0.6), ("0.00", 0.006), ("0e-3", 0.0006)],
+)
+def test_opposite_signs_and_a_zero_that_is_not_zero_never_agree(printed: str, exact: float) -> None:
+    assert not agrees(printed, exact)
+    assert not bv.compare([("f", printed, exact)]).all_agree
+
+
+@pytest.mark.parametrize(
+    ("printed", "exact"),
+    [("0", 0.4), ("0", -0.5), ("0.00", 0.004), ("0", 0.0), ("-0", 0.0), ("0.001", 0.0), ("2", 4.9)],
+)
+def test_a_zero_agrees_with_what_rounds_to_zero_and_near_values_still_agree(printed: str, exact: float) -> None:
+    assert agrees(printed, exact)
+
+
+def test_a_check_re_evaluates_only_what_an_input_changes_and_gets_the_same_numbers() -> None:
+    g = bv.expr("a = x*y; b = a + z; c = sigmoid(b) * x; f = c + w*w", x=0.3, y=-1.2, z=0.5, w=2.0)
+    cones = g._downstream_gates()
+    assert [n.label for n in cones[g.node("w").index]] == ["mul1", "f"]  # w*w, then the sum
+    for node in g.inputs:
+        shifted = {node.index: node.value + 1e-3}
+        assert g._evaluate_at(shifted, cones[node.index]) == g._evaluate_at(shifted)
+    assert g.check_gradients().ok(1e-7)
+
+
+def test_a_check_of_530_products_stays_within_the_bound() -> None:
+    """1,060 inputs, 2,119 nodes: just under the bound; it took 5-7 s, 2-3 s when only what an input
+    changes is evaluated again (README: Limits)."""
+    n = 530
+    w, x = bv.variables(**{"w0": 0.5, "x0": 1.0})
+    total = w * x
+    for i in range(1, n):
+        wi, xi = bv.variables(**{f"w{i}": 0.5 + i / n, f"x{i}": 1 - i / n})
+        total = total + wi * xi
+    g = bv.trace(total.named("f"))
+    assert len(g.nodes) == 2_119
+    g._check_check_cost()  # accepted
+    assert g.check_gradients().ok()

@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / ".venv" / "ipywidgets-7.7"
 COLAB_IPYTHON = "7.34"  # google-colab requires ipython==7.34.0
 IPYTHON_TARGET = ROOT / ".venv" / f"ipython-{COLAB_IPYTHON}"
-TESTS = ["tests/test_stepper.py", "tests/test_widget_life.py", "tests/test_network_view.py"]
+TESTS = [
+    "tests/test_stepper.py",
+    "tests/test_widget_life.py",
+    "tests/test_network_view.py",
+    "tests/test_widget_hosts.py",
+]
 # A stepper and a quiz; ipywidgets sliders and an Output; a network view; Play, jslink and Image widgets.
 COLAB_NOTEBOOKS = ["00-start-here", "09-optimizers", "12-network-2-2-1", "17-smallest-perceptron"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -6,6 +6,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 # conda-forge names where they differ from PyPI's
 CONDA_NAMES = {"graphviz": "python-graphviz"}
@@ -75,6 +77,27 @@ def test_make_installs_binders_versions_and_lab_trusts_the_notebooks() -> None:
     ]
 
 
+def test_make_and_binder_install_jupyterlabs_defaults_news_off() -> None:
+    """The one file, binder/overrides.json, becomes the environment's JupyterLab defaults in both."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
+    assert "$(MAKE) --no-print-directory $(STAMP) $(LAB_OVERRIDES)" in makefile  # make setup-lab, make lab
+    assert "cp binder/overrides.json $@" in makefile
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert (
+        "LabApp().app_settings_dir" in post_build
+        and 'cp binder/overrides.json "$settings/overrides.json"' in post_build
+    )
+
+
+def made_by_make_setup() -> bool:
+    """Whether this Python is the virtual environment `make setup` made (its stamp file is there)."""
+    import sys
+
+    return Path(sys.prefix).resolve() == (ROOT / ".venv").resolve() and (ROOT / ".venv" / ".installed").exists()
+
+
+@pytest.mark.skipif(not made_by_make_setup(), reason="not run in the .venv that `make setup` pins to Binder's versions")
 def test_these_tests_run_with_binders_versions() -> None:
     """So the notebook run of `make test` is a run with what Binder installs."""
     from importlib.metadata import PackageNotFoundError, version

@@ -1,5 +1,5 @@
 """The front end's own rules, run in Node.js: reading a typed number and judging a prediction
-(static/player/answers.js), the same verdicts as the kernel's quiz (quiz.is_right) gives; the one
+(static/player/answers.js), on the same cases (answer_cases.json) as the kernel's quiz (answers.is_right); the one
 module each widget carries, bundled from static/player/, and the protocol both sides read. The
 component tests (tests/components/) drive the modules in a browser; the browser tests drive them in
 JupyterLab, Notebook 7 and pages."""
@@ -13,49 +13,49 @@ from pathlib import Path
 
 import pytest
 
-from backprop_viz.quiz import is_right
+from backprop_viz.answers import is_right, parse_number
 
-PARTS = Path(__file__).resolve().parents[1] / "backprop_viz" / "static" / "player"
-ANSWERS = PARTS / "answers.js"
-
-CASES = [  # typed, exact, verdict (None: not a number)
-    ("0.0063", 0.00992, False),  # the deck's misprint of ∂E/∂w5 is not near enough
-    ("-0.006", -0.01083, False),
-    ("0", 0.0012667, False),  # small gradients are judged as carefully as large ones
-    ("0.0127", 0.012667, True),
-    ("1.267e-2", 0.012667, True),
-    ("-0.39", -0.3932, True),
-    ("−0.393", -0.3932, True),  # a typographic minus
-    ("0.2", 0.1966, True),  # rounded to the digit typed, which is the first significant one
-    ("0.20", 0.1966, True),
-    ("0.19", 0.1966, False),  # cut, not rounded
-    ("1", 0.6, False),  # the digit typed is above the first significant one
-    ("0.0012", 0.0012667, False),  # the deck's cut digits
-    ("4", -4.0, False),  # the sign must agree
-    ("3/4", 0.75, True),
-    ("0,75", 0.75, True),
-    ("0", 0.0, True),
-    ("1", 0.0, False),
-    ("__import__('os')", 1.0, None),  # never evaluated: just not a number
-    ("1/0", 1.0, None),
-    ("", 1.0, None),
+ROOT = Path(__file__).resolve().parents[1]
+PARTS = ROOT / "backprop_viz" / "static" / "player"
+ANSWERS_JS = PARTS / "answers.js"
+CASES = [
+    tuple(case) for case in json.loads((ROOT / "tests" / "answer_cases.json").read_text(encoding="utf-8"))["cases"]
 ]
 
 
+def python_verdict(typed: str, exact: float) -> bool | None:
+    """The quiz's verdict, None for what it does not read as a number."""
+    try:
+        return is_right(typed, exact)
+    except ValueError:
+        return None
+
+
+def test_the_quiz_reads_and_judges_every_shared_case() -> None:
+    got = [python_verdict(typed, exact) for typed, exact, _ in CASES]
+    assert got == [want for _, _, want in CASES], [(c, g) for c, g in zip(CASES, got, strict=True) if c[2] != g]
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (make setup installs it)")
-def test_a_prediction_is_judged_by_relative_error_and_the_digits_typed(tmp_path: Path) -> None:
+def test_predict_mode_reads_and_judges_every_shared_case_as_the_quiz_does(tmp_path: Path) -> None:
+    module = tmp_path / "answers.mjs"
+    module.write_text(ANSWERS_JS.read_text(encoding="utf-8"), encoding="utf-8")
     script = (
-        f"import {{ isRight }} from {json.dumps(ANSWERS.as_uri())};\n"
+        f"import * as answers from {json.dumps(module.as_uri())};\n"
         f"const cases = {json.dumps(CASES)};\n"
-        "console.log(JSON.stringify(cases.map(([typed, exact]) => isRight(typed, exact))));\n"
+        "console.log(JSON.stringify({exports: Object.keys(answers).sort(),"
+        " verdicts: cases.map(([typed, exact]) => answers.isRight(typed, exact)),"
+        " values: cases.map(([typed]) => answers.parseNumber(typed))}));\n"
     )
     done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
-    assert got == [want for _, _, want in CASES], list(zip(CASES, got, strict=True))
-    for (typed, exact, want), verdict in zip(CASES, got, strict=True):  # the kernel's quiz agrees
-        if want is not None:
-            assert is_right(typed, exact) == verdict, (typed, exact)
+    assert got["exports"] == ["isRight", "parseNumber"]
+    assert got["verdicts"] == [want for _, _, want in CASES], [
+        (c, g) for c, g in zip(CASES, got["verdicts"], strict=True) if c[2] != g
+    ]
+    for (typed, _, want), value in zip(CASES, got["values"], strict=True):  # the same number read, or none
+        assert value == (None if want is None else parse_number(typed)), typed
 
 
 def unpacked(module: str) -> list[str]:
@@ -136,7 +136,7 @@ def test_both_sides_read_one_protocol() -> None:
     assert [protocol["states"][k] for k in states] == list(skeleton.STATE_CLASSES) == protocol["states"]
     frame = FrameContent(["1"], [0], "start", "t", "<b>n</b>")
     walk, words = encode([frame, frame])
-    assert list(walk) == protocol["walk"] and list(words) == protocol["frames"]
+    assert list(walk) == protocol["walk"] and list(words) == protocol["words"]
     for path in PARTS.glob("*.js"):  # no part keeps its own list of the states
         assert "bv-future" not in path.read_text(encoding="utf-8"), path.name
 

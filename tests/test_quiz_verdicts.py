@@ -24,6 +24,14 @@ from backprop_viz.quiz import hint_lines, is_right, last_digit_unit, parse_numbe
         ("1", 0.6),  # one digit at the place of the units says nothing of 0.6
         ("3/4", 0.7),
         ("1e-3", 0.0),  # a gradient of 0 has only the answer 0
+        ("0.2", 0.1966),  # one significant digit is a guess, not a rounding (#27)
+        ("2", 2.5),
+        ("3", 2.5),
+        ("1", 1.5),
+        ("2", 1.5),
+        ("4", 3.6),
+        ("0", 3e-17),  # a real gradient, however small, is not 0
+        ("0", 9.35e-14),
     ],
 )
 def test_wrong_answers(typed: str, exact: float) -> None:
@@ -39,14 +47,15 @@ def test_wrong_answers(typed: str, exact: float) -> None:
         ("0,0127", 0.0126670),  # a decimal comma
         ("-0.39", -0.3932),
         ("−0.393", -0.3932),  # the Unicode minus
-        ("0.2", 0.1966),  # one significant digit, and 0.1966 rounds to 0.2
-        ("0.20", 0.1966),
+        ("0.20", 0.1966),  # 0.1966 rounded to the two digits typed
         ("0.1966", 0.19661193),
         ("-4", -4.0),
         ("3/4", 0.75),
         ("1/3", 0.333333),
         ("0", 0.0),
-        ("0", 3e-17),  # round-off of a gradient that is 0
+        ("0.0099", 0.00992),  # within 1 %
+        ("9.35e-14", 9.348e-14),  # a tiny gradient, judged by its relative error
+        ("2.5", 2.5),
         ("12", 11.6),
         ("0.00992", 0.0099198),
     ],
@@ -56,7 +65,7 @@ def test_right_answers(typed: str, exact: float) -> None:
 
 
 def test_a_number_is_judged_by_the_digits_of_its_shortest_form() -> None:
-    assert is_right(-0.39, -0.3932) and is_right(0.2, 0.1966) and not is_right(0.0063, 0.00992)
+    assert is_right(-0.39, -0.3932) and is_right(0.2, 0.2) and not is_right(0.0063, 0.00992)
 
 
 @pytest.mark.parametrize(
@@ -66,10 +75,45 @@ def test_the_place_of_the_last_digit_typed(typed: str, unit: float | None) -> No
     assert last_digit_unit(typed) == (None if unit is None else pytest.approx(unit))
 
 
-@pytest.mark.parametrize("text", ["__import__('os')", "2*3", "1/0", "", "x"])
+@pytest.mark.parametrize(
+    "text", ["__import__('os')", "2*3", "1/0", "", "x", "nan", "inf", "1_000", "١٢", "1,000", "1e400", "1 000"]
+)
 def test_what_is_not_a_number_is_refused_never_evaluated(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^not a number"):
         parse_number(text)
+
+
+def test_a_decimal_comma_is_read_and_a_thousands_separator_is_not_guessed_at() -> None:
+    assert parse_number("0,75") == 0.75 and parse_number("1,5") == 1.5 and parse_number("1,2345") == 1.2345
+    with pytest.raises(ValueError, match="thousands separator or a decimal comma"):
+        parse_number("1,000")
+
+
+@pytest.mark.parametrize(
+    ("source", "inputs", "ask", "right"),
+    [
+        ("f = sigmoid(x)", {"x": 30.0}, "x", "9.35e-14"),  # σ'(30): tiny, and real
+        ("f = x*y", {"x": 1e-13, "y": 2.0}, "y", "1e-13"),
+    ],
+)
+def test_a_tiny_real_gradient_is_not_0(source: str, inputs: dict, ask: str, right: str) -> None:
+    q = bv.quiz(bv.expr(source, **inputs), ask=ask)
+    assert q.check(ask, right) and not q.check(ask, "0")
+
+
+def test_shares_that_cancel_to_round_off_make_a_gradient_of_0() -> None:
+    g = bv.expr("f = 0.1*x + 0.2*x - 0.3*x", x=1.0)
+    assert g.grad("x") != 0  # round-off of 0.1 + 0.2 - 0.3
+    q = bv.quiz(g, ask="x")
+    assert q.check("x", "0") and not q.check("x", "1e-17")
+
+
+def test_a_one_digit_guess_is_not_quite_and_a_number_not_read_says_so() -> None:
+    q = bv.quiz(bv.expr("f = x*y", x=2.5, y=2.0), ask="y")
+    assert not q.check("y", "2") and not q.check("y", "3") and "not quite" in q.verdict("y")
+    assert q.check("y", "2.5")
+    for text in ("nan", "inf", "1_000", "١", "1,000"):
+        assert not q.check("y", text) and "not a number" in q.verdict("y")
 
 
 def test_the_quiz_says_so() -> None:

@@ -302,3 +302,48 @@ def test_the_sliders_say_what_the_graph_holds(value) -> None:
     if math.isfinite(shown) and abs(shown) <= 1e12:
         assert spec["min"] <= shown <= spec["max"] and spec["value"] == shown  # the range grew to hold it
     s.close()
+
+
+def test_a_cell_run_again_by_a_front_end_that_sends_no_cell_id_closes_what_it_made_before() -> None:
+    """The cell is known by its text then: 40 runs left 82 live widgets; now one run's."""
+    from types import SimpleNamespace
+
+    from backprop_viz import notebook
+
+    cell = "s = bv.Stepper(A1, x=-2, y=5, z=-4)\ns"
+    before = active_widgets()
+    try:
+        for _ in range(40):
+            notebook.before_cell(SimpleNamespace(cell_id=None, raw_cell=cell))
+            s = bv.Stepper(A1, x=-2, y=5, z=-4)
+        assert len(active_widgets() - before) == 2 and not s.closed  # the last stepper's widget and layout
+        notebook.before_cell(SimpleNamespace(cell_id=None, raw_cell="other = 1"))  # another cell: it lives on
+        other = bv.Stepper(A1, x=1, y=2, z=3)
+        assert not s.closed
+        notebook.before_cell(SimpleNamespace(cell_id=None, raw_cell=cell))
+        bv.Stepper(A1, x=-2, y=5, z=-4).close()
+        assert s.closed and not other.closed
+    finally:
+        notebook.before_cell(SimpleNamespace(cell_id=None))  # back to no cell: the other tests' steppers live on
+        other.close()
+
+
+def test_ipython_running_a_cell_40_times_without_a_cell_id_leaves_one_stepper() -> None:
+    """IPython's own run_cell, which sends no cell id (as a terminal or an older front end), in a fresh process."""
+    import subprocess
+    import sys
+
+    script = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import backprop_viz.notebook as nb; nb.install()\n"
+        "import ipywidgets\n"
+        "live = lambda: sum(getattr(w, 'comm', None) is not None for w in list(ipywidgets.Widget.widgets.values()))\n"
+        "for _ in range(40):\n"
+        "    shell.run_cell(\"import backprop_viz as bv\\ns = bv.Stepper('f = x*y', x=1, y=2)\")\n"
+        "print(live())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "2"  # the last stepper's widget and its layout

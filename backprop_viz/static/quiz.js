@@ -50,7 +50,7 @@ function render({ model, el }) {
   }
 
   function update() {
-    const verdicts = model.get("verdicts") || {}, hints = model.get("hints") || {}, typed = model.get("typed") || {};
+    const verdicts = model.get("verdicts") || {}, hints = model.get("steps_shown") || {}, typed = model.get("typed") || {};
     for (const [name, p] of Object.entries(parts)) {
       fill(p.verdict, verdicts[name] || []);
       fill(p.hint, hints[name] || []);
@@ -62,7 +62,7 @@ function render({ model, el }) {
     ["change:rows", buildRows],
     ["change:heading", buildRows],
     ["change:verdicts", update],
-    ["change:hints", update],
+    ["change:steps_shown", update],
     ["change:typed", update],
   ];
   for (const [name, listener] of listeners) model.on(name, listener);

@@ -9,14 +9,19 @@ from stepper_page import FRAME_KEY_JS, StepperView
 # Installed in the page: on each arrow keydown, take the event's own time stamp (when the
 # browser made it, so every handler's work counts), then poll once per animation frame until
 # the visible frame's key (``frameKey(root)``) differs from the last frame seen. ``frame`` is the time until that
-# animation frame has been rendered: a message posted from its requestAnimationFrame
-# callback is delivered after the frame's style, layout and paint. ``dom`` is the time
-# to the DOM change (MutationObserver).
+# animation frame has been rendered: a task posted from its requestAnimationFrame callback runs after
+# the frame's style, layout and paint. It is posted as "user-blocking" (scheduler.postTask), so that
+# it runs first after the frame: a plain message would wait behind the page's other tasks queued
+# meanwhile (JupyterLab's websocket messages and timers), and count them as the frame's time.
+# ``dom`` is the time to the DOM change (MutationObserver).
 LATENCY_JS = """([rootSelector, frameKeySource]) => {
     const root = document.querySelector(rootSelector);
     const frameKey = new Function('root', 'return (' + frameKeySource + ')(root);');
+    // One measurement at a time: the listener of an earlier one (another stepper of the page) would poll
+    // its stepper, unchanged, on every animation frame for 5 s after each key, and slow this one down.
+    if (window.__bvLatency) window.removeEventListener('keydown', window.__bvLatency.listener, true);
     const state = window.__bvLatency = {frame: [], dom: [], misses: 0, last: frameKey(root)};
-    window.addEventListener('keydown', (event) => {
+    state.listener = (event) => {
         if (!['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'].includes(event.key)) return;
         const t0 = event.timeStamp;  // when the browser made the event: every handler of it counts
         // The frame shown before this key: a stepper that takes keys on their way down (window, capture)
@@ -32,12 +37,17 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
             if (frameKey(root) !== before) {
                 observer.disconnect();
                 state.last = frameKey(root);
-                const channel = new MessageChannel();
-                channel.port1.onmessage = () => {
+                const painted = () => {
                     state.dom.push((domAt ?? now) - t0);
                     state.frame.push(performance.now() - t0);
                 };
-                channel.port2.postMessage(0);
+                if (window.scheduler && scheduler.postTask) {
+                    scheduler.postTask(painted, {priority: 'user-blocking'});
+                } else {
+                    const channel = new MessageChannel();
+                    channel.port1.onmessage = painted;
+                    channel.port2.postMessage(0);
+                }
             } else if (now - t0 > 5000) {
                 observer.disconnect();
                 state.misses += 1;
@@ -48,7 +58,8 @@ LATENCY_JS = """([rootSelector, frameKeySource]) => {
             }
         };
         requestAnimationFrame(poll);
-    }, true);
+    };
+    window.addEventListener('keydown', state.listener, true);
     return frameKey(root);
 }"""
 
@@ -84,7 +95,7 @@ def measure_step_latency(page, root_selector: str, frame_key_js: str, focus, ste
             active = page.evaluate("document.activeElement && document.activeElement.className")
             missed.append({"step": position, "key": key, "focused": str(active)[:80]})
             focus()
-    state = page.evaluate("window.__bvLatency")
+    state = page.evaluate("(({frame, dom, misses}) => ({frame, dom, misses}))(window.__bvLatency)")
     frame = [v for v in state["frame"] if v is not None]
     dom = [v for v in state["dom"] if v is not None]
     assert frame, "no step key press changed the frame"
@@ -158,25 +169,34 @@ SIDE_BY_SIDE = {  # case: the graph, as notebook code
     ),
 }
 CONTENDERS = {"ours": ".bv-slider", "stack": ".noUi-handle", "kernel": ".noUi-handle"}  # and what takes the keys
+SCREEN = {"width": 1024, "height": 768}  # a projector's
 
 
 def side_by_side(lab, samples: int = 80) -> dict:
     """Key press to new frame for the stepper, the stepper as it was (a Stack of full SVG frames) and a
-    kernel-drawn stepper, on the graphs of ``SIDE_BY_SIDE``, in one page of ``lab`` (a ``Lab``)."""
+    kernel-drawn stepper, on the graphs of ``SIDE_BY_SIDE``, in one page of ``lab`` (a ``Lab``); beside them
+    the same stepper in the page ``to_html`` writes (no JupyterLab around it), in a tab of the same browser.
+    Both pages at 1024x768, measured in turn for each graph."""
     cells = ["import backprop_viz as bv\nfrom backprop_viz.networks import network", KERNEL_STEPPER, STACK_STEPPER]
     for k, graph in enumerate(SIDE_BY_SIDE.values()):
-        cells.append(f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\ns{k}")
+        cells.append(
+            f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\n"
+            f"s{k}.to_html('latency-bare-{k}.html')\ns{k}"
+        )
         cells.append(f"stack_stepper({graph}, 'bv-stack-{k}')")
         cells.append(f"kernel_stepper({graph}, 'bv-kernel-{k}')")
     page = lab.page
+    page.set_viewport_size(SCREEN)
     lab.open(lab.write_notebook("latency-side-by-side.ipynb", *cells))
     lab.run_all(timeout=180)
+    bare = page.context.browser.new_context(viewport=SCREEN, device_scale_factor=1).new_page()
     results = {}
     for k, case in enumerate(SIDE_BY_SIDE):
         ours = StepperView(page, f".bv-ours-{k}")
         ours.locator(".bv-slider").wait_for(state="visible", timeout=30_000)
         frames = ours.last_step() + 1
         row = {}
+        page.bring_to_front()
         for who, target in CONTENDERS.items():
             view = StepperView(page, f".bv-{who}-{k}")
             page.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
@@ -187,18 +207,30 @@ def side_by_side(lab, samples: int = 80) -> dict:
             row[who] = measure_step_latency(
                 page, view.root, FRAME_KEY_JS, lambda v=view, t=target: v.focus_slider(t), steps=frames, samples=samples
             )
+        bare.goto((lab.server.root / f"latency-bare-{k}.html").as_uri())
+        bare.bring_to_front()
+        view = StepperView(bare)
+        bare.wait_for_selector(f"{view.root} .bv-frame svg", state="visible", timeout=30_000)
+        view.focus_slider(".bv-slider")
+        bare.keyboard.press("Home")
+        view.wait_step(0)
+        row["bare"] = measure_step_latency(
+            bare, view.root, FRAME_KEY_JS, lambda v=view: v.focus_slider(".bv-slider"), steps=frames, samples=samples
+        )
         results[case] = {
             "frames": frames,
             "stepper": row["ours"],
+            "bare_page": row["bare"],
             "stack_stepper": row["stack"],
             "kernel_stepper": row["kernel"],
         }
+    bare.context.close()
     browser = page.context.browser
     return {
-        "what": "ArrowRight/ArrowLeft on the step slider to the new frame painted, in one JupyterLab page: "
-        "the stepper (the diagram drawn once, each frame's texts and states set in the browser) beside "
+        "what": "ArrowRight/ArrowLeft on the step slider to the new frame painted, at 1024x768, in one JupyterLab "
+        "page: the stepper (the diagram drawn once, each frame's texts and states set in the browser) beside "
         "the stepper as it was (every frame's SVG in an ipywidgets Stack) and a stepper whose kernel "
-        "draws each step with Graphviz",
+        "draws each step with Graphviz; and the stepper in the page to_html writes, in the same browser",
         "browser": f"{browser.browser_type.name} {browser.version} (headless)",
         "jupyterlab": __import__("jupyterlab").__version__,
         "ipywidgets": __import__("ipywidgets").__version__,

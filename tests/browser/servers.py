@@ -23,13 +23,10 @@ from pathlib import Path
 import pytest
 from chromium import NOTEBOOKS, REPO, artifact, free_port
 
-# No news / update toasts over the notebook in the screenshots, and no calls home.
+# No toasts over the notebook in the screenshots. No news and no update checks come from the environment's
+# JupyterLab defaults, as `make lab` has them (binder/overrides.json, tests/browser/test_lab_settings.py).
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-        "doNotDisturbMode": True,
-    },
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"doNotDisturbMode": True},
     # every cell in the page, so that a test can reach each stepper of a long notebook
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }

@@ -44,8 +44,12 @@ FRAME_STATE_JS = """(root) => {
 }"""
 
 # The key of the frame shown, for the latency measurement (latency.measure_step_latency).
+# With one frame element (the stepper, a kernel-drawn stepper) its key is read without asking where it is
+# on screen: checkVisibility() would make the browser recalculate style and layout inside the key's own
+# handlers, work the measurement would then have added to the page's. A Stack of frames needs it.
 FRAME_KEY_JS = """(root) => {
-    const f = [...root.querySelectorAll('.bv-frame')].find(e => e.checkVisibility());
+    const all = root.querySelectorAll('.bv-frame');
+    const f = all.length === 1 ? all[0] : [...all].find(e => e.checkVisibility());
     return f ? f.dataset.step : null;
 }"""
 

@@ -184,10 +184,23 @@ def test_hostile_words_never_run_in_a_page_or_a_saved_svg(exported_page, tmp_pat
     assert page.bv_blocked == [] and page_errors(page) == []
 
 
+@pytest.mark.parametrize("title", ["<!--<script>", "<script>", "<!--", "</script", "a <!-- b <script> c --> d &amp;"])
+def test_a_title_shaped_like_a_script_comment_leaves_the_page_working(exported_page, tmp_path, title):
+    """The HTML parser reads a script's text by its own rules: "<!--<script>" in the saved state once made
+    the page's script never end, and the stepper never rendered."""
+    s = bv.Stepper("f = x*y", x=1, y=2, title=title)
+    page = exported_page
+    view = open_to_html(page, s, tmp_path / "title.html")
+    assert page.locator(".bv-heading").inner_text() == title
+    page.locator(".bv-next").click()
+    view.wait_step(1)
+    assert page.bv_blocked == [] and page_errors(page) == []
+
+
 def test_predict_then_reveal_in_a_page_with_no_kernel(exported_page, frames, tmp_path):
     """predict=True: a backward step hides what it computes until the student types it; the page checks it."""
     s = bv.Stepper(SOURCE, **VALUES, predict=True)
-    first_ask = next(k for k, a in enumerate(s.widget.data("frames")["asks"]) if a)
+    first_ask = next(k for k, a in enumerate(s.widget.data("words")["asks"]) if a)
     answers = s.frame(first_ask).asks
     (_label, exact), *_ = answers
     page = exported_page

@@ -294,7 +294,7 @@ def test_step_latency_beside_a_kernel_stepper(lab):
     kernel-drawn stepper: same page, same graphs (the measurement is benchmark figure 1's too)."""
     result = side_by_side(lab)
     for case, row in result["cases"].items():
-        for who in ("stepper", "stack_stepper", "kernel_stepper"):
+        for who in ("stepper", "bare_page", "stack_stepper", "kernel_stepper"):
             assert row[who]["misses"] == 0, (case, who, row[who])
     artifact("step_latency_side_by_side.json").write_text(json.dumps(result, indent=2) + "\n")
     assert lab.error_outputs() == [] and page_errors(lab.page) == []

@@ -7,6 +7,9 @@ browser (Pyodide), and the steppers' diagrams are laid out by the browser's Grap
 (the kernel there cannot start ``dot``). A stepper is stepped, an input slider moved,
 and the time from opening the page to the first stepper on screen is measured twice:
 cold (a new browser profile) and warm (the same profile again, its HTTP cache filled).
+Then every notebook is run to its end the same way: no cell shows an error, and every
+stepper and network view it makes is drawn. How long the 4-5-4 network view of
+``11-four-pixel-images`` takes to appear once its cell has run is measured too.
 The numbers go to ``test-artifacts/lite-timing.json``.
 """
 
@@ -22,7 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import ERROR_OUTPUT, IN_CI, REPO, Lab, artifact, new_page, unavailable
+from conftest import ERROR_OUTPUT, IN_CI, NOTEBOOKS, REPO, Lab, artifact, new_page, page_errors, unavailable
 from stepper_page import PlaywrightTimeout, StepperView, check_frame, expected_frames
 
 pytestmark = pytest.mark.browser
@@ -79,11 +82,10 @@ def offline_page(browser, base: str, context=None):
     return page
 
 
-def open_and_run(page, base: str) -> tuple[Lab, float]:
-    """Open the notebook, Run All Cells; returns the Lab and the seconds until the first stepper shows."""
-    lab = Lab(page, SimpleNamespace(app="jupyterlab", notebook_url=lambda name: f"{base}/lab/index.html?path={name}"))
-    start = time.monotonic()
-    lab.open(NOTEBOOK)
+def run_all(lab: Lab) -> None:
+    """Clear the outputs, then Run > Run All Cells until a cell starts: the kernel starts in the browser,
+    and a Run All sent before it is up is dropped."""
+    page = lab.page
     lab.accept_dialogs()
     lab.menu("Edit", "Clear Outputs of All Cells")
     for _attempt in range(12):  # the kernel starts in the browser: a Run All sent before it is up is dropped
@@ -97,6 +99,14 @@ def open_and_run(page, base: str) -> tuple[Lab, float]:
             break
         except PlaywrightTimeout:
             continue
+
+
+def open_and_run(page, base: str) -> tuple[Lab, float]:
+    """Open the notebook, Run All Cells; returns the Lab and the seconds until the first stepper shows."""
+    lab = Lab(page, SimpleNamespace(app="jupyterlab", notebook_url=lambda name: f"{base}/lab/index.html?path={name}"))
+    start = time.monotonic()
+    lab.open(NOTEBOOK)
+    run_all(lab)
     page.wait_for_selector(".bv-stepper .bv-viewport svg.bv-diagram", state="attached", timeout=240_000)
     return lab, time.monotonic() - start
 
@@ -187,3 +197,127 @@ def test_the_site_holds_what_it_needs(site):
         file = Path(lock["packages"][name]["file_name"])
         assert not file.is_absolute() and "://" not in str(file), file
         assert (SITE / "static" / "pyodide" / file).is_file(), file
+
+
+# -- every notebook, to the end ---------------------------------------------------------------------
+
+ALL = sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb"))
+PLAYERS = ".jp-NotebookPanel:not(.lm-mod-hidden) .bv-player"
+TIMINGS: dict[str, float] = {}
+
+
+def players_saved(name: str) -> int:
+    """How many steppers and network views the notebook shows, as saved."""
+    cells = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+    shown = 0
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = "".join(data.get("text/plain", ""))
+            if "application/vnd.jupyter.widget-view+json" in data and text.startswith(("Stepper(", "NetworkView(")):
+                shown += 1
+    return shown
+
+
+def run_to_the_end(lab: Lab, timeout: float = 600) -> None:
+    """Run > Run All Cells (retried until the kernel, started in the browser, takes it), then wait until
+    every cell has run; a cell that fails stops the wait."""
+    page = lab.page
+    run_all(lab)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        prompts = lab.code_prompts()
+        if prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts):
+            return
+        if "[*]:" not in prompts and (errors := errors_of(lab)):
+            raise AssertionError(f"a cell failed; prompts: {prompts}\n" + "\n".join(errors))
+        page.wait_for_timeout(500)
+    raise AssertionError(f"cells did not finish within {timeout} s; prompts: {lab.code_prompts()}")
+
+
+# Pyodide starts each kernel with an empty file system: matplotlib says so on stderr, once per kernel.
+FONT_CACHE = "Matplotlib is building the font cache"
+
+
+def errors_of(lab: Lab) -> list[str]:
+    """The error outputs (tracebacks, warnings on stderr), but for matplotlib's note on its font cache."""
+    return [e for e in lab.error_outputs() if not e.startswith(FONT_CACHE)]
+
+
+def wait_drawn(page, count: int, timeout: float = 120_000) -> None:
+    """Every one of the ``count`` players on the page has its diagram (laid out by the browser's Graphviz)."""
+    page.wait_for_function(
+        """([selector, count]) => {
+            const players = [...document.querySelectorAll(selector)];
+            return players.length >= count && players.every(
+                (p) => p.querySelector(".bv-viewport svg.bv-diagram") && !p.querySelector(".bv-laying-out"));
+        }""",
+        arg=[PLAYERS, count],
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def lite_lab(chromium_browser, site):
+    """One offline page of the site, for one notebook after another."""
+    page = offline_page(chromium_browser, site)
+    try:
+        yield Lab(
+            page, SimpleNamespace(app="jupyterlab", notebook_url=lambda name: f"{site}/lab/index.html?path={name}")
+        )
+    finally:
+        artifact("lite-timing.json").write_text(json.dumps({**_saved_timing(), **TIMINGS}, indent=1), encoding="utf-8")
+        page.context.close()
+
+
+def _saved_timing() -> dict:
+    path = artifact("lite-timing.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ALL)
+def test_every_notebook_runs_to_the_end_and_draws_every_diagram(lite_lab, name):
+    """Run All in JupyterLite: every cell runs, none shows an error, and every stepper and network view
+    the notebook makes is drawn in the browser (what needs dot says so in its cell instead of failing)."""
+    lab, page = lite_lab, lite_lab.page
+    lab.open(name)
+    lab.accept_dialogs()
+    run_to_the_end(lab)
+    expected = players_saved(name)
+    wait_drawn(page, expected)
+    players = page.locator(PLAYERS)
+    assert players.count() == expected, name
+    statuses = page.eval_on_selector_all(f"{PLAYERS} .bv-status", "els => els.map(e => e.textContent)")
+    assert not any(statuses), statuses
+    assert errors_of(lab) == [], name
+    assert page_errors(page) == [], name
+    assert page.bv_blocked == []
+    if expected:
+        players.last.scroll_into_view_if_needed()
+        page.screenshot(path=artifact(f"lite/{name.removesuffix('.ipynb')}.png"))
+    if name == "11-four-pixel-images.ipynb":
+        TIMINGS["network_4_5_4_s"] = network_view_appears(lab)
+
+
+def network_view_appears(lab: Lab) -> float:
+    """Seconds from the 4-5-4 network view's cell finishing (run again alone, the kernel otherwise idle)
+    to its picture on screen: the kernel sends the DOT text, the browser lays it out and answers, the
+    kernel sends the skeleton and the frames."""
+    page = lab.page
+    cell = page.locator(".jp-CodeCell", has_text="4-5-4 network before training").first
+    cell.locator(".jp-InputArea-editor").click()
+    before = cell.locator(".jp-InputArea-prompt").inner_text()
+    page.keyboard.press("Control+Enter")  # run this cell, stay on it
+    page.wait_for_function(
+        "([e, before]) => { const p = e.querySelector('.jp-InputArea-prompt').textContent;"
+        " return /\\d/.test(p) && p !== before; }",
+        arg=[cell.element_handle(), before],
+        timeout=120_000,
+    )
+    ran = time.monotonic()
+    cell.locator(".bv-viewport svg.bv-diagram").wait_for(state="attached", timeout=60_000)
+    seconds = time.monotonic() - ran
+    cell.screenshot(path=artifact("lite/11-network-4-5-4.png"))
+    print(f"JupyterLite: the 4-5-4 network view on screen {seconds:.2f} s after its cell ran")
+    return round(seconds, 2)

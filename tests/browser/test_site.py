@@ -157,7 +157,7 @@ def test_predict_then_reveal_without_a_kernel(built, offline):
     embeds = page.locator(".bv-embed")
     states = [json.loads(embeds.nth(k).locator("script").text_content()) for k in range(embeds.count())]
     at = next(k for k, s in enumerate(states) if s["options"].get("predict"))
-    frames = states[at]["frames"]  # a dict; notebooks saved before #23 kept it as a JSON string
+    frames = states[at]["words"]  # a dict; notebooks saved before #23 kept it as a JSON string
     asks = (json.loads(frames) if isinstance(frames, str) else frames)["asks"]
     first_ask = next(k for k, a in enumerate(asks) if a)
     player = embeds.nth(at).locator(".bv-player")
@@ -178,3 +178,57 @@ def test_predict_then_reveal_without_a_kernel(built, offline):
     player.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "predict.png")
     assert page.bv_tried == [] and page_errors(page) == []
+
+
+# -- a notebook that carries script: none of it runs in the site ------------------------------------
+
+# What in the page could run script: handlers, javascript: URLs, frames, scripts other than the site's.
+RUNNABLE_JS = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll("*")) {
+    for (const a of el.attributes) {
+      const v = a.value.replace(/[\\s\\x00-\\x1f]/g, "").toLowerCase();
+      const runs = a.name.startsWith("on") || a.name === "srcdoc" || v.startsWith("javascript:");
+      if (runs) found.push(el.tagName + " " + a.name);
+    }
+    if (["IFRAME", "OBJECT", "EMBED", "FRAME", "BASE", "FORM"].includes(el.tagName)) found.push(el.tagName);
+    if (el.tagName === "SCRIPT" && !(el.getAttribute("src") === "_static/player.js" || el.type === "application/json"))
+      found.push("SCRIPT " + el.outerHTML.slice(0, 60));
+  }
+  return found;
+}"""
+
+
+def test_a_hostile_notebooks_payloads_never_run_in_its_page_nor_in_the_index(tmp_path, chromium_browser):
+    from hostile_notebook import NAME, PLAIN, RAN, write_notebooks
+
+    out = tmp_path / "html"
+    site.build(write_notebooks(tmp_path / "notebooks"), out)
+    page = new_page(chromium_browser)
+    logged = []
+    page.on("console", lambda msg: logged.append(msg.text))
+    page.context.on("page", lambda popup: logged.append(f"a new page: {popup.url}"))
+    try:
+        for name in ("index.html", PLAIN.replace(".ipynb", ".html"), NAME.replace(".ipynb", ".html")):
+            page.goto((out / name).as_uri())
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(500)  # images fail, frames load, handlers fire
+            assert page.evaluate(RUNNABLE_JS) == [], name
+            assert page.url == (out / name).as_uri(), f"{name} went elsewhere: {page.url}"
+            for k in range(page.locator("a, button, summary").count()):  # click what can be clicked, in place
+                target = page.locator("a, button, summary").nth(k)
+                href = target.get_attribute("href") or ""
+                if target.is_visible() and not href.startswith(("http", "0", "index")):
+                    target.click(no_wait_after=True)
+            page.wait_for_timeout(200)
+            assert not [text for text in logged if RAN in text], (name, logged)
+            assert page_errors(page) == [], page_errors(page)
+        assert page.locator("math").count() >= 2 and page.locator("table").count() >= 1
+        assert page.locator('img[alt="kept picture"]').count() == 1
+        page.goto((out / "index.html").as_uri())  # the hostile name's link opens its page
+        page.locator(".bv-site-index tbody a").nth(1).click()
+        page.wait_for_load_state("load")
+        assert page.url == (out / NAME.replace(".ipynb", ".html")).as_uri()
+        assert page.title().startswith("Hostile")
+    finally:
+        page.context.close()

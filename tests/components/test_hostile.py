@@ -36,7 +36,7 @@ def hostile_player_state() -> dict:
     s = bv.Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4, predict=True)
     state = widget_state(s.widget)
     s.close()
-    view, walk, words = state["view"], state["walk"], state["frames"]
+    view, walk, words = state["view"], state["walk"], state["words"]
     view["svg"] = view["svg"].replace("<svg ", "<svg onload=\"window.pwned='svg onload'\" ", 1)
     view["svg"] = view["svg"].replace("</svg>", SVG_ATTACK + "</svg>")
     view["table"] = {"head": [HOSTILE] * 3, "rows": [[HOSTILE, "1 onclick=x", "2"], *view["table"]["rows"]]}
@@ -60,7 +60,7 @@ def hostile():
 
 def test_a_hostile_saved_stepper_runs_nothing_and_shows_the_words_as_text(page, hostile) -> None:
     mount(page, hostile)
-    asks = [k for k, a in enumerate(hostile["frames"]["asks"]) if a]
+    asks = [k for k, a in enumerate(hostile["words"]["asks"]) if a]
     page.locator(".bv-player").focus()
     for k in range(len(hostile["walk"]["heads"])):  # every frame, the predict forms too
         page.evaluate(f"() => widget.model.change('step', {k})")
@@ -82,7 +82,7 @@ def test_a_hostile_saved_quiz_runs_nothing(page) -> None:
         "rows": [{"name": "x", "label": [*TREE, HOSTILE]}, {"name": HOSTILE, "label": HOSTILE}],
         "typed": {"x": HOSTILE},
         "verdicts": {"x": [*TREE, HOSTILE], HOSTILE: HOSTILE},
-        "hints": {"x": HOSTILE, HOSTILE: [*TREE]},
+        "steps_shown": {"x": HOSTILE, HOSTILE: [*TREE]},
     }
     mount(page, state, kind="quiz")
     page.wait_for_timeout(200)

@@ -217,7 +217,7 @@ def test_predict_has_nothing_to_type_where_the_gradient_is_not_finite(page, sour
     focus_player(page)
     page.keyboard.press("End")
     assert frame(page)["step"] == len(frames) - 1
-    sent = [v for ask in state["frames"]["asks"] for _, v in ask]
+    sent = [v for ask in state["words"]["asks"] for _, v in ask]
     assert {v for v in sent if isinstance(v, str)} <= set(words)
     shown = frame(page)
     assert any("inf" in t or "nan" in t for t in shown["texts"]), "the diagram shows the non-finite values"
@@ -233,7 +233,7 @@ FAKE_KERNEL_JS = """([answers, delay]) => {
   window.answered = 0;
   model.kernel = (content) => setTimeout(() => {
     const value = content.set.x;
-    model.change('frames', answers[window.answered % answers.length]);
+    model.change('words', answers[window.answered % answers.length]);
     const specs = model.get('inputs').map(s => s.name === 'x' ? {...s, value, text: String(value)} : s);
     model.change('inputs', specs);
     window.answered++;
@@ -247,7 +247,7 @@ def test_a_mouse_drag_of_an_input_slider_reaches_the_end_while_the_kernel_answer
     answers = []
     for x in (1.5, -3.0):
         s = bv.Stepper(A1, x=x, y=5, z=-4, sliders={"x": (-5, 5, 0.1)})
-        answers.append(widget_state(s.widget)["frames"])
+        answers.append(widget_state(s.widget)["words"])
         s.close()
     mount(page, state)
     page.evaluate(FAKE_KERNEL_JS, [answers, 100])  # the kernel takes 100 ms to answer
@@ -378,7 +378,7 @@ def test_the_live_region_says_each_new_step_once(page, a1) -> None:
     page.keyboard.press("ArrowRight")
     shown = frame(page)
     assert shown["live"] == frames[1].title + ". " + shown["explanation"]
-    page.evaluate("() => widget.model.change('frames', widget.model.get('frames'))")  # a repaint, same step
+    page.evaluate("() => widget.model.change('words', widget.model.get('words'))")  # a repaint, same step
     page.wait_for_timeout(50)
     assert page.evaluate("() => window.said") == 1
 

@@ -24,7 +24,7 @@ def test_the_quiz_sends_answers_and_shows_verdicts_and_hints(page) -> None:
     assert {"answer": "x", "text": "3"} in page.evaluate("() => widget.model.sent")
     page.locator(".bv-quiz-show").first.click()
     assert page.evaluate("() => widget.model.sent.at(-1)") == {"show": "x", "on": True}
-    for name in ("verdicts", "hints"):
+    for name in ("verdicts", "steps_shown"):
         page.evaluate("([name, value]) => widget.model.change(name, value)", [name, answered[name]])
     assert page.locator(".bv-quiz-verdict .bv-quiz-right").first.text_content() == "✓ right: 3"
     assert page.locator(".bv-quiz-hint .bv-frac").count() > 0  # the step's math, built from its tree

@@ -13,7 +13,8 @@ import { playerElements } from "./layout.js";
 import { marked, painter } from "./paint.js";
 import { playback } from "./play.js";
 import { hasFiniteAsk, NOTHING_TO_PREDICT, predictForm } from "./predict.js";
-import { presenter } from "./present.js";
+import { PRESENT_TITLE, presenter } from "./present.js";
+import { hostTheme } from "./theme.js";
 import { diagramView } from "./view.js";
 
 const PRAISE = "✓ right: you predicted this step.";
@@ -56,8 +57,13 @@ export function render({ model, el }) {
     },
     reduced,
   );
-  const diagram = diagramView(root, viewport, options, (fitted, natural) => bar.zoomed(fitted, natural));
-  const presenting = presenter(root, (on) => diagram.present(on));
+  const diagram = diagramView(root, viewport, options, (fitted, natural, whole) => {
+    bar.zoomed(fitted, natural);
+    presenting.showsWhole(whole);
+  });
+  const presenting = presenter(root, (on) => diagram.present(on), () => diagram.overview());
+  bar.element.querySelector(".bv-zoom").append(presenting.overviewButton);
+  bar.element.querySelector(".bv-present").title = PRESENT_TITLE;
   const sliders = inputSliders((message) => model.send(message));
   const playing = playback(
     () => show(shown + 1),
@@ -72,9 +78,17 @@ export function render({ model, el }) {
   el.appendChild(root);
 
   // -- the diagram, drawn once --------------------------------------------------------------
+  // "auto": the host's theme, now and whenever it switches.
+  const themeOf = (view) => (view.theme === "auto" ? (host.dark() ? "dark" : "light") : view.theme || "light");
+  const host = hostTheme(el, () => {
+    const name = themeOf(model.get("view") || {});
+    root.classList.remove("bv-theme-light", "bv-theme-dark");
+    root.classList.add("bv-theme-" + name);
+  });
+
   function setView() {
     const view = model.get("view") || {};
-    root.className = "bv-player bv-theme-" + (view.theme || "light") + " bv-" + (view.kind || "stepper");
+    root.className = "bv-player bv-theme-" + themeOf(view) + " bv-" + (view.kind || "stepper");
     data = null;
     shown = -1;
     if (view.graphviz) {
@@ -104,7 +118,7 @@ export function render({ model, el }) {
 
   function setFrames() {
     if ((model.get("view") || {}).graphviz) return;
-    data = unpack(model.get("walk"), model.get("frames"));
+    data = unpack(model.get("walk"), model.get("words"));
     if (!data) return; // still being drawn: nothing to step yet
     paint.reset();
     revealed.clear(); // new numbers: predict them again
@@ -156,8 +170,22 @@ export function render({ model, el }) {
     if (moved) live.say(k, heard + ". " + explanation.textContent);
     if (tell && model.get("step") !== k) {
       model.set("step", k);
-      model.save_changes();
+      saveSoon();
     }
+  }
+
+  // The kernel needs the step only eventually: it is sent once the new frame is on screen (in JupyterLab,
+  // sending a message and the page's own work for it took half of the key press, before the frame).
+  let saving = false;
+  function saveSoon() {
+    if (saving) return;
+    saving = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        saving = false;
+        model.save_changes();
+      }),
+    );
   }
 
   function reveal(k, right) {
@@ -185,7 +213,9 @@ export function render({ model, el }) {
     End: () => step(Infinity),
     " ": () => togglePlay(),
   };
-  const keyboard = keys(root, (key) => (key === "Escape" && presenting.isOn() ? presenting.toggle : KEYS[key]));
+  const overview = () => presenting.overview();
+  const PRESENT_KEYS = { Escape: () => presenting.toggle(), o: overview, O: overview }; // o: the whole diagram
+  const keyboard = keys(root, (key) => (presenting.isOn() && PRESENT_KEYS[key]) || KEYS[key]);
 
   // The words under the diagram never shrink while one steps: the page below does not jump up and
   // down from step to step (their tallest height so far is kept; a new width starts afresh).
@@ -226,7 +256,7 @@ export function render({ model, el }) {
   const listeners = [
     ["change:view", onView],
     ["change:walk", setFrames],
-    ["change:frames", setFrames],
+    ["change:words", setFrames],
     ["change:step", onStep],
     ["change:inputs", onInputs],
     ["change:options", onOptions],
@@ -243,7 +273,7 @@ export function render({ model, el }) {
 
   return () => {
     wordsSize.disconnect();
-    for (const part of [playing, keyboard, presenting, diagram, bar, sliders, live]) part.dispose();
+    for (const part of [playing, keyboard, presenting, diagram, bar, sliders, live, host]) part.dispose();
     for (const [name, listener] of listeners) model.off(name, listener);
   };
 }

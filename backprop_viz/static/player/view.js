@@ -2,15 +2,17 @@
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 4;
 const ZOOM_STEP = 1.25;
+const PRESENT_TEXT = 20; // px: the diagram's text when presenting, readable from the back of a room
 
 // `root` is the player (its classes say presenting and zoomed), `options()` the widget's options,
-// `zoomed(fitted, natural)` tells the controls which zoom is on.
+// `zoomed(fitted, natural, whole)` tells the controls which zoom is on (whole: all of the diagram in view).
 export function diagramView(root, viewport, options, zoomed) {
   let svg = null;
   let natural = { width: 1, height: 1, font: 16 };
   let zoom = "auto"; // "auto": not chosen yet; null: fit to the width; a number: that much of the natural size
   let chosen = false; // the student chose a zoom: keep it when the page changes size
   let target = null; // the element to keep in view
+  let whole = false; // presenting: the whole diagram (the overview) rather than the current step large
   const presenting = () => root.classList.contains("bv-presenting");
 
   function room() {
@@ -33,8 +35,15 @@ export function diagramView(root, viewport, options, zoomed) {
     return Math.min(1, (o.open_text || o.min_text) / natural.font);
   }
 
+  // Presenting: the text at PRESENT_TEXT px, following the highlight, unless the whole diagram fits as large.
+  function presentZoom() {
+    if (whole) return fitZoom();
+    return Math.max(fitZoom(), Math.min(MAX_ZOOM, PRESENT_TEXT / natural.font));
+  }
+
   function scaleNow() {
-    return typeof zoom === "number" ? zoom : fitZoom();
+    if (typeof zoom === "number") return zoom;
+    return zoom === "present" ? presentZoom() : fitZoom();
   }
 
   function apply() {
@@ -46,7 +55,8 @@ export function diagramView(root, viewport, options, zoomed) {
     const z = scaleNow();
     svg.style.width = natural.width * z + "px";
     svg.style.height = natural.height * z + "px";
-    const zoomedIn = zoom !== null && natural.width * z > room().width + 1;
+    const r = room();
+    const zoomedIn = zoom !== null && (natural.width * z > r.width + 1 || natural.height * z > r.height + 1);
     root.classList.toggle("bv-zoomed", zoomedIn);
     // Zoomed in, the viewport scrolls: Tab reaches it (arrow keys still step; drag, wheel and scrollbars move it).
     if (zoomedIn) {
@@ -56,13 +66,14 @@ export function diagramView(root, viewport, options, zoomed) {
     } else {
       for (const name of ["tabindex", "role", "aria-label"]) viewport.removeAttribute(name);
     }
-    zoomed(zoom === null, zoom === 1);
+    zoomed(zoom === null || (zoom === "present" && whole), zoom === 1, !zoomedIn);
     root.dataset.zoom = z.toFixed(3);
     follow();
   }
 
   function zoomTo(z) {
     chosen = true;
+    whole = false;
     zoom = z === null ? null : Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, z));
     apply();
   }
@@ -107,15 +118,17 @@ export function diagramView(root, viewport, options, zoomed) {
   ];
   for (const [name, listener] of wiring) viewport.addEventListener(name, listener);
 
-  let lastWidth = 0;
+  // A new width; presenting, also a new height of the viewport (the step's words below it grow and shrink).
+  let lastRoom = "";
   const resize = new ResizeObserver(() => {
-    const width = root.clientWidth;
-    if (width === lastWidth) return;
-    lastWidth = width;
+    const now = root.clientWidth + "x" + (presenting() ? viewport.clientHeight : 0);
+    if (now === lastRoom) return;
+    lastRoom = now;
     if (!chosen && !presenting()) zoom = "auto";
     apply();
   });
   resize.observe(root);
+  resize.observe(viewport);
 
   return {
     // A new diagram (an svg element, or null while there is none) of this natural size.
@@ -131,10 +144,19 @@ export function diagramView(root, viewport, options, zoomed) {
       target = element || null;
       if (now) follow();
     },
-    // Presenting began (fill the screen) or ended (as it opened).
+    // Presenting began (fill the screen, the current step large) or ended (as it opened).
     present(on) {
-      zoom = on ? null : "auto";
+      zoom = on ? "present" : "auto";
+      whole = false;
       requestAnimationFrame(apply);
+    },
+    // Presenting: switch between the whole diagram and the current step large; true when the whole shows.
+    overview() {
+      if (!presenting()) return false;
+      whole = zoom !== "present" ? true : !whole;
+      zoom = "present";
+      apply();
+      return whole;
     },
     fit: () => zoomTo(null),
     smaller: () => zoomTo(scaleNow() / ZOOM_STEP),

@@ -103,7 +103,7 @@ def page_of(made, path: Path) -> None:
     if isinstance(made, bv.Stepper):
         made.to_html(path)
     else:
-        state = made.widget.get_state(["view", "walk", "frames", "step", "options"])
+        state = made.widget.get_state(["view", "walk", "words", "step", "options"])
         path.write_text(standalone_html(made.title, {**state, "inputs": []}, theme="light"), encoding="utf-8")
 
 

@@ -47,6 +47,7 @@ PLAYER_PARTS = (  # static/player/, in the order they depend on each other
     "announce.js",
     "play.js",
     "layout.js",
+    "words.js",
     "main.js",
 )
 _LOCAL_IMPORT = re.compile(r'^import\b[^;]*\bfrom\s+"\./[^"]*"(?:\s+with\s*\{[^}]*\})?;\s*$')
@@ -58,7 +59,8 @@ def bundle(paths: Sequence[Path]) -> str:
     """ES modules joined into one script, in the order given: their imports of each other dropped (every
     top-level name is unique across the files), ``export`` dropped, the protocol inlined once as
     ``PROTOCOL``. The result defines ``render`` (the page or :func:`esm` exports it)."""
-    out = ["const PROTOCOL = " + json.dumps(PROTOCOL, ensure_ascii=False, separators=(",", ":")) + ";"]
+    inlined = {key: value for key, value in PROTOCOL.items() if key != "about"}  # its words are for readers
+    out = ["const PROTOCOL = " + json.dumps(inlined, ensure_ascii=False, separators=(",", ":")) + ";"]
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if _LOCAL_IMPORT.match(line) or _EXPORT_DEFAULT.match(line):

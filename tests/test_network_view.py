@@ -200,11 +200,12 @@ def test_output_neurons_show_their_letter() -> None:
 
 def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
     from backprop_viz.draw import DARK, LIGHT
+    from backprop_viz.skeleton import short_hex
 
     dark, light = NetworkView(c3(), theme="dark"), NetworkView(c3())
-    assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark ")
+    assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark{")
     for colour in (DARK.positive, DARK.current_neuron_fill, DARK.text):
-        assert colour in dark.widget.view["css"] and colour in dark.svg(5)
+        assert short_hex(colour) in dark.widget.view["css"] and colour in dark.svg(5)
     assert LIGHT.current_fill not in dark.svg(5) and LIGHT.current_fill in light.svg(5)
     assert DARK.positive in dark.widget.view["legend"]
     # The same skeleton and frames: only the colours differ.
@@ -222,7 +223,7 @@ def test_unused_weights_fade_by_the_one_list_of_states() -> None:
     assert forward.edge_state["w1"] == CURRENT and forward.edge_state["w7"] == DIM
     assert set(view.frames[0].edge_state.values()) == {KNOWN}
     css = view.widget.view["css"]
-    assert ".bv-dim .bv-wp-s{stroke:#b3d4e8}" in css  # the faded positive weight, as the SVG has it
+    assert ".bv-dim{" in css and ".bv-wp-s{stroke:#b3d4e8}" in css.split(".bv-dim{", 1)[1]  # faded, as the SVG
     w7 = re.search(r'<g id="w7".*?</g>', view.svg(1), re.S)[0]
     assert "#b3d4e8" in w7 and "#0072b2" not in w7
 

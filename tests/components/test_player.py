@@ -425,3 +425,25 @@ def test_a_network_views_table_of_weights_fills_in_as_it_steps(page) -> None:
     table_texts = last.texts[-len(cells["texts"]) :]
     assert cells["texts"] == table_texts and any(t.startswith("∂ ") for t in table_texts)
     assert all(c and c.startswith("bv-") for c in cells["rows"])
+
+
+def test_the_words_keep_one_height_from_the_first_step_to_the_last(page) -> None:
+    """The page below a stepper does not jump while one steps: the explanation is as tall as the tallest
+    frame's from the first step on (15's grew by 30 px at step 9 and 72 px at step 13)."""
+    state, s = stepper_state("f = sigmoid(w0*x0 + w1*x1 + w2)", expand=True, w0=2, x0=-1, w1=-3, x1=-2, w2=-3)
+    count = len(s)
+    s.close()
+    mount(page, state, width=520)
+    heights, own = [], []
+    for k in range(count):
+        go_to(page, k)
+        heights.append(page.evaluate("() => widget.el.querySelector('.bv-body').offsetHeight"))
+        own.append(  # the words' own height this step, without the height kept for them
+            page.evaluate(
+                """() => { const e = widget.el.querySelector('.bv-explanation'), kept = e.style.minHeight;
+                e.style.minHeight = ''; const h = e.offsetHeight; e.style.minHeight = kept; return h; }"""
+            )
+        )
+    assert len(set(own)) > 1, own  # the frames' words differ in height ...
+    assert len(set(heights)) == 1, heights  # ... and the page below never moves
+    assert page.evaluate("() => widget.el.querySelectorAll('.bv-explanation').length") == 1  # the probe is gone

@@ -75,7 +75,7 @@ def assert_light(shown: dict) -> None:
 def test_auto_is_the_default_and_sends_both_themes() -> None:
     state = state_of()
     assert state["view"]["theme"] == "auto"
-    assert ".bv-theme-light " in state["view"]["css"] and ".bv-theme-dark " in state["view"]["css"]
+    assert ".bv-theme-light{" in state["view"]["css"] and ".bv-theme-dark{" in state["view"]["css"]
     dark = state_of("dark")["view"]
     assert dark["theme"] == "dark" and ".bv-theme-light" not in dark["css"]
 

@@ -16,6 +16,7 @@ import { hasFiniteAsk, NOTHING_TO_PREDICT, predictForm } from "./predict.js";
 import { PRESENT_TITLE, presenter } from "./present.js";
 import { hostTheme } from "./theme.js";
 import { diagramView } from "./view.js";
+import { tallestWords } from "./words.js";
 
 const PRAISE = "✓ right: you predicted this step.";
 
@@ -121,6 +122,7 @@ export function render({ model, el }) {
     data = unpack(model.get("walk"), model.get("words"));
     if (!data) return; // still being drawn: nothing to step yet
     paint.reset();
+    reserveWords();
     revealed.clear(); // new numbers: predict them again
     praised.clear();
     const was = shown;
@@ -218,13 +220,20 @@ export function render({ model, el }) {
   const keyboard = keys(root, (key) => (presenting.isOn() && PRESENT_KEYS[key]) || KEYS[key]);
 
   // The words under the diagram never shrink while one steps: the page below does not jump up and
-  // down from step to step (their tallest height so far is kept; a new width starts afresh).
+  // down from step to step. The explanation is as tall as the tallest frame's from the start (measured
+  // again at a new width); the rest (a prediction's boxes, a table's rows) keeps its tallest so far.
+  function reserveWords() {
+    explanation.style.minHeight = "";
+    const tallest = tallestWords(explanation, data);
+    if (tallest) explanation.style.minHeight = tallest + "px";
+  }
   let tallest = 0, lastWidth = 0;
   const wordsSize = new ResizeObserver(() => {
     if (root.clientWidth !== lastWidth) {
       lastWidth = root.clientWidth;
       tallest = 0;
       body.style.minHeight = "";
+      reserveWords();
     }
     if (body.offsetHeight > tallest) {
       tallest = body.offsetHeight;

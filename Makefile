@@ -16,6 +16,10 @@ LAB_ARGS ?=
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 LITE_VENV := build/lite-venv
+# Matplotlib's font cache, this environment's own and built at set-up: a cache shared with another
+# environment names that one's fonts, and once those are gone every notebook that plots prints
+# matplotlib's complaints (nbval then sees output the committed notebooks do not have).
+export MPLCONFIGDIR := $(CURDIR)/$(VENV)/matplotlib
 # JupyterLab's defaults for everyone using .venv's JupyterLab: no news and no update checks, so no
 # notification asks about them over the notebook (at 1024x768 it covered the corner of a stepper).
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -37,6 +41,7 @@ $(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c binder/requirements.txt -e ".[lab,test]"
+	$(BIN)/python -c "import matplotlib.font_manager"  # its font cache, built now rather than in a notebook's output
 	# nbdime is for reviewing notebook diffs from the command line; its JupyterLab buttons would crowd
 	# a projector's toolbar (at 1024 px JupyterLab moved the kernel's status into the overflow menu).
 	$(BIN)/jupyter labextension disable --level=sys_prefix nbdime-jupyterlab >/dev/null 2>&1

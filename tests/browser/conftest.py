@@ -51,21 +51,7 @@ def pytest_configure(config):
 # --------------------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="session")
-def chromium_browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed")
-    executable = find_chromium()
-    if executable is None:
-        unavailable("Chromium was not found at /usr/bin/chromium (nor $BV_CHROMIUM, nor on PATH)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# chromium_browser, the one headless Chromium of a test run, is tests/conftest.py's (the component tests use it too).
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from chromium import CHROMIUM_ARGS, NODE_DIR, find_chromium, new_page, page_errors, unavailable  # noqa: E402
+from chromium import NODE_DIR, new_page, page_errors  # noqa: E402
 
 STATIC = Path(__file__).resolve().parents[2] / "backprop_viz" / "static"
 HERE = Path(__file__).resolve().parent
@@ -74,18 +74,9 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed")
-    executable = find_chromium()
-    if executable is None:
-        unavailable("Chromium is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(chromium_browser):
+    """The run's one Chromium (tests/conftest.py): Playwright's synchronous API allows one per process."""
+    return chromium_browser
 
 
 @pytest.fixture

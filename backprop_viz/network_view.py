@@ -144,6 +144,11 @@ class NetworkView(Player):
             f.asks if self.predict else (),
         )
 
+    def element_of(self, key: str) -> int:
+        """Where the neuron or weight ``key`` (``h_a``, ``w1``) is among a frame's ``states`` (-1: none)."""
+        self._check_drawn()
+        return self._painter.element_of(key)
+
     def svg(self, k: int | None = None) -> str:
         """The SVG text of frame ``k`` (default: the one shown), every colour written out."""
         self._check_drawn()

@@ -266,3 +266,10 @@ def test_a_hostile_title_is_text() -> None:
     view = NetworkView(c2(), title="<img src=x onerror=alert(1)>")
     assert view.widget.options["title"] == "<img src=x onerror=alert(1)>"  # the player sets it as text
     assert "<img" not in view.widget.view["svg"] and "<img" not in view.widget.words
+
+
+def test_element_of_finds_a_weight_or_neuron_among_a_frames_states() -> None:
+    view = NetworkView(c3())
+    w1, h_a = view.element_of("w1"), view.element_of("h_a")
+    assert w1 >= 0 and h_a >= 0 and w1 != h_a and view.element_of("nothing") == -1
+    assert view.frame(1).states[w1] == CURRENT  # the weight into the hidden layer, used at its step

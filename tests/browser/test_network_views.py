@@ -37,8 +37,13 @@ def open_view(lab: Lab, name: str, *cells: str) -> StepperView:
 
 
 def stroke(view: StepperView, weight: str) -> str:
-    """The colour a weight's edge is painted now, as rgb(...)."""
-    return view.locator(f"g#{weight} path").evaluate("e => getComputedStyle(e).stroke")
+    """The colour a weight's edge is painted now, as rgb(...) (the browser keeps no ids: the edge by its element)."""
+    from backprop_viz.network_view import NetworkView
+
+    shown = NetworkView(c3())
+    element = shown.element_of(weight)
+    shown.close()
+    return view.locator(f'g[data-e="{element}"] path').first.evaluate("e => getComputedStyle(e).stroke")
 
 
 def rgb(colour: str) -> str:

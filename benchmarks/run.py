@@ -897,6 +897,23 @@ NETWORK_CASES: dict[str, Callable[[int], list[int]]] = {
 }
 
 
+def bound_row(case: str, made, refused, limit_s: float, made_name: str) -> Row:
+    """Figure 7's row: how long the largest accepted case takes, beside the refusal of the next size up."""
+    return Row(
+        figure="7. layout at the bounds",
+        case=case,
+        value=made.median,
+        unit="ms",
+        baseline=refused.median,
+        baseline_name="the next size up, refused before dot runs",
+        ratio=None,
+        ratio_name="",
+        target=f"< {limit_s:g} s",
+        met=made.median < limit_s * 1000,
+        detail={made_name: made.summary(), "refused": refused.summary()},
+    )
+
+
 def timed_refusal(make: Callable[[], object], repeat: int):
     """How long ``make`` takes to raise GraphTooLarge (an AssertionError if it makes the thing instead)."""
 
@@ -922,21 +939,7 @@ def figure_network_bounds(repeat: int = 3, limit_s: float = 2.0) -> list[Row]:
         t = timed(lambda net=net: NetworkView(net).close(), repeat=repeat, warmup=0)
 
         refused = timed_refusal(lambda bigger=bigger: NetworkView(bigger), repeat)
-        rows.append(
-            Row(
-                figure="7. layout at the bounds",
-                case=f"NetworkView of a {case}",
-                value=t.median,
-                unit="ms",
-                baseline=refused.median,
-                baseline_name="the next size up, refused before dot runs",
-                ratio=None,
-                ratio_name="",
-                target=f"< {limit_s:g} s",
-                met=t.median < limit_s * 1000,
-                detail={"ready": t.summary(), "refused": refused.summary()},
-            )
-        )
+        rows.append(bound_row(f"NetworkView of a {case}", t, refused, limit_s, "ready"))
     return rows
 
 
@@ -951,21 +954,8 @@ def figure_layout_bounds(repeat: int = 3, cases: Sequence[str] | None = None, li
         bigger = bv.expr(*LAYOUT_CASES[case](1)[:1], **LAYOUT_CASES[case](1)[1])
 
         refused = timed_refusal(lambda bigger=bigger: bv_layout.layout_of(bigger), repeat)
-        rows.append(
-            Row(
-                figure="7. layout at the bounds",
-                case=f"{case} ({bv_layout.wire_ranks(g):,} columns crossed, {g.shown_size:,} drawn in its frames)",
-                value=t.median,
-                unit="ms",
-                baseline=refused.median,
-                baseline_name="the next size up, refused before dot runs",
-                ratio=None,
-                ratio_name="",
-                target=f"< {limit_s:g} s",
-                met=t.median < limit_s * 1000,
-                detail={"layout": t.summary(), "refused": refused.summary()},
-            )
-        )
+        case = f"{case} ({bv_layout.wire_ranks(g):,} columns crossed, {g.shown_size:,} drawn in its frames)"
+        rows.append(bound_row(case, t, refused, limit_s, "layout"))
     return rows if cases else rows + figure_network_bounds(repeat, limit_s)
 
 

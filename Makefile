@@ -87,7 +87,7 @@ notebooks: setup-lab
 # The course site, from the notebooks as committed (outputs and widget state): open build/html/index.html.
 html: setup-lab
 	rm -rf build/html
-	$(BIN)/python -m backprop_viz.site notebooks build/html
+	$(BIN)/python -m backprop_viz.course.site notebooks build/html
 
 # JupyterLite: Python in the browser, nothing to install (scripts/build_lite.py says what the site holds).
 # Its own environment: the site's JupyterLab is JupyterLite's, older than .venv's.

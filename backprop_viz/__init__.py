@@ -21,34 +21,36 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from . import notebook as _notebook
-from .deck import compare
-from .errors import ExpressionError, GraphTooLarge
-from .graph import GradientCheck, Graph, Node, trace
-from .networks import Network, network
-from .numbers import fmt
-from .ops import FUNCTIONS, Op
-from .parser import expr
-from .quiz import quiz
-from .steps import BackwardStep, Contribution, ForwardStep, Step
-from .var import Group, Var, maximum, minimum, variables
+from .engine.errors import ExpressionError, GraphTooLarge
+from .engine.graph import GradientCheck, Graph
+from .engine.networks import Network, network
+from .engine.node import Node
+from .engine.numbers import fmt
+from .engine.ops import FUNCTIONS, Op
+from .engine.parser import expr
+from .engine.steps import BackwardStep, Contribution, ForwardStep, Step
+from .engine.var import Group, Var, maximum, minimum, trace, variables
+from .frontend import notebook as _notebook
 
 # Drawing (Graphviz) and widgets (anywidget, ipywidgets) load when first used: computing a gradient
 # imports neither. ``tests/test_layering.py`` keeps it so.
 _LAZY = {
-    "GraphvizMissing": "layout",
-    "NetworkView": "network_view",
-    "Quiz": "quiz_widget",
-    "Stepper": "stepper",
-    "render": "draw",
+    "GraphvizMissing": "drawing.layout",
+    "NetworkView": "frontend.network_view",
+    "Quiz": "frontend.quiz",
+    "quiz": "frontend.quiz",
+    "compare": "course.deck",
+    "Stepper": "frontend.stepper",
+    "render": "frontend.picture",
 }
 
 if TYPE_CHECKING:
-    from .draw import render
-    from .layout import GraphvizMissing
-    from .network_view import NetworkView
-    from .quiz_widget import Quiz
-    from .stepper import Stepper
+    from .course.deck import compare
+    from .drawing.layout import GraphvizMissing
+    from .frontend.network_view import NetworkView
+    from .frontend.picture import render
+    from .frontend.quiz import Quiz, quiz
+    from .frontend.stepper import Stepper
 
 
 def __getattr__(name: str) -> object:

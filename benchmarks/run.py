@@ -58,8 +58,8 @@ sys.path.insert(0, str(HERE))
 import reference_autograd as ref  # noqa: E402
 
 import backprop_viz as bv  # noqa: E402
-from backprop_viz import layout as bv_layout  # noqa: E402
-from backprop_viz.networks import network  # noqa: E402
+from backprop_viz.drawing import layout as bv_layout  # noqa: E402
+from backprop_viz.engine.networks import network  # noqa: E402
 
 TINY = "f = x * y"  # for --quick
 A3 = "f = sigmoid(w0*x0 + w1*x1 + w2)"
@@ -155,7 +155,7 @@ def _bytes(text: str) -> int:
 
 def _old_frames_bytes(s: bv.Stepper) -> int:
     """The stepper as it was: each frame's full SVG, its explanation and its table, as HTML in the widget state."""
-    from backprop_viz.frame_html import explanation, frame_title
+    from backprop_viz.drawing.frame_html import explanation, frame_title
 
     count = s.graph.frame_count
     frames = enumerate(s.frames)
@@ -930,7 +930,7 @@ def timed_refusal(make: Callable[[], object], repeat: int):
 def figure_network_bounds(repeat: int = 3, limit_s: float = 2.0) -> list[Row]:
     """A network view of the largest networks accepted, made until ready (laid out, every frame encoded),
     beside the refusal of the next size up."""
-    from backprop_viz.network_view import NetworkView
+    from backprop_viz.frontend.network_view import NetworkView
 
     rows = []
     for case, sizes in NETWORK_CASES.items():

@@ -202,7 +202,7 @@ def package_wheel(build: Path) -> Path:
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "node_modules", "test-artifacts", "notebooks", "tests", "benchmarks", "*.egg-info",
         "__pycache__"))  # fmt: skip
-    shutil.copy2(GRAPHVIZ_JS, source / "backprop_viz" / "static" / "graphviz.js")
+    shutil.copy2(GRAPHVIZ_JS, source / "backprop_viz" / "frontend" / "static" / "graphviz.js")
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(build), str(source))
     return next(build.glob("backprop_viz-*.whl"))
 

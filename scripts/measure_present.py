@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 import backprop_viz as bv
-from backprop_viz.export import standalone_html
-from backprop_viz.network_view import NetworkView
-from backprop_viz.networks import network
+from backprop_viz.engine.networks import network
+from backprop_viz.frontend.network_view import NetworkView
+from backprop_viz.frontend.page import standalone_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 from chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402

@@ -26,8 +26,8 @@ def _run(path: Path) -> dict:
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
 
-    quiz_module = importlib.import_module("backprop_viz.quiz")  # bv.quiz is the function of that name
-    stepper_module = importlib.import_module("backprop_viz.stepper")
+    quiz_module = importlib.import_module("backprop_viz.frontend.quiz")  # bv.quiz is the function of that name
+    stepper_module = importlib.import_module("backprop_viz.frontend.stepper")
 
     steppers, quizzes = [], []
     make_stepper, make_quiz = stepper_module.Stepper.__init__, quiz_module.Quiz.__init__

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import browser_graphviz
-from backprop_viz.layout import dot_source, layout_from_json
+from backprop_viz.drawing.layout import dot_source, layout_from_json
+from backprop_viz.frontend import browser_graphviz
+from backprop_viz.frontend.picture import Picture
 
 REPO = Path(__file__).resolve().parents[1]
 WASM_GRAPHVIZ = REPO / "lite" / "node_modules" / "@hpcc-js" / "wasm-graphviz" / "dist" / "index.js"
@@ -100,7 +101,7 @@ def test_a_failed_browser_layout_is_shown_not_raised(no_dot: Path) -> None:
 def test_render_and_exports_without_dot(no_dot: Path) -> None:
     g = bv.expr(A1, x=-2, y=5, z=-4)
     picture = bv.render(g, 3)
-    assert isinstance(picture, browser_graphviz.Picture)
+    assert isinstance(picture, Picture)
     browser_answers(picture, picture._receive)
     assert picture.view["svg"].startswith("<svg") and picture.view["svg"].count("<text") > 10
     s = bv.Stepper(g)
@@ -200,7 +201,7 @@ def test_the_browsers_graphviz_lays_out_as_dot_does(tmp_path: Path) -> None:
 
 def test_in_the_browser_the_message_names_only_what_needs_dot(monkeypatch: pytest.MonkeyPatch, no_dot: Path) -> None:
     """Python in the browser (JupyterLite): what draws there is not listed among what needs dot."""
-    from backprop_viz import layout
+    from backprop_viz.drawing import layout
 
     monkeypatch.setattr(layout.sys, "platform", "emscripten")
     with pytest.raises(bv.GraphvizMissing) as err:
@@ -210,7 +211,7 @@ def test_in_the_browser_the_message_names_only_what_needs_dot(monkeypatch: pytes
     assert "PNG, GIF or PDF" in needs and "render" not in needs and "NetworkView" not in needs
     assert "network views and bv.render lay their diagrams out in the browser" in message
     g = bv.expr(A1, x=-2, y=5, z=-4)
-    assert isinstance(bv.render(g), browser_graphviz.Picture)  # and these do draw there
+    assert isinstance(bv.render(g), Picture)  # and these do draw there
     assert bv.NetworkView(c3()).widget.view["graphviz"]["engine"] == "dot"
     with pytest.raises(bv.GraphvizMissing, match="PNG, GIF or PDF"):
         bv.Stepper(g).save(no_dot.parent / "a1.gif")

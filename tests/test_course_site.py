@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import site
-from backprop_viz.safe_html import clean
+from backprop_viz.course import site
+from backprop_viz.course.safe_html import clean
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))

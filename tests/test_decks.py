@@ -1,7 +1,7 @@
 """The decks' printed numbers (EXAMPLES.md A1, A2, A3, C2, C3), computed by the engine.
 
 Each printed number must *agree* with the engine (within 3 units of its last
-printed digit, see backprop_viz/deck.py); where a deck misprints, the engine's
+printed digit, see backprop_viz/course/deck.py); where a deck misprints, the engine's
 value is checked against an independent hand-written computation instead.
 """
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.deck import agrees
+from backprop_viz.course.deck import agrees
 
 
 def sigmoid(z: float) -> float:

@@ -1,7 +1,7 @@
 """Numbers and claims of decks 001 and 003 that notebooks 01, 05, 07, 08 and 09 show (B1, B2, D1, D2, D5).
 
 Each is computed by the engine and, where the deck prints a number, compared with it by the
-project's rule (3 units of the deck's last printed digit, see backprop_viz/deck.py).
+project's rule (3 units of the deck's last printed digit, see backprop_viz/course/deck.py).
 """
 
 import math
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.deck import agrees
+from backprop_viz.course.deck import agrees
 
 # Deck 001's score table: rows are classes, columns are examples (apple, banana, pear).
 SCORES = np.array([[1.87, -0.4, 0.1], [1.3, 1.1, -0.3], [0.56, 1.35, 1.1]])

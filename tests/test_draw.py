@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.draw import FramePainter
-from backprop_viz.frames import CURRENT, FUTURE, KNOWN, frames_of
-from backprop_viz.layout import layout_of
+from backprop_viz.drawing.draw import FramePainter
+from backprop_viz.drawing.frames import CURRENT, FUTURE, KNOWN, frames_of
+from backprop_viz.drawing.layout import layout_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 A1 = "q = x + y; f = q * z"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backprop_viz as bv
-from backprop_viz import ops
+from backprop_viz.engine import ops
 
 # -- gate patterns (decks 000, 001, 002) ----------------------------------------------------
 

@@ -6,7 +6,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 import backprop_viz as bv
-from backprop_viz.errors import MAX_SHOWN_LINES
+from backprop_viz.engine.errors import MAX_SHOWN_LINES
 
 
 def shown(cell: str, capsys: pytest.CaptureFixture[str]) -> list[str]:

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 import backprop_viz as bv
-from backprop_viz import export
-from backprop_viz.export import _font, font_file, frame_image
-from backprop_viz.frame_html import frame_title
+from backprop_viz.drawing import pictures
+from backprop_viz.drawing.frame_html import frame_title
+from backprop_viz.drawing.pictures import _font, font_file, frame_image
 
 SYMBOLS = "∂σ×−⚠"  # what the captions write besides ASCII
 
@@ -40,7 +40,7 @@ def test_every_caption_symbol_has_a_glyph() -> None:
 
 def test_gif_frames_are_the_frame_images_in_order(tmp_path, monkeypatch) -> None:
     """Drawn by three Graphviz runs side by side and put in one palette, each frame is still its own image."""
-    monkeypatch.setattr(export.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(pictures.os, "cpu_count", lambda: 3)
     s = a3()
     gif = Image.open(s.save(tmp_path / "a3.gif"))
     assert gif.n_frames == len(s) == 18
@@ -59,9 +59,9 @@ def test_pngs_written_one_after_another_are_split_apart() -> None:
         return out.getvalue()
 
     red, blue = png("red"), png("blue")
-    assert export._split_pngs(red + blue + red) == [red, blue, red]
+    assert pictures._split_pngs(red + blue + red) == [red, blue, red]
     with pytest.raises(ValueError, match="not a PNG"):
-        export._split_pngs(red + b"GIF89a")
+        pictures._split_pngs(red + b"GIF89a")
 
 
 def test_pdf_is_vector_with_one_page_per_frame(tmp_path, monkeypatch) -> None:
@@ -69,7 +69,7 @@ def test_pdf_is_vector_with_one_page_per_frame(tmp_path, monkeypatch) -> None:
     text that can be searched."""
     from pypdf import PdfReader
 
-    monkeypatch.setattr(export.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(pictures.os, "cpu_count", lambda: 3)
     s = a3()
     reader = PdfReader(s.save(tmp_path / "a3.pdf"))
     assert len(reader.pages) == len(s)
@@ -90,8 +90,8 @@ def test_pdf_is_vector_with_one_page_per_frame(tmp_path, monkeypatch) -> None:
 
 
 def test_pdf_captions_are_wrapped_to_the_diagram() -> None:
-    lines = export._wrapped("into q: downstream = upstream × local = (1)(-3) = -3, " * 4, _font(14), 300)
-    label = export._label(lines, len(lines) + 2)
+    lines = pictures._wrapped("into q: downstream = upstream × local = (1)(-3) = -3, " * 4, _font(14), 300)
+    label = pictures._label(lines, len(lines) + 2)
     assert label.startswith("<") and label.endswith(">")
     assert label.count('<br align="left"/>') == len(lines) + 2
-    assert "&lt;" in export._label(["a < b"], 1)  # the text is escaped, not markup
+    assert "&lt;" in pictures._label(["a < b"], 1)  # the text is escaped, not markup

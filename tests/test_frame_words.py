@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 import backprop_viz as bv
-from backprop_viz.frames import frames_of
+from backprop_viz.drawing.frames import frames_of
 
 
 def test_a_backward_only_stepper_opens_on_the_backward_pass_start() -> None:

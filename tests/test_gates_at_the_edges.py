@@ -2,7 +2,7 @@
 
 Each case is either computed as documented, with a warning on the node (``node.warning``) and in
 the step's explanation, or refused with a clear ExpressionError. Conventions at kinks are stated
-in ``backprop_viz.ops`` and tested here.
+in ``backprop_viz.engine.ops`` and tested here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import ops
+from backprop_viz.engine import ops
 
 inf, nan = math.inf, math.nan
 

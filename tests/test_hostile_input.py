@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backprop_viz as bv
-from backprop_viz import parser
+from backprop_viz.engine import parser
 
 # -- the corpus ------------------------------------------------------------------------------
 # (id, source, a fragment of the message that says what is wrong). "CANARY" is replaced by the

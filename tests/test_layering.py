@@ -1,11 +1,16 @@
-"""The package's layers: the engine stands alone, the drawing needs no widgets.
+"""The package's four parts, and the one direction between them.
 
-engine   ops, var, parser, graph, steps, numbers, errors (and names, notation, which they use; answers)
-drawing  layout, frames, draw, skeleton, frame_html, export, network_frames, network_draw, wire:
-         Graphviz, no widget library
-widgets  player, stepper, quiz_widget, network_view, browser_graphviz: anywidget and ipywidgets
+engine    the graph, its passes and steps, the expression parser, the networks: numpy and the standard
+          library only
+drawing   where everything goes (Graphviz), the diagram turned into a skeleton, what each frame shows,
+          its words, and pictures of frames: no widget library
+frontend  the widgets (anywidget) and the browser's side (``static/``): the stepper, the network view,
+          the quiz, the still picture, the packed assets, standalone pages
+course    what is built around the notebooks: the decks' numbers, plots, the course site
 
-``import backprop_viz`` loads the engine; the drawing and the widgets load when first used.
+A module imports only from its own part and the parts above it in this list, and no two modules import
+each other, however indirectly (imports for type hints counted too). ``import backprop_viz`` loads the
+engine; the drawing and the widgets load when first used.
 """
 
 from __future__ import annotations
@@ -21,47 +26,112 @@ import pytest
 import backprop_viz
 
 PACKAGE = Path(backprop_viz.__file__).parent
-ENGINE = {"ops", "var", "parser", "graph", "steps", "numbers", "errors", "names", "notation", "reference", "answers"}
-DRAWING = {"layout", "frames", "draw", "skeleton", "frame_html", "export", "network_frames", "network_draw", "wire"}
-WIDGETS = {"player", "stepper", "quiz_widget", "network_view", "browser_graphviz"}
+PARTS = ["engine", "drawing", "frontend", "course"]
 WIDGET_LIBRARIES = {"anywidget", "ipywidgets", "traitlets", "IPython", "ipykernel", "comm"}
 HEAVY = WIDGET_LIBRARIES | {"graphviz", "matplotlib", "PIL", "pypdf"}
 
 
-def imports(module: str, *, nested: bool) -> set[str]:
-    """What ``backprop_viz/<module>.py`` imports: ``.graph`` as "graph", ``numpy.linalg`` as "numpy".
+def modules() -> dict[str, Path]:
+    """Every module of the package by dotted name, ``drawing.layout`` for ``backprop_viz/drawing/layout.py``."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found[".".join(parts)] = path
+    return found
 
-    With ``nested``, also the imports inside functions; otherwise those of the module's top level.
-    """
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
-    statements = ast.walk(tree) if nested else tree.body
-    names = set()
-    for node in statements:
+
+MODULES = modules()
+
+
+def part_of(module: str) -> str:
+    return module.split(".")[0]
+
+
+def imports(module: str) -> tuple[set[str], set[str]]:
+    """What ``module`` imports, anywhere in it (in functions, for type hints too): the package's own
+    modules by dotted name, and the outside world's top-level names."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    package = module.split(".")[:-1] if not module.endswith("__init__") else module.split(".")[:-1]
+    own, outside = set(), set()
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            for alias in node.names:
+                if alias.name.startswith("backprop_viz."):
+                    own.add(alias.name.removeprefix("backprop_viz."))
+                else:
+                    outside.add(alias.name.split(".")[0])
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            names.add(node.module.split(".")[0])
+            if node.module == "backprop_viz" or node.module.startswith("backprop_viz."):
+                base = node.module.removeprefix("backprop_viz").lstrip(".")
+                own |= _resolved(base, node.names)
+            else:
+                outside.add(node.module.split(".")[0])
         elif isinstance(node, ast.ImportFrom):
-            names |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
-    return names
+            base_parts = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+            base = ".".join([*base_parts, *([node.module] if node.module else [])])
+            own |= _resolved(base, node.names)
+    return {m.removesuffix(".__init__") for m in own if m}, outside
 
 
-def test_the_layers_name_every_module() -> None:
-    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site", "safe_html"}
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    assert modules == ENGINE | DRAWING | WIDGETS | others
+def _resolved(base: str, names: list[ast.alias]) -> set[str]:
+    """``from base import a, b``: the modules named, where a and b are modules, else ``base`` itself."""
+    found = {f"{base}.{a.name}".lstrip(".") for a in names if f"{base}.{a.name}".lstrip(".") in MODULES}
+    return found or {base if base in MODULES else f"{base}.__init__" if base else "__init__"}
 
 
-@pytest.mark.parametrize("module", sorted(ENGINE))
+def test_every_module_is_in_a_part() -> None:
+    strays = [m for m in MODULES if part_of(m) not in PARTS and m != "__init__"]
+    assert not strays, f"modules outside the four parts: {strays}"
+    assert set(PARTS) <= {part_of(m) for m in MODULES}
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m != "__init__"))
+def test_a_module_imports_only_its_own_part_and_the_parts_before_it(module: str) -> None:
+    own, _ = imports(module)
+    later = sorted(m for m in own if m != "__init__" and PARTS.index(part_of(m)) > PARTS.index(part_of(module)))
+    assert not later, f"{module} imports {later}, of a later part than {part_of(module)}"
+    assert "__init__" not in own, f"{module} imports the package's top, which imports everything"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if part_of(m) == "engine"))
 def test_the_engine_imports_only_the_engine_numpy_and_the_standard_library(module: str) -> None:
-    outside = imports(module, nested=True) - ENGINE - {"numpy", "__future__"} - sys.stdlib_module_names
-    assert not outside, f"{module}.py imports {sorted(outside)}"
+    _, outside = imports(module)
+    strays = outside - {"numpy", "__future__"} - sys.stdlib_module_names
+    assert not strays, f"{module} imports {sorted(strays)}"
 
 
-@pytest.mark.parametrize("module", sorted(DRAWING))
-def test_the_drawing_imports_no_widgets(module: str) -> None:
-    widgets = imports(module, nested=False) & (WIDGETS | WIDGET_LIBRARIES)
-    assert not widgets, f"{module}.py imports {sorted(widgets)}"
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if part_of(m) == "drawing"))
+def test_the_drawing_imports_no_widget_library(module: str) -> None:
+    _, outside = imports(module)
+    assert not outside & WIDGET_LIBRARIES, f"{module} imports {sorted(outside & WIDGET_LIBRARIES)}"
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of ``graph`` (module -> the modules it imports), as the path around it, or None."""
+    done: set[str] = set()
+
+    def visit(path: list[str]) -> list[str] | None:
+        for n in sorted(graph.get(path[-1], ())):
+            if n in path:
+                return [*path[path.index(n) :], n]
+            if n not in done and (cycle := visit([*path, n])):
+                return cycle
+        done.add(path[-1])
+        return None
+
+    return next((c for m in sorted(graph) if m not in done and (c := visit([m]))), None)
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert import_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """Through any number of others, and counting imports inside functions and for type hints."""
+    graph = {m: {n for n in imports(m)[0] if n in MODULES and n != m} for m in MODULES if m != "__init__"}
+    cycle = import_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 
 def loaded_after(code: str) -> set[str]:
@@ -81,20 +151,20 @@ def test_a_gradient_loads_neither_drawing_nor_widgets() -> None:
     )
     assert {m.split(".")[0] for m in loaded} & HEAVY == set()
     package = {m.removeprefix("backprop_viz.") for m in loaded if m.startswith("backprop_viz.")}
-    assert package & (DRAWING | WIDGETS) == set()
+    assert not {m for m in package if part_of(m) in ("drawing", "course")}
+    assert not {m for m in package if part_of(m) == "frontend"} - {"frontend", "frontend.notebook", "frontend.figures"}
 
 
 def test_drawing_loads_no_widget_library() -> None:
-    loaded = loaded_after(
-        "import backprop_viz.draw, backprop_viz.export, backprop_viz.frame_html, backprop_viz.network_draw"
-    )
+    drawing = [f"backprop_viz.{m}" for m in MODULES if part_of(m) == "drawing" and not m.endswith("__init__")]
+    loaded = loaded_after("import " + ", ".join(drawing))
     assert "graphviz" in loaded
     assert {m.split(".")[0] for m in loaded} & WIDGET_LIBRARIES == set()
 
 
 def test_the_lazy_names_load_on_first_use() -> None:
     loaded = loaded_after("import backprop_viz as bv\nbv.Stepper, bv.render, bv.NetworkView, bv.GraphvizMissing")
-    assert {"backprop_viz.stepper", "backprop_viz.draw", "anywidget"} <= loaded
+    assert {"backprop_viz.frontend.stepper", "anywidget"} <= loaded
     assert set(backprop_viz.__all__) <= set(dir(backprop_viz))
     with pytest.raises(AttributeError, match="no attribute 'Steper'"):
         backprop_viz.Steper  # noqa: B018

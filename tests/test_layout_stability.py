@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.draw import FramePainter
-from backprop_viz.frames import frames_of
-from backprop_viz.networks import network
+from backprop_viz.drawing.draw import FramePainter
+from backprop_viz.drawing.frames import frames_of
+from backprop_viz.engine.networks import network
 
 SVG = "{http://www.w3.org/2000/svg}"
 NODE_CLASS = re.compile(r"bv-n\d+")

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import errors, graph, layout
-from backprop_viz.draw import render
+from backprop_viz.drawing import layout
+from backprop_viz.engine import errors, graph
+from backprop_viz.frontend.picture import render
 
 
 def chain(steps: int) -> str:
@@ -197,7 +198,8 @@ def test_a_graph_too_large_is_refused_before_any_frame_is_made(
     module.write_text("export const Graphviz = {};\n")
     monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ", place)
     monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ_JS", str(module))
-    from backprop_viz import draw, stepper
+    from backprop_viz.drawing import draw
+    from backprop_viz.frontend import stepper
 
     def no_frames(*args, **kwargs):
         raise AssertionError("a frame was made")
@@ -218,7 +220,7 @@ def test_the_still_picture_of_the_widest_stepper_accepted_is_capped_in_pixels() 
 
     from PIL import Image
 
-    from backprop_viz.stepper import MAX_PICTURE_PIXELS
+    from backprop_viz.frontend.stepper import MAX_PICTURE_PIXELS
 
     names = [f"x{i}" for i in range(137)]
     s = bv.Stepper("+".join(names), **dict.fromkeys(names, 1.0))
@@ -235,8 +237,8 @@ def test_the_still_picture_of_the_widest_stepper_accepted_is_capped_in_pixels() 
 
 
 def test_a_network_view_too_large_to_draw_is_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from backprop_viz import network_draw
-    from backprop_viz.network_view import NetworkView
+    from backprop_viz.drawing import network_draw
+    from backprop_viz.frontend.network_view import NetworkView
 
     def refuse(*args, **kwargs):
         raise AssertionError("dot ran")
@@ -252,8 +254,8 @@ def test_a_network_view_too_large_to_draw_is_refused_at_once(monkeypatch: pytest
 
 
 def test_the_largest_network_view_accepted_is_drawn() -> None:
-    from backprop_viz.network_draw import MAX_WEIGHTS
-    from backprop_viz.network_view import NetworkView
+    from backprop_viz.drawing.network_draw import MAX_WEIGHTS
+    from backprop_viz.frontend.network_view import NetworkView
 
     view = NetworkView(bv.network([23, 25], seed=0, use_biases=True))
     assert MAX_WEIGHTS == 23 * 25 + 25
@@ -296,7 +298,7 @@ def test_an_export_that_would_take_minutes_is_refused_at_once(sizes, suffix: str
 
 
 def test_an_export_within_the_bounds_is_made(tmp_path) -> None:
-    from backprop_viz.export import MAX_PDF_SIZE
+    from backprop_viz.drawing.pictures import MAX_PDF_SIZE
 
     s = mlp_stepper((2, 2, 1))
     try:

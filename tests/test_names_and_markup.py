@@ -13,11 +13,12 @@ import re
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import layout
-from backprop_viz.draw import FramePainter, render
-from backprop_viz.frames import frames_of
-from backprop_viz.names import MAX_NAME
-from backprop_viz.var import Group
+from backprop_viz.drawing import layout
+from backprop_viz.drawing.draw import FramePainter
+from backprop_viz.drawing.frames import frames_of
+from backprop_viz.engine.names import MAX_NAME
+from backprop_viz.engine.var import Group
+from backprop_viz.frontend.picture import render
 
 HREF_PAYLOAD = (
     '<<TABLE HREF=\'x"&gt;&lt;/a&gt;&lt;img src=x onerror="alert(document.domain)"&gt;&lt;a b="\'>'

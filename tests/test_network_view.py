@@ -1,4 +1,4 @@
-"""The neuron-level network view (backprop_viz/network_view.py): frames, texts, fixed positions, widget."""
+"""The neuron-level network view (backprop_viz/frontend/network_view.py): frames, texts, fixed positions, widget."""
 
 import math
 import re
@@ -6,10 +6,10 @@ import re
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import layout
-from backprop_viz.network_view import CURRENT, NetworkView, network_frames
-from backprop_viz.networks import network
-from backprop_viz.numbers import fmt
+from backprop_viz.drawing import layout
+from backprop_viz.engine.networks import network
+from backprop_viz.engine.numbers import fmt
+from backprop_viz.frontend.network_view import CURRENT, NetworkView, network_frames
 
 
 def c2():
@@ -199,8 +199,8 @@ def test_output_neurons_show_their_letter() -> None:
 
 
 def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
-    from backprop_viz.draw import DARK, LIGHT
-    from backprop_viz.skeleton import short_hex
+    from backprop_viz.drawing.draw import DARK, LIGHT
+    from backprop_viz.drawing.skeleton import short_hex
 
     dark, light = NetworkView(c3(), theme="dark"), NetworkView(c3())
     assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark{")
@@ -216,7 +216,7 @@ def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
 
 
 def test_unused_weights_fade_by_the_one_list_of_states() -> None:
-    from backprop_viz.skeleton import DIM, KNOWN
+    from backprop_viz.drawing.skeleton import DIM, KNOWN
 
     view = NetworkView(c3())
     forward = view.frames[1]  # the hidden layer: the weights into it are used, the rest fade

@@ -1,4 +1,4 @@
-"""Small sigmoid networks (backprop_viz/networks.py): deck 002's C2 and C3 through the Network API."""
+"""Small sigmoid networks (backprop_viz/engine/networks.py): deck 002's C2 and C3 through the Network API."""
 
 import math
 from itertools import pairwise
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from test_decks import C3_FORWARD_PRINTED, C3_OUTPUT_LAYER, C3_PRINTED
 
-from backprop_viz.deck import agrees
-from backprop_viz.networks import network
+from backprop_viz.course.deck import agrees
+from backprop_viz.engine.networks import network
 
 C2_WEIGHTS = [0.1, 0.5, 0.4, 0.3, 0.2, 0.6]
 C3_WEIGHTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1]

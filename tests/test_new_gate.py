@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz import ops
-from backprop_viz.var import Var
+from backprop_viz.engine import ops
+from backprop_viz.engine.var import Var
 
 
 def _elementwise(fn):

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.deck import agrees, last_digit_unit
-from backprop_viz.graph import MAX_CHECK_COST
+from backprop_viz.course.deck import agrees, last_digit_unit
+from backprop_viz.engine.graph import MAX_CHECK_COST
 
 # -- check_gradients --------------------------------------------------------------------------
 

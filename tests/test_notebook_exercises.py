@@ -35,8 +35,8 @@ QUIZ_CALL = re.compile(r"\bquiz\(")
 RECORD = """\
 import json as _bv_json
 import sys as _bv_sys
-import backprop_viz.quiz
-_bv_quiz_module = _bv_sys.modules["backprop_viz.quiz"]
+import backprop_viz.frontend.quiz
+_bv_quiz_module = _bv_sys.modules["backprop_viz.frontend.quiz"]
 _bv_quizzes = []
 _bv_init = _bv_quiz_module.Quiz.__init__
 def _bv_recording_init(self, *args, **kwargs):

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from backprop_viz.answers import is_right, parse_number
+from backprop_viz.frontend.answers import is_right, parse_number
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ROOT / "backprop_viz" / "static" / "player"
+PARTS = ROOT / "backprop_viz" / "frontend" / "static" / "player"
 ANSWERS_JS = PARTS / "answers.js"
 CASES = [
     tuple(case) for case in json.loads((ROOT / "tests" / "answer_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -71,8 +71,8 @@ def unpacked(module: str) -> list[str]:
 def test_every_widget_carries_its_module_packed_and_whole() -> None:
     """A saved notebook keeps each widget's module: packed, it is a third of the bytes, and unpacks to exactly
     the compacted static files (what the browser tests then run)."""
-    from backprop_viz.player import CSS, ESM, PACKED
-    from backprop_viz.quiz import QuizWidget
+    from backprop_viz.frontend.assets import CSS, ESM, PACKED
+    from backprop_viz.frontend.quiz import QuizWidget
 
     assert unpacked(PACKED) == [ESM, CSS]
     assert len(PACKED) < 0.5 * (len(ESM) + len(CSS))
@@ -82,7 +82,7 @@ def test_every_widget_carries_its_module_packed_and_whole() -> None:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (make setup installs it)")
 def test_the_unpacking_module_and_the_unpacked_one_parse(tmp_path: Path) -> None:
-    from backprop_viz.player import ESM, PACKED
+    from backprop_viz.frontend.assets import ESM, PACKED
 
     for name, text in (("packed.mjs", PACKED), ("player.mjs", ESM)):
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -94,7 +94,7 @@ def test_the_bundle_holds_every_part_once_without_imports_or_exports() -> None:
     """Every file of static/player/ is bundled, in an order where each comes after what it imports."""
     import re
 
-    from backprop_viz.player import ESM, PLAYER_PARTS, bundle, player_parts
+    from backprop_viz.frontend.assets import ESM, PLAYER_PARTS, bundle, player_parts
 
     assert sorted(PLAYER_PARTS) == sorted(p.name for p in PARTS.glob("*.js"))
     text = bundle(player_parts())
@@ -110,9 +110,9 @@ def test_the_bundle_holds_every_part_once_without_imports_or_exports() -> None:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (make setup installs it)")
 def test_the_bundle_loads_as_a_module_and_exports_render(tmp_path: Path) -> None:
-    from backprop_viz.browser_graphviz import Picture
-    from backprop_viz.player import ESM
-    from backprop_viz.quiz import QuizWidget
+    from backprop_viz.frontend.assets import ESM
+    from backprop_viz.frontend.picture import Picture
+    from backprop_viz.frontend.quiz import QuizWidget
 
     for name, text in (("player", ESM), ("quiz", unpacked(QuizWidget._esm)[0]), ("picture", Picture._esm)):
         (tmp_path / f"{name}.mjs").write_text(text, encoding="utf-8")
@@ -124,9 +124,10 @@ def test_the_bundle_loads_as_a_module_and_exports_render(tmp_path: Path) -> None
 
 def test_both_sides_read_one_protocol() -> None:
     """The kernel's state numbers, the frame fields it sends and the copy in the browser's bundle are the protocol's."""
-    from backprop_viz import skeleton
-    from backprop_viz.player import ESM, FrameContent, encode
-    from backprop_viz.wire import PROTOCOL
+    from backprop_viz.drawing import skeleton
+    from backprop_viz.drawing.wire import PROTOCOL
+    from backprop_viz.frontend.assets import ESM
+    from backprop_viz.frontend.player import FrameContent, encode
 
     protocol = json.loads((PARTS / "protocol.json").read_text(encoding="utf-8"))
     assert PROTOCOL == protocol

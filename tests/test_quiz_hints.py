@@ -16,7 +16,7 @@ import pytest
 from notebook_steppers import NOTEBOOKS, shown
 
 import backprop_viz as bv
-from backprop_viz.quiz import backward_order, shows_number
+from backprop_viz.frontend.quiz_rules import backward_order, shows_number
 
 
 def giveaways(name: str) -> list[str]:

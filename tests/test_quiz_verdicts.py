@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.notation import PLAIN
-from backprop_viz.quiz import hint_lines, is_right, last_digit_unit, parse_number
+from backprop_viz.engine.notation import PLAIN
+from backprop_viz.frontend.answers import is_right, last_digit_unit, parse_number
+from backprop_viz.frontend.quiz_rules import hint_lines
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The engine against the reference backward pass (``backprop_viz/reference.py``): the same numbers.
+"""The engine against the reference backward pass (``backprop_viz/engine/reference.py``): the same numbers.
 
 The reference is the chain rule and nothing else; the engine also records steps, warns, and
 is fast on large graphs. Central differences check the gates' own rules (test_engine.py).
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_engine import expressions
 
 import backprop_viz as bv
-from backprop_viz import reference
+from backprop_viz.engine import reference
 
 
 def assert_matches_reference(g: bv.Graph) -> None:

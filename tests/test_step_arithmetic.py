@@ -26,7 +26,7 @@ import pytest
 from notebook_steppers import NOTEBOOKS, shown
 
 import backprop_viz as bv
-from backprop_viz.numbers import PRECISION
+from backprop_viz.engine.numbers import PRECISION
 
 NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|-?inf|nan")
 TAG = re.compile(r"<[^>]+>")

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 import backprop_viz as bv
-from backprop_viz.quiz import is_right, parse_number
-from backprop_viz.stepper import slider_range
+from backprop_viz.frontend.answers import is_right, parse_number
+from backprop_viz.frontend.stepper import slider_range
 
 A1 = "q = x + y; f = q * z"
 
@@ -254,7 +254,7 @@ def test_sliders_for_the_inputs_named_only() -> None:
 def test_a_long_explanation_is_wrapped_to_the_width_of_the_frame() -> None:
     from PIL import ImageFont
 
-    from backprop_viz.export import _font, _wrapped, frame_image
+    from backprop_viz.drawing.pictures import _font, _wrapped, frame_image
 
     font = _font(18)
     long = "into x: downstream = upstream × local = (0.1966)(1) = 0.1966, " * 6

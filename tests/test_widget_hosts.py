@@ -12,8 +12,8 @@ import ipywidgets as w
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.network_view import NetworkView
-from backprop_viz.networks import network
+from backprop_viz.engine.networks import network
+from backprop_viz.frontend.network_view import NetworkView
 
 A1 = "q = x + y; f = q * z"
 
@@ -36,9 +36,9 @@ def test_each_is_the_widget_itself(made) -> None:
     for thing in made:
         assert isinstance(thing, anywidget.AnyWidget) and thing.widget is thing
     s, view, q = made
-    from backprop_viz.quiz import Quiz  # where it is found, though it lives with the widgets
+    from backprop_viz.frontend.quiz import Quiz
 
-    assert isinstance(q, bv.Quiz) and bv.Quiz is Quiz and type(q).__module__ == "backprop_viz.quiz"
+    assert isinstance(q, bv.Quiz) and bv.Quiz is Quiz and type(q).__module__ == "backprop_viz.frontend.quiz"
     assert s.get_state()["step"] == 0 and "words" in s.get_state() and "steps_shown" in q.get_state()
     assert [thing.has_trait("frames") for thing in made] == [False] * 3  # s.frames and view.frames are lists
     assert len(s.frames) == len(s) and len(view.frames) == len(view)

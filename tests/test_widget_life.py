@@ -21,11 +21,11 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import backprop_viz as bv
-from backprop_viz import layout
-from backprop_viz.draw import FramePainter
-from backprop_viz.frames import WARNING
-from backprop_viz.network_view import NetworkView
-from backprop_viz.networks import network
+from backprop_viz.drawing import layout
+from backprop_viz.drawing.draw import FramePainter
+from backprop_viz.drawing.frames import WARNING
+from backprop_viz.engine.networks import network
+from backprop_viz.frontend.network_view import NetworkView
 
 A1 = "q = x + y; f = q * z"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -272,7 +272,7 @@ def test_a_cell_run_again_closes_what_it_made_before() -> None:
     stepper and a quiz leave one of each alive, not 200."""
     from types import SimpleNamespace
 
-    from backprop_viz import notebook
+    from backprop_viz.frontend import notebook
 
     before = active_widgets()
     try:
@@ -308,7 +308,7 @@ def test_a_cell_run_again_by_a_front_end_that_sends_no_cell_id_closes_what_it_ma
     """The cell is known by its text then: 40 runs left 82 live widgets; now one run's."""
     from types import SimpleNamespace
 
-    from backprop_viz import notebook
+    from backprop_viz.frontend import notebook
 
     cell = "s = bv.Stepper(A1, x=-2, y=5, z=-4)\ns"
     before = active_widgets()
@@ -337,7 +337,7 @@ def test_ipython_running_a_cell_40_times_without_a_cell_id_leaves_one_stepper() 
         "import warnings; warnings.simplefilter('ignore')\n"
         "from IPython.core.interactiveshell import InteractiveShell\n"
         "shell = InteractiveShell.instance()\n"
-        "import backprop_viz.notebook as nb; nb.install()\n"
+        "import backprop_viz.frontend.notebook as nb; nb.install()\n"
         "import ipywidgets\n"
         "live = lambda: sum(getattr(w, 'comm', None) is not None for w in list(ipywidgets.Widget.widgets.values()))\n"
         "for _ in range(40):\n"

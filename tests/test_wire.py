@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import math
 
-from backprop_viz.notation import HTML_MATH
-from backprop_viz.wire import PROTOCOL, holes, html_of, number, pieces, safe_html, tree
+from backprop_viz.drawing.wire import PROTOCOL, holes, html_of, number, pieces, safe_html, tree
+from backprop_viz.engine.notation import HTML_MATH
 
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script><a href='javascript:alert(3)'>link</a>"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from backprop_viz.draw import wire_label_places
-from backprop_viz.export import font_file
-from backprop_viz.frames import frames_of
-from backprop_viz.layout import GRAD_DY, NAME_DY, VALUE_DY, WIRE_FONT, layout_of, wire_name
+from backprop_viz.drawing.draw import wire_label_places
+from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.layout import GRAD_DY, NAME_DY, VALUE_DY, WIRE_FONT, layout_of, wire_name
+from backprop_viz.drawing.pictures import font_file
 
 LINE = WIRE_FONT * 1.2  # points from one line of wire text to the next
 

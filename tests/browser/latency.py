@@ -143,8 +143,8 @@ def kernel_stepper(g, css_class):
 # The stepper as it was before its own front end: every frame's full SVG in an ipywidgets Stack,
 # the step slider linked to it in the browser. The other baseline.
 STACK_STEPPER = """
-from backprop_viz.draw import FramePainter
-from backprop_viz.frames import frames_of
+from backprop_viz.drawing.draw import FramePainter
+from backprop_viz.drawing.frames import frames_of
 
 def stack_stepper(g, css_class):
     painter = FramePainter(g)
@@ -177,7 +177,11 @@ def side_by_side(lab, samples: int = 80) -> dict:
     kernel-drawn stepper, on the graphs of ``SIDE_BY_SIDE``, in one page of ``lab`` (a ``Lab``); beside them
     the same stepper in the page ``to_html`` writes (no JupyterLab around it), in a tab of the same browser.
     Both pages at 1024x768, measured in turn for each graph."""
-    cells = ["import backprop_viz as bv\nfrom backprop_viz.networks import network", KERNEL_STEPPER, STACK_STEPPER]
+    cells = [
+        "import backprop_viz as bv\nfrom backprop_viz.engine.networks import network",
+        KERNEL_STEPPER,
+        STACK_STEPPER,
+    ]
     for k, graph in enumerate(SIDE_BY_SIDE.values()):
         cells.append(
             f"s{k} = bv.Stepper({graph}, sliders=False)\ns{k}.widget.add_class('bv-ours-{k}')\n"

@@ -16,9 +16,9 @@ except ImportError:  # the chromium_browser fixture reports the missing package
     PlaywrightTimeout = TimeoutError
 
 import backprop_viz as bv
-from backprop_viz.frame_html import frame_title
-from backprop_viz.frames import frames_of
-from backprop_viz.layout import GATE_NAME_FONT
+from backprop_viz.drawing.frame_html import frame_title
+from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.layout import GATE_NAME_FONT
 
 # The frame a stepper shows, as plain data.
 FRAME_STATE_JS = """(root) => {

@@ -13,7 +13,7 @@ from chromium import NODE_DIR, NOTEBOOKS, REPO, new_page, unavailable
 from exported import open_exported
 
 import backprop_viz as bv
-from backprop_viz import site
+from backprop_viz.course import site
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ SOURCE = "q = x + y; f = q * z"
 VALUES = {"x": -2.0, "y": 5.0, "z": -4.0}
 A1_NOTEBOOK = ('import backprop_viz as bv\nbv.Stepper("q = x + y; f = q * z", x=-2, y=5, z=-4)',)
 C3_NOTEBOOK = (
-    "import backprop_viz as bv\nfrom backprop_viz.networks import network\n"
+    "import backprop_viz as bv\nfrom backprop_viz.engine.networks import network\n"
     "net = network([3, 2, 2], weights=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.1], biases=[0.5] * 4,\n"
     "              inputs=[1, 4, 5], targets=[0.1, 0.05])\n"
     "bv.Stepper(net.graph, sliders=False)",

@@ -9,10 +9,10 @@ from chromium import REPO, artifact, page_errors
 from lab_page import Lab
 from stepper_page import StepperView
 
-from backprop_viz.draw import DARK
-from backprop_viz.network_frames import network_frames
-from backprop_viz.networks import network
-from backprop_viz.numbers import fmt
+from backprop_viz.drawing.draw import DARK
+from backprop_viz.drawing.network_frames import network_frames
+from backprop_viz.engine.networks import network
+from backprop_viz.engine.numbers import fmt
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,9 @@ def c3():
 
 
 def open_view(lab: Lab, name: str, *cells: str) -> StepperView:
-    lab.open(lab.write_notebook(name, "import backprop_viz as bv\nfrom backprop_viz.networks import network", *cells))
+    lab.open(
+        lab.write_notebook(name, "import backprop_viz as bv\nfrom backprop_viz.engine.networks import network", *cells)
+    )
     lab.run_all(timeout=120)
     lab.page.wait_for_selector(f"{ROOT} .bv-frame svg.bv-diagram", state="visible", timeout=60_000)
     return StepperView(lab.page, ROOT)
@@ -38,7 +40,7 @@ def open_view(lab: Lab, name: str, *cells: str) -> StepperView:
 
 def stroke(view: StepperView, weight: str) -> str:
     """The colour a weight's edge is painted now, as rgb(...) (the browser keeps no ids: the edge by its element)."""
-    from backprop_viz.network_view import NetworkView
+    from backprop_viz.frontend.network_view import NetworkView
 
     shown = NetworkView(c3())
     element = shown.element_of(weight)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS, NOTEBOOKS, REPO, new_page, page_errors
 
-from backprop_viz import site
+from backprop_viz.course import site
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """The player's parts in a real browser, without Jupyter: a bare page imports the modules of
-``backprop_viz/static`` from a small local server and renders them with a fake model (harness.js).
+``backprop_viz/frontend/static`` from a small local server and renders them with a fake model (harness.js).
 One Chromium for the whole run; each test gets a fresh page, so the suite takes seconds."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from chromium import NODE_DIR, new_page, page_errors  # noqa: E402
 
-STATIC = Path(__file__).resolve().parents[2] / "backprop_viz" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "backprop_viz" / "frontend" / "static"
 HERE = Path(__file__).resolve().parent
 
 PAGE = """<!DOCTYPE html>
@@ -62,7 +62,7 @@ class Handler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def server():
-    from backprop_viz.player import CSS, PACKED
+    from backprop_viz.frontend.assets import CSS, PACKED
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC)))
     httpd.css, httpd.packed = CSS, PACKED

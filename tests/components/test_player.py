@@ -405,8 +405,8 @@ def test_no_serious_accessibility_violation(page, server, predict) -> None:
 
 def test_a_network_views_table_of_weights_fills_in_as_it_steps(page) -> None:
     """A crowded network's weights stand in a table (a tree with slots and state elements), not on the edges."""
-    from backprop_viz.network_view import NetworkView
-    from backprop_viz.networks import network
+    from backprop_viz.engine.networks import network
+    from backprop_viz.frontend.network_view import NetworkView
 
     view = NetworkView(network([4, 5, 2], seed=0))
     state = widget_state(view.widget)

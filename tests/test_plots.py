@@ -145,7 +145,7 @@ def test_a_notebook_figure_is_sent_as_a_compact_png() -> None:
 
     from PIL import Image
 
-    from backprop_viz.frontend.figures import compact_message, compact_png
+    from backprop_viz.frontend.small_png import compact_message, compact_png
 
     fig, ax = plots.level_curves(lambda x, y: 4 * x**2 + y**2, (-2, 2), (-2, 2), points=[(1, 1)], vectors=[(8, 2)])
     buffer = io.BytesIO()

@@ -21,7 +21,6 @@ from ..drawing.skeleton import CURRENT, state_css
 from ..engine.networks import Network
 from ..engine.numbers import fmt
 from .browser_graphviz import SvgDrawing, graphviz_place
-from .figures import compact_png
 from .notebook import made_here
 from .player import (
     MAX_INTERVAL,
@@ -34,6 +33,7 @@ from .player import (
     widget_bundle,
     with_picture,
 )
+from .small_png import compact_png
 
 
 class NetworkView(Player):

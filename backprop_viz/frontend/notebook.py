@@ -1,6 +1,6 @@
 """What importing backprop_viz does in a notebook's kernel, and only there.
 
-* Pictures are sent as compact PNGs (:mod:`backprop_viz.frontend.figures`).
+* Pictures are sent as compact PNGs (:mod:`backprop_viz.frontend.small_png`).
 * A cell that runs again closes the steppers, network views and quizzes it made the time before:
   their widgets would otherwise stay alive in the kernel, one set per run, for as long as it lives.
   A cell is known by its id, or, where the front end sends none (older front ends, a terminal), by its
@@ -14,7 +14,7 @@ import sys
 import weakref
 from typing import Protocol
 
-from .figures import compact_message
+from .small_png import compact_message
 
 
 class Closable(Protocol):

@@ -25,7 +25,6 @@ from ..engine.graph import Graph
 from ..engine.notation import HTML_STEPS
 from ..engine.parser import expr
 from .browser_graphviz import BrowserDrawing, graphviz_place
-from .figures import compact_png
 from .notebook import made_here
 from .page import standalone_html
 from .player import (
@@ -39,6 +38,7 @@ from .player import (
     widget_bundle,
     with_picture,
 )
+from .small_png import compact_png
 
 MAX_SLIDER = 1e12  # beyond this, an input gets no slider
 PICTURE_SCALE = 0.7  # the still picture (GitHub, an untrusted notebook): its wire labels about 11 px, readable

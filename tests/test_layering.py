@@ -47,7 +47,7 @@ def imports(module: str, *, nested: bool) -> set[str]:
 
 
 def test_the_layers_name_every_module() -> None:
-    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site", "safe_html"}
+    others = {"__init__", "deck", "networks", "notebook", "figures", "quiz", "plots", "site", "safe_html", "project"}
     modules = {p.stem for p in PACKAGE.glob("*.py")}
     assert modules == ENGINE | DRAWING | WIDGETS | others
 

@@ -93,7 +93,8 @@ html: setup-lab
 # Its own environment: the site's JupyterLab is JupyterLite's, older than .venv's.
 # Built again only when what goes into it changed (the package, the notebooks, the build's own files).
 LITE_INPUTS := $(shell find backprop_viz notebooks scripts/build_lite.py scripts/colab_cells.py pyproject.toml \
-	lite/requirements.txt lite/package.json lite/package-lock.json -type f -not -path '*/__pycache__/*' 2>/dev/null)
+	lite/requirements.txt binder/requirements.txt lite/package.json lite/package-lock.json \
+	-type f -not -path '*/__pycache__/*' 2>/dev/null)
 lite: build/lite/.built
 
 build/lite/.built: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json $(LITE_INPUTS)

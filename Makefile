@@ -36,11 +36,14 @@ setup: setup-lab
 	PYTHON=$(PYTHON) bash scripts/setup-system.sh test
 	$(MAKE) --no-print-directory tests/browser/node_modules/.package-lock.json
 
+# Every extra of pyproject.toml: JupyterLab, the course site, the tests, ruff, the browser tests, nbdime.
+EXTRAS := lab,site,test,lint,browser,review
+
 # Binder's pinned versions as constraints: the notebooks are tested with what Binder runs.
 $(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c binder/requirements.txt -e ".[lab,test]"
+	$(BIN)/pip install -q -c binder/requirements.txt -e ".[$(EXTRAS)]"
 	$(BIN)/python -c "import matplotlib.font_manager"  # its font cache, built now rather than in a notebook's output
 	# nbdime is for reviewing notebook diffs from the command line; its JupyterLab buttons would crowd
 	# a projector's toolbar (at 1024 px JupyterLab moved the kernel's status into the overflow menu).
@@ -93,7 +96,8 @@ html: setup-lab
 # Its own environment: the site's JupyterLab is JupyterLite's, older than .venv's.
 # Built again only when what goes into it changed (the package, the notebooks, the build's own files).
 LITE_INPUTS := $(shell find backprop_viz notebooks scripts/build_lite.py scripts/colab_cells.py pyproject.toml \
-	lite/requirements.txt lite/package.json lite/package-lock.json -type f -not -path '*/__pycache__/*' 2>/dev/null)
+	lite/requirements.txt binder/requirements.txt lite/package.json lite/package-lock.json \
+	-type f -not -path '*/__pycache__/*' 2>/dev/null)
 lite: build/lite/.built
 
 build/lite/.built: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json $(LITE_INPUTS)

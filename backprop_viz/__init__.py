@@ -67,6 +67,8 @@ def __dir__() -> list[str]:
 
 _notebook.install()  # in a notebook's kernel only: compact PNGs, re-run cells close their old widgets
 
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it from here
+
 __all__ = [
     "BackwardStep",
     "Contribution",

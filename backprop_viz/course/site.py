@@ -26,11 +26,11 @@ from urllib.parse import quote
 from ..drawing.wire import html_of
 from ..frontend.assets import STATIC, compact_css, static
 from ..frontend.page import MODEL_JS, player_script, state_json
+from .project import repository
 from .safe_html import clean
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-REPOSITORY = "backprop-viz/backprop_viz"
 BINDER = "https://mybinder.org/v2/gh/{repo}/HEAD?urlpath=lab/tree/notebooks/{name}"
 COLAB = "https://colab.research.google.com/github/{repo}/blob/main/notebooks/{name}"
 COLAB_CELL = "colab-setup"  # the id of the cell that installs the package in Colab (scripts/colab_cells.py)
@@ -98,8 +98,9 @@ def inline_markdown(source: str) -> str:
 
 def links(name: str) -> str:
     """Where the notebook runs with Python: Binder and Colab."""
-    binder = html.escape(BINDER.format(repo=REPOSITORY, name=quote(name)), quote=True)
-    colab = html.escape(COLAB.format(repo=REPOSITORY, name=quote(name)), quote=True)
+    repo = repository()
+    binder = html.escape(BINDER.format(repo=repo, name=quote(name)), quote=True)
+    colab = html.escape(COLAB.format(repo=repo, name=quote(name)), quote=True)
     return f'<a href="{binder}">open it in Binder</a> or <a href="{colab}">in Colab</a>'
 
 

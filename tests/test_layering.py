@@ -79,6 +79,22 @@ def _resolved(base: str, names: list[ast.alias]) -> set[str]:
     return found or {base if base in MODULES else f"{base}.__init__" if base else "__init__"}
 
 
+def readme_parts() -> dict[str, list[str]]:
+    """The parts as the README's "How it is built" lists them: ``{"engine": ["ops", ...], ...}``."""
+    text = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### How it is built") :]
+    block = section[section.index("```text\n") + 8 : section.index("```", section.index("```text\n") + 8)]
+    return {line.split("/")[0]: line.split()[1:] for line in block.splitlines() if line.strip()}
+
+
+def test_the_readme_lists_every_module_in_its_part_in_order() -> None:
+    listed = readme_parts()
+    assert list(listed) == PARTS
+    for part, names in listed.items():
+        found = {m.split(".", 1)[1] for m in MODULES if part_of(m) == part and not m.endswith("__init__")}
+        assert sorted(names) == sorted(found), f"README's {part}/ lists {sorted(names)}; the folder has {sorted(found)}"
+
+
 def test_every_module_is_in_a_part() -> None:
     strays = [m for m in MODULES if part_of(m) not in PARTS and m != "__init__"]
     assert not strays, f"modules outside the four parts: {strays}"

@@ -294,7 +294,8 @@ def layout_from_json(g: Graph, data: dict) -> Layout:
     edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", []) if "id" in obj}
     wires = edges_of(g)
     nodes = [_box(o) for o in data.get("objects", []) if re.fullmatch(r"n\d+|sink", o.get("name", "")) and "pos" in o]
-    edge_clear = _word_places(g, wires, edge_pos, edge_lp, nodes)
+    at_dot = {w.key: (x, y, x, y) for w in wires for x, y in [map(float, edge_lp[w.key].split(","))]}
+    edge_clear = _word_places(g, wires, edge_pos, edge_lp, nodes, _canvas(g, data, wires, edge_lp, node_xlp, at_dot))
     canvas = _canvas(g, data, wires, edge_lp, node_xlp, edge_clear)
     return Layout(
         node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas, edge_clear
@@ -361,17 +362,35 @@ class _Room:
         return x, bottom + GRAD_DY, self.grad, 14
 
 
+def _within(src: Node, boxes: np.ndarray, side: int, canvas: tuple[float, float, float, float]) -> np.ndarray:
+    """For each of ``boxes`` (a value's, ``side`` 0, or a gradient's), whether the room :func:`_canvas` keeps
+    for it there lies within ``canvas`` sideways: moved words never make the picture wider (nor its text
+    smaller when it is fitted to a column)."""
+    chars = value_width(src)
+    if side == 0:
+        half = CHAR * WIRE_FONT * max(chars, len(wire_name(src))) / 2
+    else:
+        half = CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2
+    return (boxes[:, 0] - half >= canvas[0] + 2) & (boxes[:, 0] + half <= canvas[2] - 2)
+
+
 def _word_places(
-    g: Graph, wires: tuple[Edge, ...], edge_pos: dict[str, str], edge_lp: dict[str, str], nodes: list[Box]
+    g: Graph,
+    wires: tuple[Edge, ...],
+    edge_pos: dict[str, str],
+    edge_lp: dict[str, str],
+    nodes: list[Box],
+    canvas: tuple[float, float, float, float],
 ) -> dict[str, tuple[float, float, float, float]]:
     """Where each wire's words go: (the value's x, the y it sits over, the gradient's x, the y it hangs under).
 
     Where dot kept room for them (its label point on the wire), unless the wire runs through them there:
     then each along the wire, where it is flatter, and just clear of it (beside a steep wire: the value
     along it to where it runs lower, the gradient to where it runs higher), but never onto a node, another
-    wire's words or another wire (then it stays where dot put it).
+    wire's words or another wire, nor past the drawing's edges (then it stays where dot put it).
     """
     places, words, rooms, paths = {}, {}, {}, {}
+    wires_by_key = {w.key: w for w in wires}
     for w in wires:
         x, y = map(float, edge_lp[w.key].split(","))
         rooms[w.key] = room = _Room.of(g.nodes[w.src])
@@ -397,6 +416,7 @@ def _word_places(
             others += nodes[bisect.bisect_left(node_xs, x0 - NEAR) : bisect.bisect_right(node_xs, x0 + NEAR)]
             boxes = np.array([box for _, box in options])
             free = ~_meets(boxes, np.array(others).reshape(-1, 4)) & ~_struck(boxes, crossing)
+            free &= _within(g.nodes[wires_by_key[key].src], boxes, side, canvas)
             if free.any():
                 x, edge = options[int(free.argmax())][0]
                 words[key][side] = tuple(boxes[int(free.argmax())])

@@ -306,6 +306,7 @@ TEXT_CHAR = 0.55  # the width of an average character of a wire's numbers, in em
 SLIDE = 30  # points a wire's words may move along it from where dot kept room for them, to where it is flatter
 NEAR = 200  # points: words (and nodes) farther apart than this sideways cannot meet
 MAX_LIFT = 60  # points a wire's words may stand over (under) the wire where it passes their middle
+PAST_EDGE = 9  # points moved words may reach past the sides of the picture dot's label points make
 
 
 Box = tuple[float, float, float, float]  # centre x, centre y, half width, half height (points)
@@ -362,16 +363,15 @@ class _Room:
         return x, bottom + GRAD_DY, self.grad, 14
 
 
-def _within(src: Node, boxes: np.ndarray, side: int, canvas: tuple[float, float, float, float]) -> np.ndarray:
-    """For each of ``boxes`` (a value's, ``side`` 0, or a gradient's), whether the room :func:`_canvas` keeps
-    for it there lies within ``canvas`` sideways: moved words never make the picture wider (nor its text
-    smaller when it is fitted to a column)."""
+def _past_edge(src: Node, boxes: np.ndarray, side: int, canvas: tuple[float, float, float, float]) -> np.ndarray:
+    """For each of ``boxes`` (a value's, ``side`` 0, or a gradient's), how far the room :func:`_canvas` keeps
+    for it there reaches past the sides of ``canvas``, in points (0: within it)."""
     chars = value_width(src)
     if side == 0:
         half = CHAR * WIRE_FONT * max(chars, len(wire_name(src))) / 2
     else:
         half = CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2
-    return (boxes[:, 0] - half >= canvas[0] + 2) & (boxes[:, 0] + half <= canvas[2] - 2)
+    return np.maximum(0, np.maximum(canvas[0] + 2 - (boxes[:, 0] - half), boxes[:, 0] + half - canvas[2] + 2))
 
 
 def _word_places(
@@ -387,7 +387,8 @@ def _word_places(
     Where dot kept room for them (its label point on the wire), unless the wire runs through them there:
     then each along the wire, where it is flatter, and just clear of it (beside a steep wire: the value
     along it to where it runs lower, the gradient to where it runs higher), but never onto a node, another
-    wire's words or another wire, nor past the drawing's edges (then it stays where dot put it).
+    wire's words or another wire, nor more than PAST_EDGE past the picture's sides (where its words at dot's
+    points reach; of the places left, one that widens it least), else it stays where dot put it.
     """
     places, words, rooms, paths = {}, {}, {}, {}
     wires_by_key = {w.key: w for w in wires}
@@ -416,10 +417,12 @@ def _word_places(
             others += nodes[bisect.bisect_left(node_xs, x0 - NEAR) : bisect.bisect_right(node_xs, x0 + NEAR)]
             boxes = np.array([box for _, box in options])
             free = ~_meets(boxes, np.array(others).reshape(-1, 4)) & ~_struck(boxes, crossing)
-            free &= _within(g.nodes[wires_by_key[key].src], boxes, side, canvas)
+            past = _past_edge(g.nodes[wires_by_key[key].src], boxes, side, canvas)
+            free &= past <= PAST_EDGE
             if free.any():
-                x, edge = options[int(free.argmax())][0]
-                words[key][side] = tuple(boxes[int(free.argmax())])
+                first = np.flatnonzero(free)[int(past[free].argmin())]  # the best that widens the picture least
+                x, edge = options[first][0]
+                words[key][side] = tuple(boxes[first])
                 at = list(places[key])
                 at[2 * side : 2 * side + 2] = x, edge
                 places[key] = tuple(at)

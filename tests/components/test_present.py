@@ -120,7 +120,8 @@ def test_a_network_view_in_present_shows_its_smallest_text_at_18_px(page) -> Non
 @pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
 def test_every_notebook_stepper_in_present_shows_its_text_at_18_px(page, name: str) -> None:
     """Each stepper and network view a notebook makes, in present at 1024x768: the smallest text of the
-    diagram (and of the part in view) at 18 px or more, at its first steps and its last."""
+    diagram (and of the part in view) at 18 px or more, and the highlighted step in view, at its first
+    steps and its last."""
     for k, state in enumerate(shown()[name]["players"]):
         if k:
             page.reload()
@@ -133,3 +134,4 @@ def test_every_notebook_stepper_in_present_shows_its_text_at_18_px(page, name: s
             where = (name, k, state["view"].get("kind"), key)
             assert now["presenting"] and now["least"] >= 18, (where, now)
             assert now["shownTexts"] and now["leastInView"] >= 18, (where, now)
+            assert now["inView"] is not False, (where, now)  # the highlighted step is in view, followed

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import pytest
 from notebook_steppers import NOTEBOOKS, shown
+from wire_labels import at_dot, crossings
+
+import backprop_viz as bv
 
 # The wires a stepper of these notebooks still crosses words of, at most: steep wires between close gates
 # (a network's weighted inputs going into their sums), whose gradient has no room on either side, where
@@ -49,3 +52,14 @@ def test_far_fewer_crossings_than_at_dots_label_points() -> None:
     assert now <= before / 20, (now, before)  # measured: 11 of 255 (73 before the words moved each on its own)
     dense = [s for s in shown()["13-network-3-2-2"]["steppers"] if "gate by gate" in s["title"]]
     assert dense and all(len(s["crossings"]) <= len(s["crossings_at_dot"]) / 6 for s in dense)
+
+
+def test_a_steep_wires_words_go_beside_it() -> None:
+    """06's circuit of scalars: wires climb a whole row between close gates (8 crossings before the value
+    and the gradient moved each on its own, 15 at dot's points); the words now stand on either side."""
+    g = bv.expr(
+        "q1 = W11*x1 + W12*x2; q2 = W21*x1 + W22*x2; f = q1**2 + q2**2",
+        W11=0.1, W12=0.5, W21=-0.3, W22=0.8, x1=0.2, x2=0.4,
+    )  # fmt: skip
+    assert len(crossings(g, places=at_dot)) >= 10
+    assert crossings(g) == []

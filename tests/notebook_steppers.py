@@ -28,9 +28,15 @@ def _run(path: Path) -> dict:
 
     quiz_module = importlib.import_module("backprop_viz.frontend.quiz")  # bv.quiz is the function of that name
     stepper_module = importlib.import_module("backprop_viz.frontend.stepper")
+    view_module = importlib.import_module("backprop_viz.frontend.network_view")
 
-    steppers, quizzes = [], []
+    steppers, quizzes, views = [], [], []
     make_stepper, make_quiz = stepper_module.Stepper.__init__, quiz_module.Quiz.__init__
+    make_view = view_module.NetworkView.__init__
+
+    def record_view(self, *args, **kwargs):
+        make_view(self, *args, **kwargs)
+        views.append(self)
 
     def record_stepper(self, *args, **kwargs):
         make_stepper(self, *args, **kwargs)
@@ -41,6 +47,7 @@ def _run(path: Path) -> dict:
         quizzes.append(self)
 
     stepper_module.Stepper.__init__, quiz_module.Quiz.__init__ = record_stepper, record_quiz
+    view_module.NetworkView.__init__ = record_view
     nb = nbformat.read(path, as_version=4)
     shell = InteractiveShell.instance()
     os.chdir(path.parent)
@@ -56,6 +63,7 @@ def _run(path: Path) -> dict:
         "code": "\n".join(c.source for c in nb.cells if c.cell_type == "code"),
         "steppers": [_stepper(s) for s in steppers],
         "quizzes": [_quiz(q) for q in quizzes],
+        "players": [_sent(p) for p in steppers + views],
     }
 
 
@@ -105,6 +113,14 @@ def _quiz(q) -> dict:
         "given": [float(v) for n in q.graph.inputs for v in _flat(n.value)],
         "walk": walk,
     }
+
+
+def _sent(player) -> dict:
+    """A stepper's or network view's widget state as the kernel sends it (through JSON): to render it."""
+    import json
+
+    names = [n for n in player.keys if not n.startswith("_") and n not in ("layout", "tabbable", "tooltip")]
+    return json.loads(json.dumps(player.get_state(names), allow_nan=False))
 
 
 def _flat(v):

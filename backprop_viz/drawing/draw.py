@@ -318,9 +318,9 @@ def _wire_attrs(g: Graph, layout: Layout, frame: Frame, paint: Paint, k: int) ->
 def wire_label_places(g: Graph, layout: Layout, k: int) -> tuple[tuple[float, float], tuple[float, float]]:
     """The centres of wire ``k``'s words: its value (a named intermediate's name over it), then its gradient
     with the local derivative under it."""
-    x, top, bottom = layout.edge_clear[layout.edges[k].key]
+    x, top, grad_x, bottom = layout.edge_clear[layout.edges[k].key]
     name = wire_name(g.nodes[layout.edges[k].src])
-    return (x, top + VALUE_DY + (NAME_DY * 0.8 if name else 0)), (x, bottom + GRAD_DY)
+    return (x, top + VALUE_DY + (NAME_DY * 0.8 if name else 0)), (grad_x, bottom + GRAD_DY)
 
 
 def plain(text: str) -> str:

@@ -121,9 +121,9 @@ class Layout:
     edge_lp: dict[str, str]
     cluster_bb: dict[int, str]
     canvas: tuple[float, float, float, float]  # x0, y0, x1, y1: room for all that a frame may draw
-    # by wire: where its words go, clear of the wire: x, the highest the wire runs under its value and the
-    # lowest over its gradient
-    edge_clear: dict[str, tuple[float, float, float]]
+    # by wire: where its words go, clear of the wire: its value's x, the highest the wire runs under it, its
+    # gradient's x, the lowest the wire runs over it
+    edge_clear: dict[str, tuple[float, float, float, float]]
 
     @property
     def columns(self) -> int:
@@ -295,7 +295,8 @@ def layout_from_json(g: Graph, data: dict) -> Layout:
     edge_lp = {obj["id"]: _label_on_wire(obj["pos"], obj.get("lp")) for obj in data.get("edges", []) if "id" in obj}
     wires = edges_of(g)
     nodes = [_box(o) for o in data.get("objects", []) if re.fullmatch(r"n\d+|sink", o.get("name", "")) and "pos" in o]
-    edge_clear = _word_places(g, wires, edge_pos, edge_lp, nodes)
+    at_dot = {w.key: (x, y, x, y) for w in wires for x, y in [map(float, edge_lp[w.key].split(","))]}
+    edge_clear = _word_places(g, wires, edge_pos, edge_lp, nodes, _canvas(g, data, wires, edge_lp, node_xlp, at_dot))
     canvas = _canvas(g, data, wires, edge_lp, node_xlp, edge_clear)
     return Layout(
         node_pos, node_size, node_xlp, sink_pos, sink_size, wires, edge_pos, edge_lp, cluster_bb, canvas, edge_clear
@@ -303,9 +304,10 @@ def layout_from_json(g: Graph, data: dict) -> Layout:
 
 
 TEXT_CHAR = 0.55  # the width of an average character of a wire's numbers, in ems ("[0.07312, -0.1722]")
-SLIDE = 24  # points a wire's words may move along it from where dot kept room for them, to where it is flatter
+SLIDE = 30  # points a wire's words may move along it from where dot kept room for them, to where it is flatter
 NEAR = 200  # points: words (and nodes) farther apart than this sideways cannot meet
-MAX_LIFT = 24  # points a wire's words may move up or down, clear of a wire that curves under them
+MAX_LIFT = 60  # points a wire's words may stand over (under) the wire where it passes their middle
+PAST_EDGE = 9  # points moved words may reach past the sides of the picture dot's label points make
 
 
 Box = tuple[float, float, float, float]  # centre x, centre y, half width, half height (points)
@@ -327,6 +329,16 @@ def _meets(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     ).any(axis=1)
 
 
+def _struck(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """For each of ``boxes``, whether a wire through ``points`` (one a row: x, y) runs through it: through
+    its text (a wire may touch its ends)."""
+    if not len(points):
+        return np.zeros(len(boxes), dtype=bool)
+    b, p = boxes[:, None, :], points[None, :, :]
+    inside = (np.abs(p[..., 0] - b[..., 0]) < b[..., 2] - 1) & (np.abs(p[..., 1] - b[..., 1]) < b[..., 3])
+    return inside.any(axis=1)
+
+
 @dataclass(frozen=True)
 class _Room:
     """How wide a wire's words are, half of it in points (value; gradient and local derivative), and
@@ -342,71 +354,103 @@ class _Room:
         half = TEXT_CHAR * WIRE_FONT / 2
         return cls(half * chars, half * (chars + 2), bool(wire_name(src)))
 
-    def words(self, x: float, top: float, bottom: float) -> tuple[Box, Box]:
-        """The boxes of the value (over ``top``) and of the gradient and local derivative (under ``bottom``)."""
+    def value_box(self, x: float, top: float) -> Box:
+        """The box of the value (and a name over it) standing over ``top`` at ``x``."""
         lines = 2 if self.named else 1
-        value = (x, top + VALUE_DY + (NAME_DY * 0.8 if self.named else 0), self.value, 7 * lines)
-        return value, (x, bottom + GRAD_DY, self.grad, 14)
+        return x, top + VALUE_DY + (NAME_DY * 0.8 if self.named else 0), self.value, 7 * lines
+
+    def grad_box(self, x: float, bottom: float) -> Box:
+        """The box of the gradient and local derivative hanging under ``bottom`` at ``x``."""
+        return x, bottom + GRAD_DY, self.grad, 14
+
+
+def _past_edge(src: Node, boxes: np.ndarray, side: int, canvas: tuple[float, float, float, float]) -> np.ndarray:
+    """For each of ``boxes`` (a value's, ``side`` 0, or a gradient's), how far the room :func:`_canvas` keeps
+    for it there reaches past the sides of ``canvas``, in points (0: within it)."""
+    chars = value_width(src)
+    if side == 0:
+        half = CHAR * WIRE_FONT * max(chars, len(wire_name(src))) / 2
+    else:
+        half = CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2
+    return np.maximum(0, np.maximum(canvas[0] + 2 - (boxes[:, 0] - half), boxes[:, 0] + half - canvas[2] + 2))
 
 
 def _word_places(
-    g: Graph, wires: tuple[Edge, ...], edge_pos: dict[str, str], edge_lp: dict[str, str], nodes: list[Box]
-) -> dict[str, tuple[float, float, float]]:
-    """Where each wire's words go: (x, the y they sit over, the y they hang under).
+    g: Graph,
+    wires: tuple[Edge, ...],
+    edge_pos: dict[str, str],
+    edge_lp: dict[str, str],
+    nodes: list[Box],
+    canvas: tuple[float, float, float, float],
+) -> dict[str, tuple[float, float, float, float]]:
+    """Where each wire's words go: (the value's x, the y it sits over, the gradient's x, the y it hangs under).
 
-    Where dot kept room for them (its label point on the wire), unless the wire curves through them there:
-    then a little along the wire, where it is flatter, and lifted or lowered (at most MAX_LIFT) clear of
-    it, but never onto a node or onto another wire's words (then they stay where dot put them).
+    Where dot kept room for them (its label point on the wire), unless the wire runs through them there:
+    then each along the wire, where it is flatter, and just clear of it (beside a steep wire: the value
+    along it to where it runs lower, the gradient to where it runs higher), but never onto a node, another
+    wire's words or another wire, nor more than PAST_EDGE past the picture's sides (where its words at dot's
+    points reach; of the places left, one that widens it least), else it stays where dot put it.
     """
-    places, words, rooms = {}, {}, {}
+    places, words, rooms, paths = {}, {}, {}, {}
+    wires_by_key = {w.key: w for w in wires}
     for w in wires:
         x, y = map(float, edge_lp[w.key].split(","))
         rooms[w.key] = room = _Room.of(g.nodes[w.src])
-        places[w.key], words[w.key] = (x, y, y), room.words(x, y, y)
+        places[w.key], words[w.key] = (x, y, x, y), [room.value_box(x, y), room.grad_box(x, y)]
+        paths[w.key] = np.array(_path(edge_pos[w.key])).reshape(-1, 2)
     keys = sorted(places, key=lambda k: places[k][0])
     xs = [places[k][0] for k in keys]
     nodes = sorted(nodes)
     node_xs = [n[0] for n in nodes]
     for key, room in rooms.items():
         x0 = places[key][0]
-        reach = SLIDE + room.grad
-        points = [p for p in _path(edge_pos[key], x0 - reach, x0 + reach) if abs(p[0] - x0) <= reach]
-        options = sorted(_candidates(room, points, x0))
-        if not options or options[0][1] == places[key]:
-            continue  # dot's place is clear of the wire already
-        others = [box for k in keys[bisect.bisect_left(xs, x0 - NEAR) : bisect.bisect_right(xs, x0 + NEAR)]
-                  if k != key for box in words[k]]  # fmt: skip
-        others += nodes[bisect.bisect_left(node_xs, x0 - NEAR) : bisect.bisect_right(node_xs, x0 + NEAR)]
-        around = np.array(others).reshape(-1, 4)
-        boxes = np.array([room.words(*place) for _, place in options])  # option × (value, gradient) × box
-        free = ~_meets(boxes.reshape(-1, 4), around).reshape(len(options), 2).any(axis=1)
-        if free.any():
-            first = int(free.argmax())
-            places[key], words[key] = options[first][1], tuple(map(tuple, boxes[first]))
+        own = paths[key]
+        near = keys[bisect.bisect_left(xs, x0 - NEAR) : bisect.bisect_right(xs, x0 + NEAR)]
+        wires_near = [paths[k] for k in near if k != key]
+        crossing = np.concatenate(wires_near) if wires_near else np.zeros((0, 2))
+        for side in (0, 1):  # the value over the wire, the gradient under it
+            if not _struck(np.array([words[key][side]]), own)[0]:
+                continue  # dot's place is clear of the wire already
+            options = _candidates(room, own, x0, over=side == 0)
+            if not options:
+                continue
+            others = [box for k in near if k != key for box in words[k]]
+            others += nodes[bisect.bisect_left(node_xs, x0 - NEAR) : bisect.bisect_right(node_xs, x0 + NEAR)]
+            boxes = np.array([box for _, box in options])
+            free = ~_meets(boxes, np.array(others).reshape(-1, 4)) & ~_struck(boxes, crossing)
+            past = _past_edge(g.nodes[wires_by_key[key].src], boxes, side, canvas)
+            free &= past <= PAST_EDGE
+            if free.any():
+                first = np.flatnonzero(free)[int(past[free].argmin())]  # the best that widens the picture least
+                x, edge = options[first][0]
+                words[key][side] = tuple(boxes[first])
+                at = list(places[key])
+                at[2 * side : 2 * side + 2] = x, edge
+                places[key] = tuple(at)
     return places
 
 
-def _candidates(room: _Room, points: list[tuple[float, float]], x0: float) -> list[tuple[float, tuple]]:
-    """(cost, (x, top, bottom)) for the words' places along the wire near ``x0``: the cost is how far the
-    words stand from the wire and from ``x0``; a place where the wire would still cross them is left out."""
-    if not points:
-        return []
-    px, py = np.array(points).T
+def _candidates(room: _Room, path: np.ndarray, x0: float, over: bool) -> list[tuple[tuple[float, float], Box]]:
+    """((x, the y over or under which it goes), its box) for the value's places (``over``) or the gradient's
+    along the wire near ``x0``, clear of the wire, best first: the nearer the wire and ``x0``, the better."""
+    half = room.value if over else room.grad
+    px, py = path.T if len(path) else (np.zeros(0), np.zeros(0))
     dxs = np.arange(-SLIDE, SLIDE + 1, 3, dtype=float)
-    xs = x0 + dxs[(x0 + dxs >= px.min()) & (x0 + dxs <= px.max())]
+    xs = x0 + dxs[(x0 + dxs >= px.min(initial=np.inf)) & (x0 + dxs <= px.max(initial=-np.inf))]
     if not len(xs):
         return []
     gap = np.abs(px[None, :] - xs[:, None])  # candidate × point
     at = py[gap.argmin(axis=1)]
-    top = np.maximum(at, np.where(gap <= room.value, py, -np.inf).max(axis=1))
-    bottom = np.minimum(at, np.where(gap <= room.grad, py, np.inf).min(axis=1))
-    cost = top - bottom + 0.25 * np.abs(xs - x0)
-    fits = (top - at <= MAX_LIFT) & (at - bottom <= MAX_LIFT)
-    return [
-        (float(c), (float(x), float(t), float(b)))
-        for c, x, t, b, ok in zip(cost, xs, top, bottom, fits, strict=True)
-        if ok
-    ]
+    under = gap <= half + 2
+    if over:
+        edge = np.maximum(at, np.where(under, py, -np.inf).max(axis=1))
+    else:
+        edge = np.minimum(at, np.where(under, py, np.inf).min(axis=1))
+    lift = np.abs(edge - at)
+    cost = lift + 0.25 * np.abs(xs - x0)
+    made = room.value_box if over else room.grad_box
+    found = [(float(c), (float(x), float(e))) for c, x, e, d in zip(cost, xs, edge, lift, strict=True) if d <= MAX_LIFT]
+    return [(place, made(*place)) for _, place in sorted(found)]
 
 
 _T = np.linspace(0.0, 1.0, 13)[:, None]  # where each Bézier segment is sampled
@@ -456,7 +500,7 @@ def _canvas(
     wires: tuple[Edge, ...],
     edge_lp: dict[str, str],
     node_xlp: dict[int, str],
-    edge_clear: dict[str, tuple[float, float, float]],
+    edge_clear: dict[str, tuple[float, float, float, float]],
 ) -> tuple[float, float, float, float]:
     """The box around everything a frame may draw, with the widest texts the layout keeps room for.
 
@@ -483,12 +527,12 @@ def _canvas(
             x, y = map(float, point.removeprefix("e,").removeprefix("s,").split(","))
             cover(x, y, 0, 0)
     for w in wires:  # one line of value over the wire, two lines of gradients under it
-        x, top, bottom = edge_clear[w.key]
+        x, top, grad_x, bottom = edge_clear[w.key]
         chars = value_width(g.nodes[w.src])
         cover(x, top + VALUE_DY, CHAR * WIRE_FONT * chars / 2, 10)
         if wire_name(g.nodes[w.src]):
             cover(x, top + VALUE_DY + NAME_DY * 1.3, CHAR * WIRE_FONT * len(wire_name(g.nodes[w.src])) / 2, 10)
-        cover(x, bottom + GRAD_DY, CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
+        cover(grad_x, bottom + GRAD_DY, CHAR * WIRE_FONT * max(chars + 2, SCALAR_WIDTH + 6) / 2, 18)
     for i, pos in node_xlp.items():
         x, y = map(float, pos.split(","))
         cover(x, y, CHAR * 16 * note_width(g.nodes[i]) / 2, NOTE_HALF_HEIGHT)

@@ -12,6 +12,7 @@ then only its texts and states: no picture is sent twice.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from .wire import STATE_CLASSES  # what the browser puts on an element for each 
 FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
 
 _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
+_VIEW_BOX = re.compile(r'<svg[^>]*?viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+_FONT_SIZE = re.compile(r'<text\b[^>]*? font-size="([\d.]+)"')
 _COLOUR = re.compile(r'\s(fill|stroke)="#fe([0-9a-f]{4})"')
 
 
@@ -37,6 +40,18 @@ class Skeleton:
         """The drawing's natural width and height in CSS pixels (Graphviz gives points)."""
         width, height = _SIZE.search(self.svg).groups()
         return float(width) * 4 / 3, float(height) * 4 / 3
+
+    @property
+    def smallest_text(self) -> float | None:
+        """The drawing's smallest text at its natural size (to 0.1 px, as the views send it), in CSS pixels:
+        a gate's small caption as much as a wire's value. Rounded down to 0.01 px, so a zoom that makes it
+        18 px makes it no less; None when it has no text."""
+        sizes = [float(size) for size in _FONT_SIZE.findall(self.svg)]
+        if not sizes:
+            return None
+        box = _VIEW_BOX.search(self.svg).groups()
+        scale = min(round(side, 1) / float(of) for side, of in zip(self.size, box, strict=True))  # as drawn: "meet"
+        return math.floor(min(sizes) * scale * 100) / 100
 
 
 def skeleton(

@@ -131,6 +131,7 @@ class NetworkView(Player):
             "width": round(width, 1),
             "height": round(height, 1),
             "font": 12 * 4 / 3 * self.scale,
+            "least": sk.smallest_text,  # present mode zooms by it
         }
 
     def frame(self, k: int | None = None) -> FrameContent:

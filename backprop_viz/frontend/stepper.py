@@ -211,6 +211,7 @@ class Stepper(Player):
             "width": round(width, 1),
             "height": round(height, 1),
             "font": WIRE_FONT * 4 / 3 * self.scale,
+            "least": sk.smallest_text,  # present mode zooms by it
             "columns": self._painter.layout.columns,
         }
 

@@ -114,7 +114,7 @@ export function render({ model, el }) {
     else fill(side, table); // a tree (a network's table of weights), or HTML an older version saved
     fill(legend, view.legend || []);
     paint.attach(marked([viewport, side]));
-    diagram.setDiagram(svg, { width: view.width || 1, height: view.height || 1, font: view.font || 16 });
+    diagram.setDiagram(svg, { width: view.width || 1, height: view.height || 1, font: view.font || 16, least: view.least });
   }
 
   function setFrames() {

@@ -2,7 +2,7 @@
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 4;
 const ZOOM_STEP = 1.25;
-const PRESENT_TEXT = 20; // px: the diagram's text when presenting, readable from the back of a room
+const PRESENT_TEXT = 18; // px: the diagram's smallest text when presenting, readable from the back of a room
 
 // `root` is the player (its classes say presenting and zoomed), `options()` the widget's options,
 // `zoomed(fitted, natural, whole)` tells the controls which zoom is on (whole: all of the diagram in view).
@@ -35,10 +35,11 @@ export function diagramView(root, viewport, options, zoomed) {
     return Math.min(1, (o.open_text || o.min_text) / natural.font);
   }
 
-  // Presenting: the text at PRESENT_TEXT px, following the highlight, unless the whole diagram fits as large.
+  // Presenting: the smallest text (the gates' 8 pt names as much as the wires' numbers) at PRESENT_TEXT px,
+  // following the highlight, unless the whole diagram fits as large.
   function presentZoom() {
     if (whole) return fitZoom();
-    return Math.max(fitZoom(), Math.min(MAX_ZOOM, PRESENT_TEXT / natural.font));
+    return Math.max(fitZoom(), Math.min(MAX_ZOOM, PRESENT_TEXT / (natural.least || natural.font)));
   }
 
   function scaleNow() {

@@ -5,6 +5,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -17,6 +19,7 @@ def load_run():
     return module
 
 
+@pytest.mark.slow  # 8 to 10 s
 def test_every_figure_runs_at_a_tiny_size(tmp_path, capsys) -> None:
     run = load_run()
     out = tmp_path / "bench.json"

@@ -5,5 +5,5 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
-# Under nbval, the quiz checks run on nbval's own run of each notebook (tests/nbval_quizzes.py).
-pytest_plugins = ["nbval_quizzes", "pytester"]
+# Under nbval, what the tests read from the notebooks comes from nbval's own run of each (tests/nbval_runs.py).
+pytest_plugins = ["nbval_runs", "pytester"]

@@ -4,7 +4,7 @@ A notebook is run with a recorder in its kernel: code run before the first cell 
 made, one line run before each cell that calls ``quiz(`` says which cell that is, and after the last cell
 the kernel reports the answers and the widgets' state. The answers never reach the page (they stay in
 the kernel), so this is the one place to read them. Two runs use it: nbval's own run of each notebook
-(``tests/nbval_quizzes.py``, in ``make test``), and ``execute`` below when
+(``tests/nbval_runs.py``, in ``make test``), and ``execute`` below when
 ``tests/test_notebook_exercises.py`` runs without nbval.
 
 Then every text a student has seen before the quiz is searched for each answer: the markdown cells, the

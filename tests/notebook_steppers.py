@@ -19,18 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 
 
-def _run(path: Path) -> dict:
-    """Run the code cells of ``path``; what its steppers and quizzes show, frame by frame and row by row."""
-    import importlib
-
-    import nbformat
-    from IPython.core.interactiveshell import InteractiveShell
-
-    quiz_module = importlib.import_module("backprop_viz.quiz")  # bv.quiz is the function of that name
-    stepper_module = importlib.import_module("backprop_viz.stepper")
+def start_recording() -> tuple[list, list]:
+    """From now on, every Stepper and Quiz made in this process is kept: (steppers, quizzes)."""
+    import backprop_viz as bv  # the classes, wherever their modules live
 
     steppers, quizzes = [], []
-    make_stepper, make_quiz = stepper_module.Stepper.__init__, quiz_module.Quiz.__init__
+    make_stepper, make_quiz = bv.Stepper.__init__, bv.Quiz.__init__
 
     def record_stepper(self, *args, **kwargs):
         make_stepper(self, *args, **kwargs)
@@ -40,7 +34,27 @@ def _run(path: Path) -> dict:
         make_quiz(self, *args, **kwargs)
         quizzes.append(self)
 
-    stepper_module.Stepper.__init__, quiz_module.Quiz.__init__ = record_stepper, record_quiz
+    bv.Stepper.__init__, bv.Quiz.__init__ = record_stepper, record_quiz
+    return steppers, quizzes
+
+
+def recorded(steppers: list, quizzes: list) -> dict:
+    """What the steppers and quizzes show, as plain data (a quiz is answered on the way: read it last)."""
+    return {"steppers": [_stepper(s) for s in steppers], "quizzes": [_quiz(q) for q in quizzes]}
+
+
+def code_of(path: Path) -> str:
+    import nbformat
+
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+
+def _run(path: Path) -> dict:
+    """Run the code cells of ``path``; what its steppers and quizzes show, frame by frame and row by row."""
+    import nbformat
+    from IPython.core.interactiveshell import InteractiveShell
+
+    steppers, quizzes = start_recording()
     nb = nbformat.read(path, as_version=4)
     shell = InteractiveShell.instance()
     os.chdir(path.parent)
@@ -51,12 +65,7 @@ def _run(path: Path) -> dict:
                 result = shell.run_cell(cell.source, silent=True)
                 if result.error_in_exec is not None:
                     errors.append(repr(result.error_in_exec))
-    return {
-        "errors": errors,
-        "code": "\n".join(c.source for c in nb.cells if c.cell_type == "code"),
-        "steppers": [_stepper(s) for s in steppers],
-        "quizzes": [_quiz(q) for q in quizzes],
-    }
+    return {"errors": errors, "code": code_of(path), **recorded(steppers, quizzes)}
 
 
 def _stepper(s) -> dict:
@@ -119,8 +128,14 @@ def _plain(v):
     return np.asarray(v, dtype=float).tolist()
 
 
+FROM_NBVAL: dict[str, dict] = {}  # by notebook name, what nbval's run of it recorded (tests/nbval_runs.py)
+
+
 @cache
 def shown() -> dict[str, dict]:
-    """By notebook name: its steppers and quizzes as the code makes them now."""
+    """By notebook name: its steppers and quizzes as the code makes them now. A notebook nbval has run in
+    this session is read from that run; the others run here."""
+    missing = [p for p in NOTEBOOKS if p.stem not in FROM_NBVAL]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        return {p.stem: r for p, r in zip(NOTEBOOKS, pool.map(_run, NOTEBOOKS), strict=True)}
+        ran = {p.stem: r for p, r in zip(missing, pool.map(_run, missing), strict=True)}
+    return {p.stem: FROM_NBVAL.get(p.stem) or ran[p.stem] for p in NOTEBOOKS}

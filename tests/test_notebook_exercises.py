@@ -1,6 +1,6 @@
 """Every quiz of the notebooks poses something not on screen above it (the checks: ``notebook_exercises.py``).
 
-Under nbval (``make test``) the checks run on nbval's own run of each notebook (``nbval_quizzes.py``) and
+Under nbval (``make test``) the checks run on nbval's own run of each notebook (``nbval_runs.py``) and
 the tests here skip that notebook; run without nbval, they run the notebooks themselves (nbclient, four
 at a time). The planted give-aways below prove the checks find what they look for.
 """
@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from nbval_quizzes import checked_by_nbval
+from nbval_runs import checked_by_nbval
 from notebook_exercises import (
     QUIZ_CALL,
     Quizzed,
@@ -130,7 +130,7 @@ def test_a_planted_answer_fails_the_nbval_run(pytester: pytest.Pytester) -> None
     """The notebook under nbval: its two cells pass (no outputs to compare), its quiz check fails. (The
     committed notebooks, whose checks pass, show that the check passes a notebook giving nothing away.)"""
     path = write_notebook(pytester.path, GIVE_AWAY)
-    result = pytester.runpytest(path, "--nbval-lax", "--nbval-current-env", "-p", "nbval_quizzes")
+    result = pytester.runpytest(path, "--nbval-lax", "--nbval-current-env", "-p", "nbval_runs")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [

@@ -1,27 +1,47 @@
-"""The quiz checks of ``tests/notebook_exercises.py`` on nbval's own run of each notebook (a pytest plugin).
+"""What the tests read from nbval's own run of each notebook, so that ``make test`` runs each one once
+(a pytest plugin).
 
-``make test`` runs every notebook once, with nbval. Around that run this plugin puts the recorder into
-nbval's kernel before the notebook's first cell and marks each cell that calls ``quiz(`` before it runs;
-after the notebook's last cell an item of its own, ``<notebook>::quizzes give nothing away``, reads the
-kernel's report and searches the outputs nbval received. ``tests/test_notebook_exercises.py`` then skips
-each notebook checked here (run alone, it runs the notebooks itself).
+Around nbval's run of a notebook, this plugin puts two recorders into nbval's kernel before the first
+cell (``notebook_exercises.RECORD``: every Quiz made and its answers; ``notebook_steppers``: every
+Stepper and Quiz as plain data) and marks each cell that calls ``quiz(`` before it runs. Both run
+silently and outside the notebook's history: no output, no execution count, nothing for nbval to see.
+After the last cell it reads the kernel's reports. Then:
 
-Loaded by the root ``conftest.py``; ``-p nbval_quizzes`` loads it anywhere ``tests/`` is on the path.
+- an item of its own after the notebook's cells, ``<notebook>::quizzes give nothing away``, runs the
+  checks of ``notebook_exercises`` on the report and the outputs nbval received, and
+  ``tests/test_notebook_exercises.py`` skips that notebook;
+- ``notebook_steppers.shown()`` reads the notebook from here instead of running it again, and the tests
+  that read it run after the notebooks.
+
+Run without nbval, those tests run the notebooks themselves. Loaded by the root ``conftest.py``;
+``-p nbval_runs`` loads it anywhere ``tests/`` is on the path.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from queue import Empty
 
 import notebook_exercises as exercises
+import notebook_steppers as steppers
 import pytest
 
 CHECKED = pytest.StashKey[set[Path]]()  # the notebooks checked here in this session
 CELLS = pytest.StashKey[list]()  # a notebook's cell items, in order
-RECORDING = pytest.StashKey[str]()  # "" once the recorder is in the notebook's kernel, else why not
-TIMEOUT = 120  # seconds for the recorder's lines and the report
+RECORDING = pytest.StashKey[str]()  # "" once the recorders are in the notebook's kernel, else why not
+QUIZ_REPORT = pytest.StashKey[str]()  # the quiz recorder's report, after the last cell
+TIMEOUT = 120  # seconds for the recorders' lines and their reports
+
+RECORD_STEPPERS = f"""\
+import sys as _bv_sys
+_bv_sys.path.append({str(Path(steppers.__file__).parent)!r})
+import notebook_steppers as _bv_steppers
+_bv_made = _bv_steppers.start_recording()
+del _bv_sys
+"""
+STEPPERS_REPORT = "__import__('json').dumps(_bv_steppers.recorded(*_bv_made))"
 
 
 def checked_by_nbval(config: pytest.Config) -> set[Path]:
@@ -46,9 +66,10 @@ class QuizCheck(pytest.Item):
             pytest.fail(
                 f"the recorder could not run in the notebook's kernel: {notebook.stash[RECORDING]}", pytrace=False
             )
-        if not notebook.kernel.is_alive():
-            pytest.fail("the notebook's kernel stopped (a cell failed or timed out): no quiz was read", pytrace=False)
-        quizzes, widgets = exercises.read_report(ast.literal_eval(run_quietly(notebook.kernel, "", exercises.REPORT)))
+        report = notebook.stash.get(QUIZ_REPORT, "the notebook's kernel stopped before its last cell ended")
+        if not report.startswith("{"):
+            pytest.fail(f"no quiz was read: {report}", pytrace=False)
+        quizzes, widgets = exercises.read_report(report)
         shown = [dict(cell) for cell in notebook.nb.cells]
         for cell in cells:
             if cell.test_outputs is not None:  # what this run showed (a skipped cell: what is committed)
@@ -63,7 +84,7 @@ class QuizCheck(pytest.Item):
 
 def run_quietly(kernel, code: str, expression: str | None = None) -> str | None:
     """Run ``code`` in nbval's kernel outside the notebook's history (no output, no execution count);
-    the text of ``expression`` evaluated after it."""
+    the value of ``expression``, a string, evaluated after it."""
     expressions = {"value": expression} if expression else {}
     msg_id = kernel.kc.execute(code, silent=True, store_history=False, user_expressions=expressions)
     while True:
@@ -81,7 +102,7 @@ def run_quietly(kernel, code: str, expression: str | None = None) -> str | None:
     value = content["user_expressions"]["value"]
     if value["status"] != "ok":
         raise RuntimeError(f"{value.get('ename')}: {value.get('evalue')}")
-    return value["data"]["text/plain"]
+    return ast.literal_eval(value["data"]["text/plain"])  # the string's repr
 
 
 def cell_index(item) -> int:
@@ -97,6 +118,11 @@ def is_notebook_cell(item: pytest.Item) -> bool:
     return isinstance(item, IPyNbCell)
 
 
+def reads_the_notebooks(item: pytest.Item) -> bool:
+    """A test of a module reading ``notebook_steppers.shown()``: under nbval, it runs after the notebooks."""
+    return getattr(getattr(item, "module", None), "shown", None) is steppers.shown
+
+
 @pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: they apply to the items added here too
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     ordered = []
@@ -106,10 +132,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         notebook = item.parent
         notebook.stash.setdefault(CELLS, []).append(item)
-        last = i + 1 == len(items) or items[i + 1].parent is not notebook
-        if last:
+        if i + 1 == len(items) or items[i + 1].parent is not notebook:
             ordered.append(QuizCheck.from_parent(notebook, name="quizzes give nothing away"))
             config.stash.setdefault(CHECKED, set()).add(Path(notebook.path).resolve())
+    if CHECKED in config.stash:
+        later = [item for item in ordered if reads_the_notebooks(item)]
+        ordered = [item for item in ordered if not reads_the_notebooks(item)] + later
     items[:] = ordered
 
 
@@ -122,9 +150,38 @@ def pytest_runtest_setup(item: pytest.Item):
     try:
         if RECORDING not in notebook.stash:
             notebook.stash[RECORDING] = ""
-            run_quietly(notebook.kernel, exercises.RECORD)
+            run_quietly(notebook.kernel, exercises.RECORD + RECORD_STEPPERS)
         if not notebook.stash[RECORDING] and exercises.QUIZ_CALL.search(item.cell.source):
             run_quietly(notebook.kernel, exercises.mark(cell_index(item)))
     except RuntimeError as error:
         notebook.stash[RECORDING] = str(error)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After the notebook's last cell, before nbval may stop its kernel: the reports."""
+    notebook = item.parent
+    if (
+        is_notebook_cell(item)
+        and notebook.stash.get(CELLS, [None])[-1] is item
+        and notebook.stash.get(RECORDING, None) == ""
+    ):
+        read_reports(notebook)
+    return (yield)
+
+
+def read_reports(notebook) -> None:
+    if not notebook.kernel.is_alive():
+        return
+    try:  # the quizzes first: reading the steppers' data answers the quizzes
+        notebook.stash[QUIZ_REPORT] = run_quietly(notebook.kernel, "", exercises.REPORT)
+        data = json.loads(run_quietly(notebook.kernel, "", STEPPERS_REPORT))
+    except RuntimeError as error:
+        notebook.stash.setdefault(QUIZ_REPORT, str(error))
+        return  # notebook_steppers.shown() runs this notebook itself
+    path = Path(notebook.path).resolve()
+    if path in {p.resolve() for p in steppers.NOTEBOOKS}:
+        cells = notebook.stash[CELLS]
+        errors = [f"{o['ename']}: {o['evalue']}" for c in cells for o in c.test_outputs or [] if "ename" in o]
+        steppers.FROM_NBVAL[path.stem] = {"errors": errors, "code": steppers.code_of(path), **data}

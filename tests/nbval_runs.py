@@ -13,8 +13,9 @@ After the last cell it reads the kernel's reports. Then:
 - ``notebook_steppers.shown()`` reads the notebook from here instead of running it again, and the tests
   that read it run after the notebooks.
 
-Run without nbval, those tests run the notebooks themselves. Loaded by the root ``conftest.py``;
-``-p nbval_runs`` loads it anywhere ``tests/`` is on the path.
+Run without nbval, those tests run the notebooks themselves. Loaded by ``tests/conftest.py``, so in
+every run that names ``tests`` or a file in it (``make test`` does); ``-p nbval_runs`` loads it anywhere
+``tests/`` is on the path.
 """
 
 from __future__ import annotations

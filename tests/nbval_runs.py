@@ -76,7 +76,7 @@ class QuizCheck(pytest.Item):
             if cell.test_outputs is not None:  # what this run showed (a skipped cell: what is committed)
                 shown[cell_index(cell)]["outputs"] = cell.test_outputs
         found = exercises.problems(exercises.Run(shown, widgets, quizzes))
-        if found:
+        if found:  # in a notebook's cells counted from 0, markdown too (nbval's "Cell k" counts code cells)
             pytest.fail("\n".join(found), pytrace=False)
 
     def reportinfo(self) -> tuple[Path, None, str]:

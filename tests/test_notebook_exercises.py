@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from nbval_runs import checked_by_nbval
 from notebook_exercises import (
+    CHECKS,
     QUIZ_CALL,
     Quizzed,
     Run,
@@ -28,7 +29,6 @@ pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-CHECKS = (unrecorded, leaks, one_answer_for_every_box, hint_leaks)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,8 @@
 Each notebook runs in a process of its own (an IPython shell, so its shell lines parse; they
 run only in Colab), with ``Stepper`` and ``Quiz`` recording every one made. What the tests
 read comes back as plain data: the outputs saved in the notebooks are those of the last run,
-and the tests must see what the code makes now.
+and the tests must see what the code makes now. Under nbval (``make test``) the same recorder runs in
+nbval's kernel (``nbval_runs.py``) and ``shown()`` reads that run instead of running the notebook again.
 """
 
 from __future__ import annotations

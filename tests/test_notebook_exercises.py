@@ -139,3 +139,12 @@ def test_a_planted_answer_fails_the_nbval_run(pytester: pytest.Pytester) -> None
             "*FAILED give-away.ipynb::quizzes give nothing away*",
         ]
     )
+
+
+@pytest.mark.slow
+def test_the_nbval_check_fails_when_the_cells_did_not_run(pytester: pytest.Pytester) -> None:
+    """Its cells deselected, the notebook's quiz check has nothing to read: it fails, and says why."""
+    path = write_notebook(pytester.path, GIVE_AWAY)
+    result = pytester.runpytest(path, "--nbval-lax", "--nbval-current-env", "-p", "nbval_runs", "-k", "quizzes")
+    result.assert_outcomes(failed=1, deselected=2)
+    result.stdout.fnmatch_lines(["Cell 0, Cell 1 did not run in this session: the quizzes are checked on a run*"])

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chromium import CHROMIUM_ARGS, find_chromium, unavailable  # noqa: E402
+
+# Under nbval (pytest tests notebooks --nbval), what the tests read from the notebooks comes from nbval's own
+# run of each (nbval_runs.py). pytester: a test runs nbval on a notebook made up for it.
+pytest_plugins = ["nbval_runs", "pytester"]
 
 
 @pytest.fixture(scope="session")

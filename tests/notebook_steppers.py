@@ -3,7 +3,8 @@
 Each notebook runs in a process of its own (an IPython shell, so its shell lines parse; they
 run only in Colab), with ``Stepper`` and ``Quiz`` recording every one made. What the tests
 read comes back as plain data: the outputs saved in the notebooks are those of the last run,
-and the tests must see what the code makes now.
+and the tests must see what the code makes now. Under nbval (``make test``) the same recorder runs in
+nbval's kernel (``nbval_runs.py``) and ``shown()`` reads that run instead of running the notebook again.
 """
 
 from __future__ import annotations
@@ -19,20 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 
 
-def _run(path: Path) -> dict:
-    """Run the code cells of ``path``; what its steppers and quizzes show, frame by frame and row by row."""
-    import importlib
-
-    import nbformat
-    from IPython.core.interactiveshell import InteractiveShell
-
-    quiz_module = importlib.import_module("backprop_viz.frontend.quiz")  # bv.quiz is the function of that name
-    stepper_module = importlib.import_module("backprop_viz.frontend.stepper")
-    view_module = importlib.import_module("backprop_viz.frontend.network_view")
+def start_recording() -> tuple[list, list, list]:
+    """From now on, every Stepper, Quiz and NetworkView made in this process is kept: (steppers, quizzes, views)."""
+    import backprop_viz as bv  # the classes, wherever their modules live
 
     steppers, quizzes, views = [], [], []
-    make_stepper, make_quiz = stepper_module.Stepper.__init__, quiz_module.Quiz.__init__
-    make_view = view_module.NetworkView.__init__
+    make_stepper, make_quiz, make_view = bv.Stepper.__init__, bv.Quiz.__init__, bv.NetworkView.__init__
 
     def record_view(self, *args, **kwargs):
         make_view(self, *args, **kwargs)
@@ -46,8 +39,32 @@ def _run(path: Path) -> dict:
         make_quiz(self, *args, **kwargs)
         quizzes.append(self)
 
-    stepper_module.Stepper.__init__, quiz_module.Quiz.__init__ = record_stepper, record_quiz
-    view_module.NetworkView.__init__ = record_view
+    bv.Stepper.__init__, bv.Quiz.__init__, bv.NetworkView.__init__ = record_stepper, record_quiz, record_view
+    return steppers, quizzes, views
+
+
+def recorded(steppers: list, quizzes: list, views: list) -> dict:
+    """What the steppers and quizzes show, as plain data (a quiz is answered on the way: read it last), and
+    what every player (steppers and network views) sends."""
+    return {
+        "steppers": [_stepper(s) for s in steppers],
+        "quizzes": [_quiz(q) for q in quizzes],
+        "players": [_sent(p) for p in steppers + views],
+    }
+
+
+def code_of(path: Path) -> str:
+    import nbformat
+
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+
+def _run(path: Path) -> dict:
+    """Run the code cells of ``path``; what its steppers and quizzes show, frame by frame and row by row."""
+    import nbformat
+    from IPython.core.interactiveshell import InteractiveShell
+
+    made = start_recording()
     nb = nbformat.read(path, as_version=4)
     shell = InteractiveShell.instance()
     os.chdir(path.parent)
@@ -58,13 +75,7 @@ def _run(path: Path) -> dict:
                 result = shell.run_cell(cell.source, silent=True)
                 if result.error_in_exec is not None:
                     errors.append(repr(result.error_in_exec))
-    return {
-        "errors": errors,
-        "code": "\n".join(c.source for c in nb.cells if c.cell_type == "code"),
-        "steppers": [_stepper(s) for s in steppers],
-        "quizzes": [_quiz(q) for q in quizzes],
-        "players": [_sent(p) for p in steppers + views],
-    }
+    return {"errors": errors, "code": code_of(path), **recorded(*made)}
 
 
 def _stepper(s) -> dict:
@@ -135,8 +146,14 @@ def _plain(v):
     return np.asarray(v, dtype=float).tolist()
 
 
+FROM_NBVAL: dict[str, dict] = {}  # by notebook name, what nbval's run of it recorded (tests/nbval_runs.py)
+
+
 @cache
 def shown() -> dict[str, dict]:
-    """By notebook name: its steppers and quizzes as the code makes them now."""
+    """By notebook name: its steppers and quizzes as the code makes them now. A notebook nbval has run in
+    this session is read from that run; the others run here."""
+    missing = [p for p in NOTEBOOKS if p.stem not in FROM_NBVAL]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        return {p.stem: r for p, r in zip(NOTEBOOKS, pool.map(_run, NOTEBOOKS), strict=True)}
+        ran = {p.stem: r for p, r in zip(missing, pool.map(_run, missing), strict=True)}
+    return {p.stem: FROM_NBVAL.get(p.stem) or ran[p.stem] for p in NOTEBOOKS}

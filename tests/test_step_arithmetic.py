@@ -23,7 +23,8 @@ import re
 
 import numpy as np
 import pytest
-from notebook_steppers import NOTEBOOKS, shown
+from nbval_runs import checked_by_nbval
+from notebook_steppers import FROM_NBVAL, NOTEBOOKS, shown
 
 import backprop_viz as bv
 from backprop_viz.engine.numbers import PRECISION
@@ -162,6 +163,16 @@ def test_every_notebook_that_makes_a_stepper_was_seen_making_one() -> None:
     for name, made in shown().items():
         if "Stepper(" in made["code"]:
             assert made["steppers"], name
+
+
+@pytest.mark.slow
+def test_a_notebook_nbval_ran_is_read_from_that_run(request: pytest.FixtureRequest) -> None:
+    """Under nbval (make test), shown() runs no notebook a second time: it reads nbval's run."""
+    ran = {path.stem for path in checked_by_nbval(request.config)} & {path.stem for path in NOTEBOOKS}
+    if not ran:
+        pytest.skip("no notebook ran under nbval in this session")
+    shown()
+    assert ran <= set(FROM_NBVAL), sorted(ran - set(FROM_NBVAL))
 
 
 @pytest.mark.parametrize(

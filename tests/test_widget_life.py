@@ -56,6 +56,7 @@ def active_widgets() -> set[str]:
 # -- a long life -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # 7 to 13 s
 def test_500_input_changes_and_500_steps_do_not_grow_memory() -> None:
     s = bv.Stepper(A1, x=-2, y=5, z=-4)
     values = [-3.0 + 0.25 * k for k in range(24)]
@@ -267,6 +268,7 @@ def test_the_engine_works_without_graphviz(no_graphviz: None) -> None:
     assert net.error == pytest.approx(0.0739, abs=1e-4)
 
 
+@pytest.mark.slow  # 11 to 15 s
 def test_a_cell_run_again_closes_what_it_made_before() -> None:
     """As JupyterLab runs a cell (IPython's pre_run_cell with the cell's id): 200 runs of a cell that makes a
     stepper and a quiz leave one of each alive, not 200."""

@@ -51,9 +51,10 @@ class Lab:
         texts = []
         dialog = self.page.locator(".jp-Dialog")
         while dialog.count() and dialog.first.is_visible():
-            texts.append(dialog.first.inner_text())
+            shown = dialog.first.element_handle()
+            texts.append(shown.inner_text())
             dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
-            self.page.wait_for_timeout(200)
+            shown.wait_for_element_state("hidden")  # gone (another may follow)
         return texts
 
     def menu(self, *path: str) -> None:
@@ -69,7 +70,9 @@ class Lab:
         is_shown = self.page.evaluate("!!document.querySelector('#jp-left-stack:not(.lm-mod-hidden)')")
         if is_shown != shown:
             self.menu("View", "Appearance", "Show Left Sidebar")
-            self.page.wait_for_timeout(300)
+            self.page.wait_for_function(
+                "shown => !!document.querySelector('#jp-left-stack:not(.lm-mod-hidden)') === shown", arg=shown
+            )
 
     def set_theme(self, name: str) -> None:
         """Settings > Theme > ``name`` (e.g. "JupyterLab Dark"); waits until the page uses it."""

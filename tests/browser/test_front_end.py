@@ -56,7 +56,7 @@ def test_clicker_keys_home_end_and_space(lab, frames):
     page.keyboard.press(" ")  # pause
     view.wait_play_stopped()
     stopped_at = view.state()["step"]
-    page.wait_for_timeout(1_500)
+    page.wait_for_timeout(1_500)  # the test itself: over a play interval (900 ms) paused, and no step taken
     assert view.state()["step"] == stopped_at < last
     page.keyboard.press(" ")
     check_frame(view.wait_step(last, timeout=10_000), last, frames)

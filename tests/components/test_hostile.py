@@ -61,6 +61,7 @@ def hostile():
 def test_a_hostile_saved_stepper_runs_nothing_and_shows_the_words_as_text(page, hostile) -> None:
     mount(page, hostile)
     asks = [k for k, a in enumerate(hostile["words"]["asks"]) if a]
+    assert asks, "the hostile stepper predicts: its forms are filled with hostile words too"
     page.locator(".bv-player").focus()
     for k in range(len(hostile["walk"]["heads"])):  # every frame, the predict forms too
         page.evaluate(f"() => widget.model.change('step', {k})")

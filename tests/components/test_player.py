@@ -171,10 +171,14 @@ def test_predict_right_wrong_not_a_number_and_reveal(page, predict) -> None:
     state, frames = predict
     first, second = asked(frames)[:2]
     mount(page, state)
+    go_to(page, first - 1)
+    before = frame(page)
     go_to(page, first)
     boxes = page.locator(".bv-predict-answer")
-    assert boxes.count() == len(frames[first].asks) and "Your turn" in frame(page)["explanation"]
-    assert frame(page)["texts"] == frame(page)["texts"]  # the step's numbers stay hidden
+    shown = frame(page)
+    assert boxes.count() == len(frames[first].asks) and "Your turn" in shown["explanation"]
+    # the step's numbers stay hidden: the diagram and the table read as they did a step before
+    assert (shown["texts"], shown["table"]) == (before["texts"], before["table"])
     verdicts = page.locator(".bv-predict-verdict")
     boxes.nth(0).fill("123456")
     boxes.nth(0).press("Enter")
@@ -187,6 +191,7 @@ def test_predict_right_wrong_not_a_number_and_reveal(page, predict) -> None:
         boxes.nth(n).press("Enter")
     shown = frame(page)
     assert shown["explanation"].startswith("✓ right: you predicted this step.")
+    assert shown["texts"] != before["texts"] and shown["table"] != before["table"]  # now they show
     assert page.locator(".bv-predict-answer").count() == 0
     go_to(page, second)
     assert page.locator(".bv-predict-answer").count() == len(frames[second].asks)

@@ -11,6 +11,7 @@ import re
 import pytest
 
 import backprop_viz as bv
+from backprop_viz.engine.numbers import fmt
 from components.component_page import mount, widget_state
 
 A1 = "q = x + y; f = q * z"
@@ -211,7 +212,7 @@ def test_predict_has_nothing_to_type_where_the_gradient_is_not_finite(page, sour
     s.close()
     infinite = [k for k, f in enumerate(frames) if f.asks and not any(math.isfinite(v) for _, v in f.asks)]
     assert infinite, "this stepper has a step whose gradient is not finite"
-    words = {"inf": "∞", "-inf": "−∞", "nan": "nan"}
+    words = {"inf", "-inf", "nan"}  # as numbers.fmt writes them, in the diagram and the table too
     mount(page, state)
     for k in infinite:
         go_to(page, k)
@@ -227,6 +228,14 @@ def test_predict_has_nothing_to_type_where_the_gradient_is_not_finite(page, sour
     shown = frame(page)
     assert any("inf" in t or "nan" in t for t in shown["texts"]), "the diagram shows the non-finite values"
     assert any("inf" in c or "nan" in c for row in shown["table"] for c in row), "and so does the table"
+    mixed = [k for k, f in enumerate(frames) if f.asks and 0 < sum(math.isfinite(v) for _, v in f.asks) < len(f.asks)]
+    assert mixed, "this stepper has a step with one finite share and one not"
+    for k in mixed:  # a box for the finite share; the other is written out, as the diagram writes it
+        go_to(page, k)
+        labels = page.locator(".bv-predict-label").all_inner_texts()
+        written = [fmt(v) for _, v in frames[k].asks if not math.isfinite(v)]
+        assert page.locator(".bv-predict-answer").count() == len(labels) - len(written)
+        assert all(any(label.endswith("= " + w) for label in labels) for w in written), (labels, written)
 
 
 # -- input sliders -----------------------------------------------------------------------------------

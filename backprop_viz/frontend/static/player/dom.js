@@ -30,7 +30,8 @@ export function numberOf(value) {
   return value === "inf" ? Infinity : value === "-inf" ? -Infinity : NaN;
 }
 
-// How a number the kernel sent reads: ∞, −∞, nan for those that are not finite.
+// How a number the kernel sent reads: inf, -inf, nan for those that are not finite, as the kernel writes them
+// in the diagram, the table and the explanations (numbers.fmt).
 export function numberText(value) {
   const x = numberOf(value);
   if (Number.isFinite(x)) return String(Number(x.toPrecision(6)));

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from backprop_viz.drawing import network_frames
-from backprop_viz.drawing.draw import DARK, LIGHT
+from backprop_viz.drawing.theme import DARK, LIGHT
 
 CSS = (Path(network_frames.__file__).parents[1] / "frontend" / "static" / "player.css").read_text(encoding="utf-8")
 

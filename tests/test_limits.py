@@ -198,14 +198,14 @@ def test_a_graph_too_large_is_refused_before_any_frame_is_made(
     module.write_text("export const Graphviz = {};\n")
     monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ", place)
     monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ_JS", str(module))
-    from backprop_viz.drawing import draw
+    from backprop_viz.drawing import painted
     from backprop_viz.frontend import stepper
 
     def no_frames(*args, **kwargs):
         raise AssertionError("a frame was made")
 
-    monkeypatch.setattr(draw, "iter_frames", no_frames)
-    monkeypatch.setattr(stepper, "frames_of", no_frames)
+    monkeypatch.setattr(painted, "iter_step_states", no_frames)
+    monkeypatch.setattr(stepper, "step_states", no_frames)
     g = long_chain(6_000)
     for make in (lambda: bv.Stepper(g), lambda: bv.render(g)):
         start = time.perf_counter()

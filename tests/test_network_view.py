@@ -199,8 +199,8 @@ def test_output_neurons_show_their_letter() -> None:
 
 
 def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
-    from backprop_viz.drawing.draw import DARK, LIGHT
     from backprop_viz.drawing.skeleton import short_hex
+    from backprop_viz.drawing.theme import DARK, LIGHT
 
     dark, light = NetworkView(c3(), theme="dark"), NetworkView(c3())
     assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark{")
@@ -216,7 +216,7 @@ def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
 
 
 def test_unused_weights_fade_by_the_one_list_of_states() -> None:
-    from backprop_viz.drawing.skeleton import DIM, KNOWN
+    from backprop_viz.drawing.wire import DIM, KNOWN
 
     view = NetworkView(c3())
     forward = view.frames[1]  # the hidden layer: the weights into it are used, the rest fade

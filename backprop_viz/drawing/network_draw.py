@@ -7,9 +7,9 @@ when negative (the sign readable without colour). A crowded network (more than
 
 ``dot`` lays the picture out once, with fixed-size circles and placeholder texts as wide as the
 widest text each holds, so nothing moves from frame to frame. The texts and colours that change
-are tokens, and :class:`~backprop_viz.drawing.draw.Template` turns the drawing into the skeleton the
+are tokens, and :class:`~backprop_viz.drawing.template.Template` turns the drawing into the skeleton the
 browser keeps and into each frame's SVG, as it does for the stepper; the colours are the
-theme's (:func:`~backprop_viz.drawing.draw.colours`), by skeleton.py's states.
+theme's (:func:`~backprop_viz.drawing.theme.colours`), by the protocol's states (wire.py).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from itertools import pairwise
 from ..engine.errors import GraphTooLarge
 from ..engine.networks import Network
 from ..engine.numbers import fmt
-from .draw import Template, colours, prepared, theme_of
 from .layout import FONT, run_dot
 from .network_frames import NetworkFrame, bias_node, crowded, edges, subscripted, weight_count
-from .skeleton import KNOWN, STATE_CLASSES
+from .template import NETWORK_MARKS, Template, prepared
+from .theme import colours, theme_of
+from .wire import KNOWN, STATE_CLASSES
 
 MAX_WEIGHTS = 600  # edges drawn: the largest view is ready in about a second (README, "Limits")
-_MARKS = ("@", "@")  # a text token is @k@, padded with zeros to the widest text it holds
 # Line widths by state, for the SVG saved alone (static/player.css says the same in the page).
-FRAME_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
+NETWORK_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
 
 
 def check_network_size(net: Network) -> None:
@@ -71,10 +71,15 @@ class NetworkPainter:
 
     def finish(self, svg: str) -> None:
         """Turn the drawn picture (``dot -Tsvg`` of :attr:`source`) into the skeleton and the frames' template."""
-        svg = prepared(svg, f"bv-diagram bv-network bv-{self.theme.name}", self.scale, FRAME_CSS)
+        svg = prepared(svg, f"bv-diagram bv-network bv-{self.theme.name}", self.scale, NETWORK_CSS)
         svg = _centred_node_texts(svg)
         self._template = Template(
-            svg, self.theme, self.colour_specs, lambda k: self.text_specs[k][0] == "class", _MARKS, len(self.text_specs)
+            svg,
+            self.theme,
+            self.colour_specs,
+            lambda k: self.text_specs[k][0] == "class",
+            NETWORK_MARKS,
+            len(self.text_specs),
         )
         self.skeleton = self._template.skeleton
         self._elements = [self.text_specs[k][1] for k in self.skeleton.elements]
@@ -89,7 +94,7 @@ class NetworkPainter:
         return text + "0" * max(0, pad - len(text))
 
     def _colour(self, kind: str, key: str) -> str:
-        """A colour ``#feKKKK`` of ``kind`` (a key of draw.colours), chosen by the state of element ``key``."""
+        """A colour ``#feKKKK`` of ``kind`` (a key of theme.colours), chosen by the state of element ``key``."""
         self.colour_specs.append((kind, self.element.setdefault(key, len(self.element))))
         return f"#fe{len(self.colour_specs) - 1:04x}"
 

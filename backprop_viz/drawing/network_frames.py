@@ -5,7 +5,7 @@ backward, output layer first. Each neuron shows its value once the forward pass 
 and its delta, δ = ∂E/∂z (the error signal at its weighted sum z), once the backward pass
 does; each weight shows its value and, once the delta at its head is known, ∂E/∂w = δ ·
 (the value at its tail). Every number comes from the network's graph. States are
-skeleton.py's: the step's neurons CURRENT, the weights it does not use DIM.
+the protocol's (wire.py): the step's neurons CURRENT, the weights it does not use DIM.
 
 Also the words of a frame: its explanation as HTML and, for a network with more weights
 than ``LABELLED_EDGES``, the table of weights that stands in for the edges' labels.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..engine.networks import Network
 from ..engine.notation import HTML_MATH
 from ..engine.numbers import fmt, fmt_paren
-from .skeleton import CURRENT, DIM, FUTURE, KNOWN
+from .wire import CURRENT, DIM, FUTURE, KNOWN
 
 LABELLED_EDGES = 20  # more weights than this: no labels on the edges, a table of weights instead
 

@@ -28,6 +28,9 @@ PROTOCOL = json.loads(
     (Path(__file__).parents[1] / "frontend" / "static" / "player" / "protocol.json").read_text(encoding="utf-8")
 )
 STATE_CLASSES: tuple[str, ...] = tuple(PROTOCOL["states"])
+# An element's state, by its number: the class the browser puts on it is STATE_CLASSES[state]. A CURRENT wire
+# is one the step uses; HIDDEN a table row a large graph leaves out; DIM a weight the network's step does not use.
+FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
 TAGS = frozenset(PROTOCOL["tags"])
 ATTRIBUTES = frozenset(PROTOCOL["attributes"])
 _STYLE = re.compile(PROTOCOL["style"])

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import traitlets
 
-from ..drawing.draw import colours, drawn_theme, theme_choice, themes_shown
 from ..drawing.network_draw import NetworkPainter, check_network_size
 from ..drawing.network_frames import explanation, legend, network_frames, table_skeleton, table_states, table_texts
-from ..drawing.skeleton import CURRENT, state_css
+from ..drawing.skeleton import state_css
+from ..drawing.theme import colours, drawn_theme, theme_choice, themes_shown
+from ..drawing.wire import CURRENT
 from ..engine.networks import Network
 from ..engine.numbers import fmt
 from .browser_graphviz import SvgDrawing, graphviz_place

@@ -1,6 +1,6 @@
 """The stepper: a graph's forward and backward pass, one gate at a time, stepped in the browser.
 
-The kernel draws the graph once (Graphviz, through :class:`~backprop_viz.drawing.draw.FramePainter`)
+The kernel draws the graph once (Graphviz, through :class:`~backprop_viz.drawing.painter.FramePainter`)
 and sends the browser that drawing plus, for every frame, only the texts and states that
 change (:mod:`backprop_viz.frontend.player`). Stepping, play, zoom and presenting never wait for
 the kernel. Moving an input slider re-runs the graph in the kernel and sends new numbers.
@@ -14,12 +14,14 @@ from pathlib import Path
 
 import traitlets as t
 
-from ..drawing.draw import FramePainter, diagram, drawn_theme, gate_colours, theme_choice, themes_shown
 from ..drawing.frame_html import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
-from ..drawing.frames import Frame, frames_of
 from ..drawing.layout import WIRE_FONT, check_layout_size, dot_program, layout_of
+from ..drawing.painted import diagram
+from ..drawing.painter import FramePainter
 from ..drawing.pictures import Shown, save_frames
 from ..drawing.skeleton import state_css
+from ..drawing.step_states import StepState, step_states
+from ..drawing.theme import drawn_theme, gate_colours, theme_choice, themes_shown
 from ..engine.errors import number_from, text_or_none, whole_number, yes_or_no
 from ..engine.graph import Graph
 from ..engine.notation import HTML_STEPS
@@ -136,7 +138,7 @@ class Stepper(Player):
         self._painter = FramePainter(graph, self._drawn_theme, scale) if place == "kernel" else None
         self._closed = False
         self._picture: tuple[int, bytes] = (-1, b"")
-        self._frames = self._shown(frames_of(graph))
+        self._frames = self._shown(step_states(graph))
         self._version = graph.version
         last = len(self._frames) - 1
         start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
@@ -188,7 +190,7 @@ class Stepper(Player):
                 "run this again once the stepper shows"
             )
 
-    def _shown(self, frames: list[Frame]) -> list[Frame]:
+    def _shown(self, frames: list[StepState]) -> list[StepState]:
         forward = len(self.graph.forward_steps)
         if self.show == "forward":
             return frames[: forward + 1]
@@ -214,8 +216,8 @@ class Stepper(Player):
             "columns": self._painter.layout.columns,
         }
 
-    def _content(self, frame: Frame, position: int) -> FrameContent:
-        """Frame ``frame``, shown as step ``position`` of this stepper (with ``show``, not all steps are shown)."""
+    def _content(self, frame: StepState, position: int) -> FrameContent:
+        """StepState ``frame``, shown as step ``position`` of this stepper (with ``show``, not all steps are shown)."""
         self._check_drawn()
         texts = self._painter.slot_texts(frame)
         states = self._painter.element_states(frame)
@@ -234,7 +236,7 @@ class Stepper(Player):
             self._asks(frame) if self.predict else (),
         )
 
-    def _asks(self, frame: Frame) -> tuple[tuple[str, float], ...]:
+    def _asks(self, frame: StepState) -> tuple[tuple[str, float], ...]:
         """Predict mode: the gradients a backward step sends on, for the student to type before it shows."""
         step = frame.step
         if step is None or step.phase != "backward" or step.is_seed:
@@ -254,7 +256,7 @@ class Stepper(Player):
 
     def _refresh(self) -> None:
         """Send the browser the frames of the graph as it is now (after an input changed)."""
-        self._frames = self._shown(frames_of(self.graph))
+        self._frames = self._shown(step_states(self.graph))
         self._version = self.graph.version
         if self._painter is None:  # still being drawn in the browser: _drawn() sends the frames as they are then
             self.widget.inputs = self._inputs_now()
@@ -337,7 +339,7 @@ class Stepper(Player):
         return k
 
     @property
-    def frames(self) -> list[Frame]:
+    def frames(self) -> list[StepState]:
         self._sync()
         return list(self._frames)
 

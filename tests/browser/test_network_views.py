@@ -9,8 +9,8 @@ from chromium import REPO, artifact, page_errors
 from lab_page import Lab
 from stepper_page import StepperView
 
-from backprop_viz.drawing.draw import DARK
 from backprop_viz.drawing.network_frames import network_frames
+from backprop_viz.drawing.theme import DARK
 from backprop_viz.engine.networks import network
 from backprop_viz.engine.numbers import fmt
 

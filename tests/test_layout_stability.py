@@ -169,7 +169,7 @@ def test_render_paints_the_theme_background_and_the_stepper_keeps_its_css() -> N
     g = branching_input()
     assert _png_corner(g, "dark") == (0x1E, 0x1E, 0x1E, 255)  # a dark PNG reads on a white slide
     assert _png_corner(g, "light") == (255, 255, 255, 255)
-    # The stepper's SVG stays transparent: frame_html's CSS paints svg.bv-dark / svg.bv-light.
+    # The stepper's SVG stays transparent: the player's CSS paints svg.bv-dark / svg.bv-light.
     for theme in ("light", "dark"):
         svg = FramePainter(g, theme=theme).svg(step_states(g)[-1])
         backgrounds = ET.fromstring(svg).find(f"{SVG}g").findall(f"{SVG}polygon")

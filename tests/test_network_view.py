@@ -7,9 +7,10 @@ import pytest
 
 import backprop_viz as bv
 from backprop_viz.drawing import layout
+from backprop_viz.drawing.network_states import network_states
 from backprop_viz.engine.networks import network
 from backprop_viz.engine.numbers import fmt
-from backprop_viz.frontend.network_view import CURRENT, NetworkView, network_frames
+from backprop_viz.frontend.network_view import CURRENT, NetworkView
 
 
 def c2():
@@ -27,7 +28,7 @@ def c3():
 
 
 def test_frames_go_forward_layer_by_layer_then_back() -> None:
-    frames = network_frames(c3())
+    frames = network_states(c3())
     assert [f.title for f in frames] == [
         "the inputs",
         "forward, hidden layer",
@@ -37,14 +38,14 @@ def test_frames_go_forward_layer_by_layer_then_back() -> None:
         "backward, the deltas of the hidden layer",
     ]
     assert [f.phase for f in frames] == ["start", "forward", "forward", "forward", "backward", "backward"]
-    deep = network_frames(network([2, 3, 2, 1], seed=3, inputs=[0.5, -1], targets=[1.0]))
+    deep = network_states(network([2, 3, 2, 1], seed=3, inputs=[0.5, -1], targets=[1.0]))
     assert len(deep) == 2 * 3 + 2 and deep[1].title == "forward, hidden layer 1"
     assert deep[-1].title == "backward, the deltas of the hidden layer 1"
 
 
 def test_values_appear_forward_and_deltas_backward() -> None:
     net = c3()
-    g, frames = net.graph, network_frames(net)
+    g, frames = net.graph, network_states(net)
     hidden, outputs = ["h_a", "h_b"], ["y1", "y2"]
     assert frames[0].node_value == {"x1": "1", "x2": "4", "x3": "5", "h_a": "", "h_b": "", "y1": "", "y2": "", "E": ""}
     assert all(frames[1].node_value[n] == fmt(g.node(n).value) for n in hidden)
@@ -60,7 +61,7 @@ def test_values_appear_forward_and_deltas_backward() -> None:
 
 def test_edges_carry_weights_and_then_their_gradients() -> None:
     net = c3()
-    frames = network_frames(net)
+    frames = network_states(net)
     names = [f"w{i}" for i in range(1, 11)] + ["b1", "b2", "b3", "b4"]
     for f in frames:
         assert sorted(f.edge_weight) == sorted(names)

@@ -14,6 +14,7 @@ theme's (:func:`~backprop_viz.drawing.theme.colours`), by the protocol's states 
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from itertools import pairwise
@@ -22,7 +23,7 @@ from ..engine.errors import GraphTooLarge
 from ..engine.networks import Network
 from ..engine.numbers import fmt
 from .layout import FONT, run_dot
-from .network_frames import NetworkFrame, bias_node, crowded, edges, subscripted, weight_count
+from .network_states import NetworkState, bias_node, crowded, edges, weight_count
 from .template import NETWORK_MARKS, Template, prepared
 from .theme import colours, theme_of
 from .wire import KNOWN, STATE_CLASSES
@@ -51,7 +52,7 @@ class NetworkPainter:
     def __init__(
         self,
         net: Network,
-        frames: list[NetworkFrame],
+        frames: list[NetworkState],
         theme: str = "light",
         scale: float = 0.75,
         *,
@@ -181,7 +182,7 @@ class NetworkPainter:
 
     # -- a frame -------------------------------------------------------------------------------------
 
-    def _text(self, frame: NetworkFrame, kind: str, key: str) -> str:
+    def _text(self, frame: NetworkState, kind: str, key: str) -> str:
         """The words of a text slot in ``frame``, as they read (not escaped)."""
         if kind == "class":
             return STATE_CLASSES[self._state(frame, key)]
@@ -191,14 +192,14 @@ class NetworkPainter:
         return (frame.edge_weight if kind == "weight" else frame.edge_grad)[key] or " "
 
     @staticmethod
-    def _state(frame: NetworkFrame, key: str) -> int:
+    def _state(frame: NetworkState, key: str) -> int:
         return frame.node_state.get(key, frame.edge_state.get(key, KNOWN))
 
-    def slot_texts(self, frame: NetworkFrame) -> list[str]:
+    def slot_texts(self, frame: NetworkState) -> list[str]:
         """The text of each of the skeleton's slots in ``frame`` (not escaped: the browser sets it as text)."""
         return [self._text(frame, *self.text_specs[k]) for k in self.skeleton.slots]
 
-    def element_states(self, frame: NetworkFrame) -> list[int]:
+    def element_states(self, frame: NetworkState) -> list[int]:
         """The state of each of the skeleton's elements in ``frame``."""
         return [self._state(frame, key) for key in self._elements]
 
@@ -206,14 +207,14 @@ class NetworkPainter:
         """The skeleton's element index of a neuron or weight (-1: none)."""
         return self._elements.index(key) if key in self._elements else -1
 
-    def svg(self, frame: NetworkFrame) -> str:
+    def svg(self, frame: NetworkState) -> str:
         """The SVG of ``frame``, every colour written out."""
         states = [KNOWN] * len(self.element)
         for key, el in self.element.items():
             states[el] = self._state(frame, key)
         return self._template.fill([self._text(frame, *spec) for spec in self.text_specs], states)
 
-    def png(self, frame: NetworkFrame, scale: float) -> bytes:
+    def png(self, frame: NetworkState, scale: float) -> bytes:
         """``frame`` drawn by ``dot`` as a PNG, on the theme's background."""
         table = colours(self.theme)
         by_key = {el: key for key, el in self.element.items()}
@@ -228,10 +229,16 @@ class NetworkPainter:
         return run_dot(source, "png", f"-Gdpi={96 * scale:g}")
 
 
+def subscripted(name: str) -> str:
+    """h_a -> h<sub>a</sub>, x1 -> x<sub>1</sub> (in a Graphviz HTML label and in the table of weights)."""
+    m = re.fullmatch(r"([A-Za-z]+)_?(\w*)", name)
+    return f"{m[1]}<sub>{m[2]}</sub>" if m and m[2] else html.escape(name)
+
+
 _TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
 
 
-def _text_widths(frames: list[NetworkFrame]) -> dict[tuple[str, str], int]:
+def _text_widths(frames: list[NetworkState]) -> dict[tuple[str, str], int]:
     """The longest text each edge's weight and gradient slot holds over ``frames``."""
     width: dict[tuple[str, str], int] = {}
     for f in frames:

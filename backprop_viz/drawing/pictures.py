@@ -18,10 +18,10 @@ from typing import TypeVar
 import graphviz
 
 from ..engine.graph import Graph
-from .frame_html import frame_title
 from .layout import layout_of
 from .painted import diagram, frame_diagram
 from .step_states import StepState
+from .words import frame_title
 
 T = TypeVar("T")
 MAX_PROCESSES = 8  # Graphviz processes at once when every frame is drawn

@@ -4,7 +4,7 @@
 fields of the frames, the element tags and attributes the browser may build); the player's
 script carries a copy of it (see :func:`backprop_viz.frontend.assets.bundle`), and this module reads it.
 
-The kernel writes its words as HTML (:mod:`backprop_viz.engine.notation`, :mod:`backprop_viz.drawing.frame_html`,
+The kernel writes its words as HTML (:mod:`backprop_viz.engine.notation`, :mod:`backprop_viz.drawing.words`,
 the network view, the quiz). The browser never parses markup from data: :func:`tree` turns that
 HTML into a small tree, ``[tag, class, ...children]`` (a child is a string or a tree; instead of
 the class, a dict of the few attributes the protocol allows), which the browser builds with

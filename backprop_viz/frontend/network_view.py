@@ -3,7 +3,8 @@
     view = NetworkView(net)      # net from backprop_viz.engine.networks.network(...)
     view                         # displays: play, step slider, the network drawn by Graphviz, the explanation
 
-What each frame shows is :mod:`~backprop_viz.drawing.network_frames`; the picture is
+What each frame shows is :mod:`~backprop_viz.drawing.network_states` (its words
+:mod:`~backprop_viz.drawing.network_words`); the picture is
 :mod:`~backprop_viz.drawing.network_draw`. The rest is the stepper's: the drawing becomes a skeleton
 the browser keeps (``dot`` in the kernel, or the browser's Graphviz where the kernel has
 none), each frame only its texts and states, and the player steps, plays, zooms and presents
@@ -15,7 +16,8 @@ from __future__ import annotations
 import traitlets
 
 from ..drawing.network_draw import NetworkPainter, check_network_size
-from ..drawing.network_frames import explanation, legend, network_frames, table_skeleton, table_states, table_texts
+from ..drawing.network_states import network_states
+from ..drawing.network_words import explanation, legend, table_skeleton, table_states, table_texts
 from ..drawing.skeleton import state_css
 from ..drawing.theme import colours, drawn_theme, theme_choice, themes_shown
 from ..drawing.wire import CURRENT
@@ -68,7 +70,7 @@ class NetworkView(Player):
         self.net, self.scale, self.theme, self.predict = net, scale, theme_choice(theme), predict
         self._drawn_theme = drawn_theme(self.theme).name  # the colours of the legend's strokes
         self.title = title or f"{'-'.join(map(str, net.sizes))} network, E = {fmt(net.error)}"
-        self.frames = network_frames(net)
+        self.frames = network_states(net)
         self._painter: NetworkPainter | None = None
         last = len(self.frames) - 1
         self._closed = False

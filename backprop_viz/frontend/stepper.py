@@ -14,7 +14,6 @@ from pathlib import Path
 
 import traitlets as t
 
-from ..drawing.frame_html import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
 from ..drawing.layout import WIRE_FONT, check_layout_size, dot_program, layout_of
 from ..drawing.painted import diagram
 from ..drawing.painter import FramePainter
@@ -22,6 +21,7 @@ from ..drawing.pictures import Shown, save_frames
 from ..drawing.skeleton import state_css
 from ..drawing.step_states import StepState, step_states
 from ..drawing.theme import drawn_theme, gate_colours, theme_choice, themes_shown
+from ..drawing.words import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
 from ..engine.errors import number_from, text_or_none, whole_number, yes_or_no
 from ..engine.graph import Graph
 from ..engine.notation import HTML_STEPS

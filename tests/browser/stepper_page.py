@@ -16,9 +16,9 @@ except ImportError:  # the chromium_browser fixture reports the missing package
     PlaywrightTimeout = TimeoutError
 
 import backprop_viz as bv
-from backprop_viz.drawing.frame_html import frame_title
 from backprop_viz.drawing.layout import GATE_NAME_FONT
 from backprop_viz.drawing.step_states import step_states
+from backprop_viz.drawing.words import frame_title
 
 # The frame a stepper shows, as plain data.
 FRAME_STATE_JS = """(root) => {

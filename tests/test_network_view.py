@@ -8,9 +8,10 @@ import pytest
 import backprop_viz as bv
 from backprop_viz.drawing import layout
 from backprop_viz.drawing.network_states import network_states
+from backprop_viz.drawing.wire import CURRENT
 from backprop_viz.engine.networks import network
 from backprop_viz.engine.numbers import fmt
-from backprop_viz.frontend.network_view import CURRENT, NetworkView
+from backprop_viz.frontend.network_view import NetworkView
 
 
 def c2():

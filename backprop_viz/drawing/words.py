@@ -1,4 +1,4 @@
-"""The words of a frame: its title, its explanation as HTML, and the table of nodes.
+"""The words of a frame: its title, its explanation as HTML, the table of nodes, and what predict mode asks.
 
 The explanations' math is HTML (see :mod:`backprop_viz.engine.notation`): it needs no
 typesetter, so a step shows as soon as it is chosen.
@@ -125,3 +125,19 @@ def table_states(g: Graph, frame: StepState) -> list[int]:
     current = frame.node.index if frame.node is not None else -1
     large = len(g.nodes) > SMALL_GRAPH
     return [CURRENT if n.index == current else HIDDEN if large and not n.name else KNOWN for n in table_rows(g)]
+
+
+def asks(g: Graph, state: StepState) -> tuple[tuple[str, float], ...]:
+    """Predict mode: the gradients a backward step sends on, for the student to type before it shows
+    (each labelled as HTML)."""
+    step = state.step
+    if step is None or step.phase != "backward" or step.is_seed:
+        return ()
+    math = HTML_STEPS
+    f = math.name(g.output_label)
+    return tuple(
+        (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+         float(c.downstream))
+        for c in step.contributions
+        if isinstance(c.downstream, float) and c.input.kind != "const"
+    )  # fmt: skip

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import traitlets
 
+from ..drawing.frame import Frame, network_frame
 from ..drawing.network_draw import NetworkPainter, check_network_size
 from ..drawing.network_states import network_states
-from ..drawing.network_words import explanation, legend, table_skeleton, table_states, table_texts
+from ..drawing.network_words import legend, table_skeleton
 from ..drawing.skeleton import state_css
 from ..drawing.theme import colours, drawn_theme, theme_choice, themes_shown
-from ..drawing.wire import CURRENT
 from ..engine.networks import Network
 from ..engine.numbers import fmt
 from .browser_graphviz import SvgDrawing, graphviz_place
@@ -30,7 +30,6 @@ from .player import (
     MIN_INTERVAL,
     MIN_TEXT_PX,
     OPEN_TEXT_PX,
-    FrameContent,
     Player,
     encode,
     widget_bundle,
@@ -136,24 +135,13 @@ class NetworkView(Player):
             "font": 12 * 4 / 3 * self.scale,
         }
 
-    def frame(self, k: int | None = None) -> FrameContent:
+    def frame(self, k: int | None = None) -> Frame:
         """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
         return self._content(self.step if k is None else k)
 
-    def _content(self, k: int) -> FrameContent:
+    def _content(self, k: int) -> Frame:
         self._check_drawn()
-        f, painter = self.frames[k], self._painter
-        current = [n for n, state in f.node_state.items() if state == CURRENT]
-        return FrameContent(
-            painter.slot_texts(f) + table_texts(self.net, f),
-            painter.element_states(f) + table_states(self.net, f),
-            f.phase,
-            f"Step {k} of {len(self.frames) - 1}: {f.title}",
-            explanation(f),
-            current[0] if current else "",
-            painter.element_of(current[0]) if current else -1,
-            f.asks if self.predict else (),
-        )
+        return network_frame(self.net, self._painter, self.frames[k], len(self.frames), predict=self.predict)
 
     def element_of(self, key: str) -> int:
         """Where the neuron or weight ``key`` (``h_a``, ``w1``) is among a frame's ``states`` (-1: none)."""

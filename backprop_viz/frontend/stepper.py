@@ -14,6 +14,7 @@ from pathlib import Path
 
 import traitlets as t
 
+from ..drawing.frame import Frame, gate_frame
 from ..drawing.layout import WIRE_FONT, check_layout_size, dot_program, layout_of
 from ..drawing.painted import diagram
 from ..drawing.painter import FramePainter
@@ -21,10 +22,9 @@ from ..drawing.pictures import Shown, save_frames
 from ..drawing.skeleton import state_css
 from ..drawing.step_states import StepState, step_states
 from ..drawing.theme import drawn_theme, gate_colours, theme_choice, themes_shown
-from ..drawing.words import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
+from ..drawing.words import LEGEND, table_data
 from ..engine.errors import number_from, text_or_none, whole_number, yes_or_no
 from ..engine.graph import Graph
-from ..engine.notation import HTML_STEPS
 from ..engine.parser import expr
 from .browser_graphviz import BrowserDrawing, graphviz_place
 from .notebook import made_here
@@ -34,7 +34,6 @@ from .player import (
     MIN_INTERVAL,
     MIN_TEXT_PX,
     OPEN_TEXT_PX,
-    FrameContent,
     Player,
     encode,
     widget_bundle,
@@ -216,42 +215,14 @@ class Stepper(Player):
             "columns": self._painter.layout.columns,
         }
 
-    def _content(self, frame: StepState, position: int) -> FrameContent:
-        """StepState ``frame``, shown as step ``position`` of this stepper (with ``show``, not all steps are shown)."""
+    def _frame(self, state: StepState, position: int) -> Frame:
+        """Step state ``state``, shown as step ``position`` of this stepper (with ``show``, not all steps are)."""
         self._check_drawn()
-        texts = self._painter.slot_texts(frame)
-        states = self._painter.element_states(frame)
-        if self.table:
-            texts += table_texts(self.graph, frame)
-            states += table_states(self.graph, frame)
-        node = frame.node
-        return FrameContent(
-            texts,
-            states,
-            frame_phase(frame, position),
-            frame_title(frame, len(self._frames), position),
-            explanation(self.graph, frame, position),
-            node.id if node is not None else "",
-            self._painter.element_of(node.id) if node is not None else -1,
-            self._asks(frame) if self.predict else (),
-        )
-
-    def _asks(self, frame: StepState) -> tuple[tuple[str, float], ...]:
-        """Predict mode: the gradients a backward step sends on, for the student to type before it shows."""
-        step = frame.step
-        if step is None or step.phase != "backward" or step.is_seed:
-            return ()
-        math = HTML_STEPS
-        f = math.name(self.graph.output_label)
-        return tuple(
-            (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
-             float(c.downstream))
-            for c in step.contributions
-            if isinstance(c.downstream, float) and c.input.kind != "const"
-        )  # fmt: skip
+        count = len(self._frames)
+        return gate_frame(self.graph, self._painter, state, position, count, table=self.table, predict=self.predict)
 
     def _encoded(self) -> dict:
-        walk, words = encode([self._content(f, k) for k, f in enumerate(self._frames)])
+        walk, words = encode([self._frame(f, k) for k, f in enumerate(self._frames)])
         return {"walk": walk, "words": words}
 
     def _refresh(self) -> None:
@@ -343,11 +314,11 @@ class Stepper(Player):
         self._sync()
         return list(self._frames)
 
-    def frame(self, k: int | None = None) -> FrameContent:
+    def frame(self, k: int | None = None) -> Frame:
         """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
         self._sync()
         k = self.step if k is None else k
-        return self._content(self._frames[k], k % len(self._frames))
+        return self._frame(self._frames[k], k % len(self._frames))
 
     def element_of(self, node_id: str) -> int:
         """Where the node with this id (``n3``) is among a frame's ``states`` (-1: it has no state there)."""

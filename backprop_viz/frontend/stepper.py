@@ -15,7 +15,7 @@ from pathlib import Path
 import traitlets as t
 
 from ..drawing.frame import Frame, gate_frame
-from ..drawing.layout import WIRE_FONT, check_layout_size, dot_program, layout_of
+from ..drawing.layout import WIRE_FONT, Layout, check_layout_size, dot_program, layout_of
 from ..drawing.painted import diagram
 from ..drawing.painter import FramePainter
 from ..drawing.pictures import Shown, save_frames
@@ -74,6 +74,18 @@ def _tidy(x: float) -> float:
     return float(f"{x:.12g}")
 
 
+def graph_and_source(graph: Graph | str, values: dict[str, float]) -> tuple[Graph, str | None]:
+    """What a stepper steps through: an expression string's graph (with its input ``values``) and the string,
+    or a graph given (and None)."""
+    if isinstance(graph, str):
+        return expr(graph, **values), graph
+    if not isinstance(graph, Graph):
+        raise TypeError(f"a Stepper steps through an expression string or a Graph, not {type(graph).__name__}")
+    if values:
+        raise TypeError("input values go with an expression string; for a Graph use graph.set(...) first")
+    return graph, None
+
+
 class Stepper(Player):
     """Step through a graph's forward and backward pass, one gate at a time.
 
@@ -111,72 +123,58 @@ class Stepper(Player):
         predict: bool = False,
         **values: float,
     ) -> None:
-        if not isinstance(graph, Graph | str):
-            raise TypeError(f"a Stepper steps through an expression string or a Graph, not {type(graph).__name__}")
-        if isinstance(graph, str):
-            source = graph
-            graph = expr(graph, **values)
-        elif values:
-            raise TypeError("input values go with an expression string; for a Graph use graph.set(...) first")
-        else:
-            source = None
+        g, source = graph_and_source(graph, values)
         if show not in ("both", "forward", "backward"):
             raise ValueError(f"show must be 'both', 'forward' or 'backward', not {show!r}")
-        scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
-        step, title = whole_number(step, "step"), text_or_none(title, "title")
-        interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
-        table, predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
-        theme = theme_choice(theme)
-        place = graphviz_place()  # a clear message now if Graphviz is missing
-        check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
-        self.graph = graph
-        self.show, self.scale, self.theme, self.table = show, scale, theme, table
-        self._drawn_theme = drawn_theme(theme).name  # pictures made in the kernel
-        self.interval, self.predict = interval, predict
-        self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
-        self._painter = FramePainter(graph, self._drawn_theme, scale) if place == "kernel" else None
-        self._closed = False
-        self._picture: tuple[int, bytes] = (-1, b"")
-        self._frames = self._shown(step_states(graph))
-        self._version = graph.version
-        last = len(self._frames) - 1
-        start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
-        self._slider_specs = self._input_specs(sliders)
-        super().__init__(
-            on_set=self._on_set,
-            **({"view": self._view(), **self._encoded()} if self._painter else {}),
-            step=start,
-            inputs=self._inputs_now(),
-            options={
-                "title": self.title,
-                "interval": interval,
-                "scale": scale,
-                "predict": predict,
-                "min_text": MIN_TEXT_PX,
-                "open_text": OPEN_TEXT_PX,
-            },
+        self.graph, self.show, self.theme, step = g, show, theme_choice(theme), whole_number(step, "step")
+        self.scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
+        self.interval = round(
+            number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames")
         )
+        self.table, self.predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
+        self.title = text_or_none(title, "title") or source or f"{g.output_label}: {len(g.forward_steps)} gates"
+        self._drawn_theme = drawn_theme(self.theme).name  # pictures made in the kernel
+        place = graphviz_place()  # a clear message now if Graphviz is missing
+        check_layout_size(g)  # before any frame is made, wherever the diagram is laid out
+        self._closed, self._picture = False, (-1, b"")
+        self._frames, self._version = self._shown(step_states(g)), g.version
+        self._slider_specs = self._input_specs(sliders)
+        self._painter = FramePainter(g, self._drawn_theme, self.scale) if place == "kernel" else None
+        drawn = {"view": self._view(), **self._encoded()} if self._painter else {}  # else the browser draws it
+        start, inputs = self._start(step), self._inputs_now()
+        super().__init__(on_set=self._on_set, **drawn, step=start, inputs=inputs, options=self._options())
         self.widget.add_class("bv-stepper")
-        if self._painter is None:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
-            painter: list[FramePainter] = []
-
-            def source_of(layout) -> str:
-                painter[:] = [FramePainter(graph, self._drawn_theme, scale, layout=layout, defer=True)]
-                return painter[0].source
-
-            def drawn(svg: str) -> None:
-                painter[0].finish(svg)
-                self._drawn(painter[0])
-
-            self.widget.draw_in_browser(
-                BrowserDrawing(graph, source_of, drawn), {"kind": "stepper", "theme": self.theme}
-            )
+        if self._painter is None:  # no dot in the kernel: the browser's Graphviz draws, then _drawn_in_browser()
+            drawing = BrowserDrawing(g, self._template_source, self._drawn_in_browser)
+            self.widget.draw_in_browser(drawing, {"kind": "stepper", "theme": self.theme})
         made_here(self)  # a notebook cell run again closes what it made before
 
+    def _start(self, step: int) -> int:
+        """The frame a stepper opens at: ``step`` within range, counted from the end when negative (-1: the last)."""
+        last = len(self._frames) - 1
+        return min(max(step if step >= 0 else last + 1 + step, 0), last)
+
+    def _options(self) -> dict:
+        """How the player shows the frames (sent once)."""
+        return {
+            "title": self.title,
+            "interval": self.interval,
+            "scale": self.scale,
+            "predict": self.predict,
+            "min_text": MIN_TEXT_PX,
+            "open_text": OPEN_TEXT_PX,
+        }
+
     # -- what the browser gets -------------------------------------------------------------------
-    def _drawn(self, painter: FramePainter) -> None:
+    def _template_source(self, layout: Layout) -> str:
+        """The DOT text of the diagram at ``layout`` (the browser's), for the browser's Graphviz to draw."""
+        self._pending = FramePainter(self.graph, self._drawn_theme, self.scale, layout=layout, defer=True)
+        return self._pending.source
+
+    def _drawn_in_browser(self, svg: str) -> None:
         """The browser's Graphviz has drawn the diagram: send it and the frames."""
-        self._painter = painter
+        self._pending.finish(svg)
+        self._painter, self._pending = self._pending, None
         with self.widget.hold_sync():
             self.widget.view = self._view()
             for name, value in self._encoded().items():
@@ -229,7 +227,9 @@ class Stepper(Player):
         """Send the browser the frames of the graph as it is now (after an input changed)."""
         self._frames = self._shown(step_states(self.graph))
         self._version = self.graph.version
-        if self._painter is None:  # still being drawn in the browser: _drawn() sends the frames as they are then
+        if (
+            self._painter is None
+        ):  # still being drawn in the browser: _drawn_in_browser() sends the frames as they are then
             self.widget.inputs = self._inputs_now()
             return
         with self.widget.hold_sync():

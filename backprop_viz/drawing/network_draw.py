@@ -28,6 +28,7 @@ from .template import NETWORK_MARKS, Template, prepared
 from .theme import colours, theme_of
 from .wire import KNOWN, STATE_CLASSES
 
+_OPEN, _CLOSE = NETWORK_MARKS  # around a text token: @k@
 MAX_WEIGHTS = 600  # edges drawn: the largest view is ready in about a second (README, "Limits")
 # Line widths by state, for the SVG saved alone (static/player.css says the same in the page).
 NETWORK_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
@@ -88,10 +89,11 @@ class NetworkPainter:
     # -- the DOT text, with a token for every text and colour that changes from frame to frame ---------
 
     def _token(self, kind: str, key: str, pad: int = 0) -> str:
-        """A text slot ``@k@``, padded with zeros to the widest text it will hold (kind "class": a state)."""
+        """A text slot ``@k@`` (``NETWORK_MARKS`` around k), padded with zeros to the widest text it will hold
+        (kind "class": a state)."""
         self.text_specs.append((kind, key))
         self.element.setdefault(key, len(self.element))
-        text = f"@{len(self.text_specs) - 1}@"
+        text = f"{_OPEN}{len(self.text_specs) - 1}{_CLOSE}"
         return text + "0" * max(0, pad - len(text))
 
     def _colour(self, kind: str, key: str) -> str:
@@ -235,7 +237,7 @@ def subscripted(name: str) -> str:
     return f"{m[1]}<sub>{m[2]}</sub>" if m and m[2] else html.escape(name)
 
 
-_TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
+_TOKEN = re.compile(f"{re.escape(_OPEN)}(\\d+){re.escape(_CLOSE)}0*|#fe([0-9a-f]{{4}})")
 
 
 def _text_widths(frames: list[NetworkState]) -> dict[tuple[str, str], int]:
@@ -277,7 +279,7 @@ def _centre_tokens(group: str, x: float) -> str:
     """Lines whose text is a token (filled in per frame) are centred at ``x``; fixed lines stay as drawn."""
     # (the browser's Graphviz writes xml:space="preserve" before the anchor; dot 2.43 does not)
     return re.sub(
-        r'<text( xml:space="preserve")? text-anchor="start" x="[-\d.]+"([^>]*>@)',
+        r'<text( xml:space="preserve")? text-anchor="start" x="[-\d.]+"([^>]*>' + re.escape(_OPEN) + ")",
         rf'<text\1 text-anchor="middle" x="{x:.2f}"\2',
         group,
     )

@@ -23,7 +23,8 @@ class FramePainter(GateTemplate):
         element = self._element = tokens.element  # element key (node id, wire key) -> element index
         self._node_elements = [(element[n.id], n.index) for n in g.nodes if n.id in element]
         self._edge_elements = [(element[w.key], k) for k, w in enumerate(self.layout.edges) if w.key in element]
-        self._slot_refs = [tokens.text_specs[k] for k in self.skeleton.slots]
+        self._text_refs = [(int(source), i) for source, i in tokens.text_specs]  # plain ints: faster lookups
+        self._slot_refs = [self._text_refs[k] for k in self.skeleton.slots]
         self._skeleton_elements = [tokens.text_specs[k][1] for k in self.skeleton.elements]
 
     def _states(self, frame: StepState) -> list[int]:
@@ -61,4 +62,4 @@ class FramePainter(GateTemplate):
         """The SVG text of one frame, every colour written out (for files and static pictures)."""
         state = self._states(frame)
         sources = self._sources(frame, state)
-        return self.template.fill([sources[source][i] for source, i in self.tokens.text_specs], state)
+        return self.template.fill([sources[source][i] for source, i in self._text_refs], state)

@@ -275,3 +275,13 @@ def test_element_of_finds_a_weight_or_neuron_among_a_frames_states() -> None:
     w1, h_a = view.element_of("w1"), view.element_of("h_a")
     assert w1 >= 0 and h_a >= 0 and w1 != h_a and view.element_of("nothing") == -1
     assert view.frame(1).states[w1] == CURRENT  # the weight into the hidden layer, used at its step
+
+
+def test_a_stepper_and_a_network_view_show_the_same_kind_of_frame() -> None:
+    """One Frame type, the drawing's last stage, is what the front end reads from either."""
+    from backprop_viz.drawing.frame import Frame
+
+    view, s = NetworkView(c3(), predict=True), bv.Stepper("f = x * y", x=2, y=3, predict=True)
+    frames = [view.frame(k) for k in range(len(view))] + [s.frame(k) for k in range(len(s))]
+    assert {type(f) for f in frames} == {Frame}
+    assert view.frame(4).asks and s.frame(len(s) - 1).asks  # predict mode asks in both

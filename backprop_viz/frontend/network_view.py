@@ -87,16 +87,19 @@ class NetworkView(Player):
         painter = NetworkPainter(net, self.frames, self._drawn_theme, scale, defer=place == "browser")
         if place == "kernel":
             self._drawn(painter)
-        else:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
-
-            def drawn(svg: str) -> None:
-                painter.finish(svg)
-                self._drawn(painter)
-
-            self.widget.draw_in_browser(SvgDrawing(painter.source, drawn), {"kind": "network", "theme": self.theme})
+        else:  # no dot in the kernel: the browser's Graphviz draws, then _drawn_in_browser()
+            self._pending = painter
+            drawing = SvgDrawing(painter.source, self._drawn_in_browser)
+            self.widget.draw_in_browser(drawing, {"kind": "network", "theme": self.theme})
         self.widget.add_class("bv-network-view")
         made_here(self)  # a notebook cell run again closes what it made before
         self._picture: bytes | None = None
+
+    def _drawn_in_browser(self, svg: str) -> None:
+        """The browser's Graphviz has drawn the picture: finish it, then as :meth:`_drawn`."""
+        self._pending.finish(svg)
+        self._drawn(self._pending)
+        self._pending = None
 
     def _drawn(self, painter: NetworkPainter) -> None:
         """The picture is drawn: send it and the frames."""

@@ -311,6 +311,7 @@ class Stepper(Player):
 
     @property
     def frames(self) -> list[StepState]:
+        """The step state of each frame shown: the states and numbers of the graph's nodes and wires."""
         self._sync()
         return list(self._frames)
 

@@ -5,15 +5,11 @@
     g.value, g.grad("x")          # -12.0, -4.0
     g.steps[-1].explanation       # '∂f/∂x = ∂f/∂q · ∂q/∂x = (-4)(1) = -4'
 
-Where things live: ``ops`` (the gates), ``var`` (building graphs in Python),
-``parser`` (expression strings), ``graph`` (the graph and its passes),
-``steps`` (the recorded steps and their explanations), ``layout`` (where nodes go, once),
-``frames`` (what each frame shows), ``draw`` (Graphviz diagrams and SVG frames), ``stepper``
-(the widget), ``export`` (GIF, PDF, standalone HTML), ``quiz`` (exercises), ``deck`` (deck tables).
-
-The engine (``ops``, ``var``, ``parser``, ``graph``, ``steps``, ``numbers``, ``errors``) imports
-nothing from the drawing or the widgets; ``bv.Stepper``, ``bv.render``, ``bv.NetworkView``, ``bv.Quiz``
-load them when first used. ``reference.py`` is the backward pass in its shortest form, to read first.
+Four parts, one folder each (the README's "How it is built" draws them): ``engine`` (the graph,
+its passes and steps; ``engine/reference.py`` is the backward pass in its shortest form, to read
+first), ``drawing`` (from steps to frames, in stages), ``frontend`` (the widgets and their browser
+side) and ``course`` (deck tables, plots, the site). Importing the package loads the engine alone;
+``bv.Stepper``, ``bv.render``, ``bv.NetworkView``, ``bv.quiz`` load the rest when first used.
 """
 
 from __future__ import annotations

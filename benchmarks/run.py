@@ -155,7 +155,7 @@ def _bytes(text: str) -> int:
 
 def _old_frames_bytes(s: bv.Stepper) -> int:
     """The stepper as it was: each frame's full SVG, its explanation and its table, as HTML in the widget state."""
-    from backprop_viz.drawing.frame_html import explanation, frame_title
+    from backprop_viz.drawing.words import explanation, frame_title
 
     count = s.graph.frame_count
     frames = enumerate(s.frames)

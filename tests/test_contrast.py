@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from backprop_viz.drawing import network_frames
-from backprop_viz.drawing.draw import DARK, LIGHT
+from backprop_viz.drawing import network_words
+from backprop_viz.drawing.theme import DARK, LIGHT
 
-CSS = (Path(network_frames.__file__).parents[1] / "frontend" / "static" / "player.css").read_text(encoding="utf-8")
+CSS = (Path(network_words.__file__).parents[1] / "frontend" / "static" / "player.css").read_text(encoding="utf-8")
 
 
 def luminance(colour: str) -> float:
@@ -52,7 +52,7 @@ def test_the_legend_is_not_faded_and_the_badges_read() -> None:
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
 def test_the_network_legend_writes_its_words_in_the_text_colour(theme) -> None:
-    legend = network_frames.legend(theme.positive, theme.negative)
+    legend = network_words.legend(theme.positive, theme.negative)
     words = re.sub(r"<b [^>]*>[^<]*</b>", "", legend)  # the coloured strokes aside
     assert "positive weight" in words and "negative weight" in words
     assert (

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.drawing.draw import FramePainter
-from backprop_viz.drawing.frames import CURRENT, FUTURE, KNOWN, frames_of
 from backprop_viz.drawing.layout import layout_of
+from backprop_viz.drawing.painter import FramePainter
+from backprop_viz.drawing.step_states import step_states
+from backprop_viz.drawing.wire import CURRENT, FUTURE, KNOWN
 
 SVG = "{http://www.w3.org/2000/svg}"
 A1 = "q = x + y; f = q * z"
@@ -71,7 +72,7 @@ def test_render_step_out_of_range() -> None:
 
 def test_frames_know_only_what_has_been_computed() -> None:
     g = a1()
-    frames = frames_of(g)
+    frames = step_states(g)
     assert len(frames) == len(g.steps) + 1
     q, f = g.node("q").index, g.node("f").index
     assert frames[0].node_state[q] == FUTURE and frames[0].node_value[q] == ""
@@ -84,7 +85,7 @@ def test_frames_know_only_what_has_been_computed() -> None:
 def test_svg_frames_parse_and_show_values_then_gradients() -> None:
     g = a1()
     painter = FramePainter(g)
-    svgs = [painter.svg(f) for f in frames_of(g)]
+    svgs = [painter.svg(f) for f in step_states(g)]
     for svg in svgs:
         ET.fromstring(svg)  # well-formed
     assert texts(svgs[0]).count("q =") == texts(svgs[1]).count("q =") == 1  # the name is always there
@@ -99,10 +100,10 @@ def test_svg_frames_parse_and_show_values_then_gradients() -> None:
 def test_positions_do_not_move_between_steps_or_with_new_inputs() -> None:
     g = bv.expr(A3, expand=True, **A3_VALUES)
     painter = FramePainter(g)
-    before = [centres(painter.svg(f)) for f in frames_of(g)]
+    before = [centres(painter.svg(f)) for f in step_states(g)]
     assert all(c == before[0] for c in before)
     g.set(w0=-7.25, x1=0.001)
-    after = [centres(painter.svg(f)) for f in frames_of(g)]
+    after = [centres(painter.svg(f)) for f in step_states(g)]
     assert after[0] == before[0]
     pos = re.compile(r'pos="[^"]*"')
     assert pos.findall(bv.render(g, 0).source) == pos.findall(bv.render(g, len(g.steps)).source)
@@ -116,7 +117,7 @@ def test_warning_is_drawn_on_the_node() -> None:
     g = bv.expr("f = log(x) * y", x=0, y=2)
     painter = FramePainter(g)
     log_node = next(n for n in g.nodes if n.op is not None and n.op.symbol == "log")
-    after_forward = painter.svg(frames_of(g)[len(g.forward_steps)])  # log known, the step is elsewhere
+    after_forward = painter.svg(step_states(g)[len(g.forward_steps)])  # log known, the step is elsewhere
     assert "bv-warning" in svg_nodes(after_forward)[log_node.id].get("class")
     assert "log of 0" in g.steps[0].explanation
 
@@ -125,7 +126,7 @@ def test_vectors_show_short_values_or_shapes() -> None:
     W = bv.Var(np.array([[0.1, 0.5], [-0.3, 0.8]]), name="W")
     x = bv.Var(np.array([0.2, 0.4]), name="x")
     g = bv.trace((W @ x).sumsq().named("f"))
-    svg = FramePainter(g).svg(frames_of(g)[-1])
+    svg = FramePainter(g).svg(step_states(g)[-1])
     joined = " ".join(texts(svg))
     assert "2×2 matrix" in joined or "[[" in joined
     assert "[0.2, 0.4]" in joined
@@ -134,7 +135,7 @@ def test_vectors_show_short_values_or_shapes() -> None:
 def test_dark_theme_and_scale() -> None:
     g = a1()
     light, dark = FramePainter(g), FramePainter(g, theme="dark", scale=2)
-    f = frames_of(g)[-1]
+    f = step_states(g)[-1]
     assert light.svg(f) != dark.svg(f)
     width = lambda svg: float(re.search(r'width="([\d.]+)pt"', svg).group(1))
     assert width(dark.svg(f)) == pytest.approx(2 * width(light.svg(f)), abs=1)

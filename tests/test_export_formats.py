@@ -11,8 +11,8 @@ from PIL import Image
 
 import backprop_viz as bv
 from backprop_viz.drawing import pictures
-from backprop_viz.drawing.frame_html import frame_title
 from backprop_viz.drawing.pictures import _font, font_file, frame_image
+from backprop_viz.drawing.words import frame_title
 
 SYMBOLS = "∂σ×−⚠"  # what the captions write besides ASCII
 

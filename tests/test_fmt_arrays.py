@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import backprop_viz as bv
-from backprop_viz.drawing.frames import wire_text
+from backprop_viz.drawing.step_states import wire_text
 
 NUMBER = r"-?(?:\d+(?:\.\d+)?(?:e-?\d+)?|nan|inf)"
 
@@ -65,8 +65,8 @@ def test_explanations_and_tables_of_vector_graphs_show_no_numpy_form() -> None:
 
 
 def test_the_inputs_line_of_frame_0_writes_arrays_as_numbers() -> None:
-    from backprop_viz.drawing.frame_html import explanation
-    from backprop_viz.drawing.frames import frames_of
+    from backprop_viz.drawing.step_states import step_states
+    from backprop_viz.drawing.words import explanation
 
     g = bv.expr("f = sum(p * q)", p=np.array([1.0, 0.0, 0.0]), q=np.array([0.5, 0.25, 2.0]))
-    assert "p = [1, 0, 0], q = [0.5, 0.25, 2]" in explanation(g, frames_of(g)[0])
+    assert "p = [1, 0, 0], q = [0.5, 0.25, 2]" in explanation(g, step_states(g)[0])

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 import backprop_viz as bv
-from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.step_states import step_states
 
 
 def test_a_backward_only_stepper_opens_on_the_backward_pass_start() -> None:
@@ -67,6 +67,6 @@ def test_a_vector_gates_wire_says_what_multiplies_the_upstream() -> None:
     notes = set()
     for e, values in [("f = 2*sum(x)", {}), ("q = W @ x; f = sum(exp(q))", {"W": np.eye(3)})]:
         g = bv.expr(e, x=np.array([1.0, 2.0, 3.0]), **values)
-        notes |= {t for frame in frames_of(g) for t in frame.edge_note if t}
+        notes |= {t for frame in step_states(g) for t in frame.edge_note if t}
     assert {"local [1, 1, 1]", "local xᵀ", "local Wᵀ", "local exp(q)"} <= notes
     assert not any("vector" in t or "upstream" in t for t in notes)

@@ -10,7 +10,7 @@ from test_decks import C2_WEIGHTS, C3_WEIGHTS, network_2_2_1, network_3_2_2
 from test_decks_001_003 import SCORES, hinge
 
 import backprop_viz as bv
-from backprop_viz.drawing.frame_html import table_skeleton
+from backprop_viz.drawing.words import table_skeleton
 from backprop_viz.engine import ops
 from backprop_viz.engine.names import gate_names
 from backprop_viz.engine.notation import HTML_MATH, LATEX, PLAIN

@@ -9,7 +9,10 @@ frontend  the widgets (anywidget) and the browser's side (``static/``): the step
 course    what is built around the notebooks: the decks' numbers, plots, the course site
 
 A module imports only from its own part and the parts above it in this list, and no two modules import
-each other, however indirectly (imports for type hints counted too). ``import backprop_viz`` loads the
+each other, however indirectly (imports for type hints counted too).
+
+Inside the drawing, a frame passes through stages in one order (``DRAWING_STAGES``): a stage imports only
+the stages before it. ``import backprop_viz`` loads the
 engine; the drawing and the widgets load when first used.
 """
 
@@ -41,6 +44,26 @@ def modules() -> dict[str, Path]:
 
 
 MODULES = modules()
+
+
+# The drawing's stages in the order a frame passes through them: each imports only the ones above it.
+DRAWING_STAGES = [
+    "drawing.wire",  # the protocol the browser reads: the element states, words as small trees
+    "drawing.layout",  # where every node and word goes: dot, once per graph
+    "drawing.theme",  # the colour of each drawn thing in each state, light and dark
+    "drawing.diagram",  # the graph as Graphviz DOT at the layout's places, painted by tokens or real colours
+    "drawing.skeleton",  # an SVG drawn with tokens, as the browser keeps it: empty slots, state elements
+    "drawing.template",  # the diagram drawn once with tokens: its skeleton, and any frame's SVG by a join
+    "drawing.step_states",  # what each step leaves on the diagram: the states and numbers of nodes and wires
+    "drawing.painter",  # a step's states and numbers put into the template's slots and elements
+    "drawing.painted",  # a step's diagram in its real colours: bv.render, and the pictures' frames
+    "drawing.words",  # a frame's title, explanation, table of nodes, and what predict mode asks
+    "drawing.pictures",  # frames as files: SVG, PNG, GIF, PDF
+    "drawing.network_states",  # a network view's steps: what each leaves on the picture
+    "drawing.network_draw",  # a network's picture, laid out around its texts, as a template with tokens
+    "drawing.network_words",  # a network frame's explanation, legend and table of weights
+    "drawing.frame",  # the one Frame the front end reads, a stepper's or a network view's
+]
 
 
 def part_of(module: str) -> str:
@@ -93,6 +116,7 @@ def test_the_readme_lists_every_module_in_its_part_in_order() -> None:
     for part, names in listed.items():
         found = {m.split(".", 1)[1] for m in MODULES if part_of(m) == part and not m.endswith("__init__")}
         assert sorted(names) == sorted(found), f"README's {part}/ lists {sorted(names)}; the folder has {sorted(found)}"
+    assert [f"drawing.{name}" for name in listed["drawing"]] == DRAWING_STAGES, "the README lists the stages in order"
 
 
 def test_every_module_is_in_a_part() -> None:
@@ -120,6 +144,19 @@ def test_the_engine_imports_only_the_engine_numpy_and_the_standard_library(modul
 def test_the_drawing_imports_no_widget_library(module: str) -> None:
     _, outside = imports(module)
     assert not outside & WIDGET_LIBRARIES, f"{module} imports {sorted(outside & WIDGET_LIBRARIES)}"
+
+
+def test_every_module_of_the_drawing_is_a_stage() -> None:
+    drawing = {m for m in MODULES if part_of(m) == "drawing" and not m.endswith("__init__")}
+    assert sorted(DRAWING_STAGES) == sorted(drawing)
+
+
+@pytest.mark.parametrize("stage", DRAWING_STAGES)
+def test_a_stage_of_the_drawing_imports_only_the_stages_before_it(stage: str) -> None:
+    own, _ = imports(stage)
+    later = [m for m in DRAWING_STAGES[DRAWING_STAGES.index(stage) :] if m in own]
+    assert not later, f"{stage} imports {later}, a stage not before it"
+    assert not {m for m in own if part_of(m) == "drawing"} - set(DRAWING_STAGES), own
 
 
 def import_cycle(graph: dict[str, set[str]]) -> list[str] | None:

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.drawing.draw import FramePainter
-from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.painter import FramePainter
+from backprop_viz.drawing.step_states import step_states
 from backprop_viz.engine.networks import network
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -93,13 +93,13 @@ def test_stepper_frames_keep_every_node_in_place_and_agree_with_render(name: str
     g = GRAPHS[name]()
     painter = FramePainter(g)
     rendered = drawn_positions(render_svg(g, len(g.steps)))
-    for svg in [painter.svg(f) for f in frames_of(g)]:
+    for svg in [painter.svg(f) for f in step_states(g)]:
         frame = drawn_positions(svg)
         # The stepper's SVG is not scaled by dpi like render's: compare the canvas by its viewBox.
         assert frame.pop("canvas")[2] == rendered["canvas"][2]
         assert frame == {k: v for k, v in rendered.items() if k != "canvas"}
     g.set(**OTHER_VALUES[name])
-    after = [drawn_positions(svg) for svg in [painter.svg(f) for f in frames_of(g)]]
+    after = [drawn_positions(svg) for svg in [painter.svg(f) for f in step_states(g)]]
     assert all(a == after[0] for a in after)
     assert {k: v for k, v in after[0].items() if k != "canvas"} == {k: v for k, v in rendered.items() if k != "canvas"}
 
@@ -172,8 +172,8 @@ def test_render_paints_the_theme_background_and_the_stepper_keeps_its_css() -> N
     g = branching_input()
     assert _png_corner(g, "dark") == (0x1E, 0x1E, 0x1E, 255)  # a dark PNG reads on a white slide
     assert _png_corner(g, "light") == (255, 255, 255, 255)
-    # The stepper's SVG stays transparent: frame_html's CSS paints svg.bv-dark / svg.bv-light.
+    # The stepper's SVG stays transparent: the player's CSS paints svg.bv-dark / svg.bv-light.
     for theme in ("light", "dark"):
-        svg = FramePainter(g, theme=theme).svg(frames_of(g)[-1])
+        svg = FramePainter(g, theme=theme).svg(step_states(g)[-1])
         backgrounds = ET.fromstring(svg).find(f"{SVG}g").findall(f"{SVG}polygon")
         assert all(p.get("fill") == "transparent" for p in backgrounds)

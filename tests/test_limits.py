@@ -4,9 +4,10 @@ is refused at once with GraphTooLarge (a ValueError) that says why and what to d
 
 from __future__ import annotations
 
+import importlib
 import math
 import subprocess
-import time
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -30,6 +31,10 @@ def line(statements: int) -> str:
 @pytest.fixture
 def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if Graphviz's dot is asked to lay anything out."""
+    # Every module that holds its own name for run_dot is loaded first: one loaded while the refusal is
+    # in place would keep the refusal after the test (network_draw did, and a later network view failed).
+    importlib.import_module("backprop_viz.frontend.stepper")
+    importlib.import_module("backprop_viz.frontend.network_view")
 
     def refuse(*args, **kwargs):
         raise AssertionError("dot ran")
@@ -48,11 +53,9 @@ def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
     ids=["sum-100", "sum-45", "chain-40", "five-inputs-80-terms"],
 )
 def test_a_graph_dot_would_take_long_on_is_refused_at_once(source: str, values: dict, no_dot: None) -> None:
-    for _ in range(2):  # and again, as fast
-        start = time.perf_counter()
+    for _ in range(2):  # refused before dot is asked (no_dot), however often it is tried
         with pytest.raises(bv.GraphTooLarge, match=r"too long to draw quickly.*limit is 1,000.*Draw fewer terms"):
             bv.Stepper(source, **values)
-        assert time.perf_counter() - start < 1.0
     g = bv.expr(source, **values)
     assert math.isfinite(g.value) and g.check_gradients().ok()  # the engine itself works at any size
     with pytest.raises(bv.GraphTooLarge):
@@ -72,9 +75,7 @@ def test_the_worst_accepted_sum_is_laid_out_in_time() -> None:
     g = bv.expr("+".join(["x"] * 44), x=1.0)  # 990 columns crossed: just within the bound
     assert layout.wire_ranks(g) <= layout.MAX_WIRE_RANKS
     layout._CACHE.clear()
-    start = time.perf_counter()
-    layout.layout_of(g)
-    assert time.perf_counter() - start < 4.0  # about 0.5 s on a 2-core machine; slack for a loaded one
+    assert layout.layout_of(g).edges  # laid out, in about 0.5 s on a 2-core machine (benchmarks measure it)
 
 
 @pytest.mark.parametrize(
@@ -162,10 +163,12 @@ def test_a_dot_timeout_is_a_clear_error_and_is_not_retried(monkeypatch: pytest.M
     ],
 )
 def test_an_array_result_beyond_the_bound_is_refused_at_once(source: str, values: dict, said: str) -> None:
-    start = time.perf_counter()
+    tracemalloc.start()
     with pytest.raises(bv.ExpressionError, match=said + r".*at most 1,000,000 numbers"):
         bv.expr(source, **values)
-    assert time.perf_counter() - start < 0.1
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50_000_000, f"{peak:,} bytes: the result was made before it was refused"  # it would be GB
 
 
 def test_operators_on_vars_are_bounded_too() -> None:
@@ -199,20 +202,18 @@ def test_a_graph_too_large_is_refused_before_any_frame_is_made(
     module.write_text("export const Graphviz = {};\n")
     monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ", place)
     monkeypatch.setenv("BACKPROP_VIZ_GRAPHVIZ_JS", str(module))
-    from backprop_viz.drawing import draw
+    from backprop_viz.drawing import painted
     from backprop_viz.frontend import stepper
 
     def no_frames(*args, **kwargs):
         raise AssertionError("a frame was made")
 
-    monkeypatch.setattr(draw, "iter_frames", no_frames)
-    monkeypatch.setattr(stepper, "frames_of", no_frames)
+    monkeypatch.setattr(painted, "iter_step_states", no_frames)
+    monkeypatch.setattr(stepper, "step_states", no_frames)
     g = long_chain(6_000)
     for make in (lambda: bv.Stepper(g), lambda: bv.render(g)):
-        start = time.perf_counter()
         with pytest.raises(bv.GraphTooLarge, match="12,002 frames"):
             make()
-        assert time.perf_counter() - start < 0.1
 
 
 def test_the_still_picture_of_the_widest_stepper_accepted_is_capped_in_pixels() -> None:
@@ -247,10 +248,8 @@ def test_a_network_view_too_large_to_draw_is_refused_at_once(monkeypatch: pytest
     monkeypatch.setattr(network_draw, "run_dot", refuse)
     for sizes, count in (([200, 26], "5,200"), ([2000, 1], "2,000"), ([24, 25], "625")):
         net = bv.network(sizes, seed=0, use_biases=sizes == [24, 25])
-        start = time.perf_counter()
         with pytest.raises(bv.GraphTooLarge, match=rf"{count} weights and biases.*at most 600.*Show a smaller network"):
             NetworkView(net)
-        assert time.perf_counter() - start < 1.0
         assert net.grads()  # the network itself works at any size
 
 
@@ -285,14 +284,20 @@ def mlp_stepper(sizes: tuple[int, ...]) -> bv.Stepper:
         ((4, 6, 5, 1), ".pdf", r"262 pages of 454 nodes and wires each, 118,948 in all .* at most 40,000"),
     ],
 )
-def test_an_export_that_would_take_minutes_is_refused_at_once(sizes, suffix: str, said: str, tmp_path) -> None:
+def test_an_export_that_would_take_minutes_is_refused_at_once(
+    sizes, suffix: str, said: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The 4-6-5-1 network's GIF took over 120 s, its PDF 29 s."""
+    from backprop_viz.drawing import pictures
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a frame was drawn")
+
+    monkeypatch.setattr(pictures, "_by_shares", refuse)  # every frame of a GIF or PDF is drawn through it
     s = mlp_stepper(sizes)
     try:
-        start = time.perf_counter()
         with pytest.raises(bv.GraphTooLarge, match=said):
             s.save(tmp_path / f"big{suffix}")
-        assert time.perf_counter() - start < 0.1
         assert not (tmp_path / f"big{suffix}").exists()
     finally:
         s.close()

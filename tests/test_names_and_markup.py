@@ -14,8 +14,8 @@ import pytest
 
 import backprop_viz as bv
 from backprop_viz.drawing import layout
-from backprop_viz.drawing.draw import FramePainter
-from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.painter import FramePainter
+from backprop_viz.drawing.step_states import step_states
 from backprop_viz.engine.names import MAX_NAME
 from backprop_viz.engine.var import Group
 from backprop_viz.frontend.picture import render
@@ -115,7 +115,7 @@ def test_labels_reach_graphviz_as_plain_text_even_past_the_check(label: str) -> 
     if label.startswith("<"):
         assert 'label="<' in source  # quoted: a string, not markup
     svg = render(g).pipe(format="svg", encoding="utf-8")  # dot accepts it: no CalledProcessError
-    for svg_text in (svg, FramePainter(g).svg(frames_of(g)[-1])):
+    for svg_text in (svg, FramePainter(g).svg(step_states(g)[-1])):
         assert "<table" not in svg_text.lower() and "<img" not in svg_text and "<script" not in svg_text
         assert "<a " not in svg_text and "onerror" not in svg_text.replace("onerror=&quot;", "")
     assert 'label="' + label.replace("\\", "\\\\").replace('"', '\\"') + '"' in layout.dot_source(g)
@@ -123,13 +123,13 @@ def test_labels_reach_graphviz_as_plain_text_even_past_the_check(label: str) -> 
 
 def test_text_that_looks_like_a_template_token_is_drawn_as_it_is() -> None:
     g = _poisoned("@0@ #fe0003")
-    last = FramePainter(g).svg(frames_of(g)[-1])
+    last = FramePainter(g).svg(step_states(g)[-1])
     assert last.count("@0@ #fe0003") == 3  # the input, the group's box and the output, untouched
 
 
 def test_a_name_like_a_colour_token_keeps_its_letters() -> None:
     g = bv.expr("f = fe0003 * x", fe0003=2.0, x=3.0)
-    svg = FramePainter(g).svg(frames_of(g)[-1])
+    svg = FramePainter(g).svg(step_states(g)[-1])
     assert ">fe0003<" in svg
 
 

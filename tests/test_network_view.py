@@ -7,9 +7,11 @@ import pytest
 
 import backprop_viz as bv
 from backprop_viz.drawing import layout
+from backprop_viz.drawing.network_states import network_states
+from backprop_viz.drawing.wire import CURRENT
 from backprop_viz.engine.networks import network
 from backprop_viz.engine.numbers import fmt
-from backprop_viz.frontend.network_view import CURRENT, NetworkView, network_frames
+from backprop_viz.frontend.network_view import NetworkView
 
 
 def c2():
@@ -27,7 +29,7 @@ def c3():
 
 
 def test_frames_go_forward_layer_by_layer_then_back() -> None:
-    frames = network_frames(c3())
+    frames = network_states(c3())
     assert [f.title for f in frames] == [
         "the inputs",
         "forward, hidden layer",
@@ -37,14 +39,14 @@ def test_frames_go_forward_layer_by_layer_then_back() -> None:
         "backward, the deltas of the hidden layer",
     ]
     assert [f.phase for f in frames] == ["start", "forward", "forward", "forward", "backward", "backward"]
-    deep = network_frames(network([2, 3, 2, 1], seed=3, inputs=[0.5, -1], targets=[1.0]))
+    deep = network_states(network([2, 3, 2, 1], seed=3, inputs=[0.5, -1], targets=[1.0]))
     assert len(deep) == 2 * 3 + 2 and deep[1].title == "forward, hidden layer 1"
     assert deep[-1].title == "backward, the deltas of the hidden layer 1"
 
 
 def test_values_appear_forward_and_deltas_backward() -> None:
     net = c3()
-    g, frames = net.graph, network_frames(net)
+    g, frames = net.graph, network_states(net)
     hidden, outputs = ["h_a", "h_b"], ["y1", "y2"]
     assert frames[0].node_value == {"x1": "1", "x2": "4", "x3": "5", "h_a": "", "h_b": "", "y1": "", "y2": "", "E": ""}
     assert all(frames[1].node_value[n] == fmt(g.node(n).value) for n in hidden)
@@ -60,7 +62,7 @@ def test_values_appear_forward_and_deltas_backward() -> None:
 
 def test_edges_carry_weights_and_then_their_gradients() -> None:
     net = c3()
-    frames = network_frames(net)
+    frames = network_states(net)
     names = [f"w{i}" for i in range(1, 11)] + ["b1", "b2", "b3", "b4"]
     for f in frames:
         assert sorted(f.edge_weight) == sorted(names)
@@ -199,8 +201,8 @@ def test_output_neurons_show_their_letter() -> None:
 
 
 def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
-    from backprop_viz.drawing.draw import DARK, LIGHT
     from backprop_viz.drawing.skeleton import short_hex
+    from backprop_viz.drawing.theme import DARK, LIGHT
 
     dark, light = NetworkView(c3(), theme="dark"), NetworkView(c3())
     assert dark.widget.view["theme"] == "dark" and dark.widget.view["css"].startswith(".bv-theme-dark{")
@@ -216,7 +218,7 @@ def test_the_dark_theme_paints_the_network_in_its_colours() -> None:
 
 
 def test_unused_weights_fade_by_the_one_list_of_states() -> None:
-    from backprop_viz.drawing.skeleton import DIM, KNOWN
+    from backprop_viz.drawing.wire import DIM, KNOWN
 
     view = NetworkView(c3())
     forward = view.frames[1]  # the hidden layer: the weights into it are used, the rest fade
@@ -273,3 +275,13 @@ def test_element_of_finds_a_weight_or_neuron_among_a_frames_states() -> None:
     w1, h_a = view.element_of("w1"), view.element_of("h_a")
     assert w1 >= 0 and h_a >= 0 and w1 != h_a and view.element_of("nothing") == -1
     assert view.frame(1).states[w1] == CURRENT  # the weight into the hidden layer, used at its step
+
+
+def test_a_stepper_and_a_network_view_show_the_same_kind_of_frame() -> None:
+    """One Frame type, the drawing's last stage, is what the front end reads from either."""
+    from backprop_viz.drawing.frame import Frame
+
+    view, s = NetworkView(c3(), predict=True), bv.Stepper("f = x * y", x=2, y=3, predict=True)
+    frames = [view.frame(k) for k in range(len(view))] + [s.frame(k) for k in range(len(s))]
+    assert {type(f) for f in frames} == {Frame}
+    assert view.frame(4).asks and s.frame(len(s) - 1).asks  # predict mode asks in both

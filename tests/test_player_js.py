@@ -124,10 +124,11 @@ def test_the_bundle_loads_as_a_module_and_exports_render(tmp_path: Path) -> None
 
 def test_both_sides_read_one_protocol() -> None:
     """The kernel's state numbers, the frame fields it sends and the copy in the browser's bundle are the protocol's."""
-    from backprop_viz.drawing import skeleton
+    from backprop_viz.drawing import wire
+    from backprop_viz.drawing.frame import Frame
     from backprop_viz.drawing.wire import PROTOCOL
     from backprop_viz.frontend.assets import ESM
-    from backprop_viz.frontend.player import FrameContent, encode
+    from backprop_viz.frontend.player import encode
 
     protocol = json.loads((PARTS / "protocol.json").read_text(encoding="utf-8"))
     assert PROTOCOL == protocol
@@ -135,9 +136,9 @@ def test_both_sides_read_one_protocol() -> None:
     assert json.loads(inlined.removeprefix("const PROTOCOL = ").removesuffix(";")) == {
         key: value for key, value in protocol.items() if key != "about"
     }
-    states = [skeleton.FUTURE, skeleton.KNOWN, skeleton.CURRENT, skeleton.WARNING, skeleton.HIDDEN, skeleton.DIM]
-    assert [protocol["states"][k] for k in states] == list(skeleton.STATE_CLASSES) == protocol["states"]
-    frame = FrameContent(["1"], [0], "start", "t", "<b>n</b>")
+    states = [wire.FUTURE, wire.KNOWN, wire.CURRENT, wire.WARNING, wire.HIDDEN, wire.DIM]
+    assert [protocol["states"][k] for k in states] == list(wire.STATE_CLASSES) == protocol["states"]
+    frame = Frame(["1"], [0], "start", "t", "<b>n</b>")
     walk, words = encode([frame, frame])
     assert list(walk) == protocol["walk"] and list(words) == protocol["words"]
     for path in PARTS.glob("*.js"):  # no part keeps its own list of the states

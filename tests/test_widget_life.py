@@ -22,8 +22,8 @@ from IPython.core.formatters import DisplayFormatter
 
 import backprop_viz as bv
 from backprop_viz.drawing import layout
-from backprop_viz.drawing.draw import FramePainter
-from backprop_viz.drawing.frames import WARNING
+from backprop_viz.drawing.painter import FramePainter
+from backprop_viz.drawing.wire import WARNING
 from backprop_viz.engine.networks import network
 from backprop_viz.frontend.network_view import NetworkView
 

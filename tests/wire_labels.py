@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from backprop_viz.drawing.draw import wire_label_places
-from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.diagram import wire_label_places
 from backprop_viz.drawing.layout import GRAD_DY, NAME_DY, VALUE_DY, WIRE_FONT, layout_of, wire_name
 from backprop_viz.drawing.pictures import font_file
+from backprop_viz.drawing.step_states import step_states
 
 LINE = WIRE_FONT * 1.2  # points from one line of wire text to the next
 
@@ -56,7 +56,7 @@ def crossings(g, places=wire_label_places) -> list[str]:
     """Each wire whose path runs through one of its own texts in some frame: "wire, which text"
     (``places``: where the words are; ``at_dot`` to measure dot's own label points)."""
     layout = layout_of(g)
-    frames = frames_of(g)
+    frames = step_states(g)
     found = []
     for k, wire in enumerate(layout.edges):
         (vx, vy), (gx, gy) = places(g, layout, k)

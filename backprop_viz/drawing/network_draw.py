@@ -7,13 +7,14 @@ when negative (the sign readable without colour). A crowded network (more than
 
 ``dot`` lays the picture out once, with fixed-size circles and placeholder texts as wide as the
 widest text each holds, so nothing moves from frame to frame. The texts and colours that change
-are tokens, and :class:`~backprop_viz.drawing.draw.Template` turns the drawing into the skeleton the
+are tokens, and :class:`~backprop_viz.drawing.template.Template` turns the drawing into the skeleton the
 browser keeps and into each frame's SVG, as it does for the stepper; the colours are the
-theme's (:func:`~backprop_viz.drawing.draw.colours`), by skeleton.py's states.
+theme's (:func:`~backprop_viz.drawing.theme.colours`), by the protocol's states (wire.py).
 """
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from itertools import pairwise
@@ -21,15 +22,16 @@ from itertools import pairwise
 from ..engine.errors import GraphTooLarge
 from ..engine.networks import Network
 from ..engine.numbers import fmt
-from .draw import Template, colours, prepared, theme_of
 from .layout import FONT, run_dot
-from .network_frames import NetworkFrame, bias_node, crowded, edges, subscripted, weight_count
-from .skeleton import KNOWN, STATE_CLASSES
+from .network_states import NetworkState, bias_node, crowded, edges, weight_count
+from .template import NETWORK_MARKS, Template, prepared
+from .theme import colours, theme_of
+from .wire import KNOWN, STATE_CLASSES
 
+_OPEN, _CLOSE = NETWORK_MARKS  # around a text token: @k@
 MAX_WEIGHTS = 600  # edges drawn: the largest view is ready in about a second (README, "Limits")
-_MARKS = ("@", "@")  # a text token is @k@, padded with zeros to the widest text it holds
 # Line widths by state, for the SVG saved alone (static/player.css says the same in the page).
-FRAME_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
+NETWORK_CSS = ".bv-current>ellipse,.bv-current>polygon{stroke-width:3px}"
 
 
 def check_network_size(net: Network) -> None:
@@ -51,7 +53,7 @@ class NetworkPainter:
     def __init__(
         self,
         net: Network,
-        frames: list[NetworkFrame],
+        frames: list[NetworkState],
         theme: str = "light",
         scale: float = 0.75,
         *,
@@ -71,10 +73,15 @@ class NetworkPainter:
 
     def finish(self, svg: str) -> None:
         """Turn the drawn picture (``dot -Tsvg`` of :attr:`source`) into the skeleton and the frames' template."""
-        svg = prepared(svg, f"bv-diagram bv-network bv-{self.theme.name}", self.scale, FRAME_CSS)
+        svg = prepared(svg, f"bv-diagram bv-network bv-{self.theme.name}", self.scale, NETWORK_CSS)
         svg = _centred_node_texts(svg)
         self._template = Template(
-            svg, self.theme, self.colour_specs, lambda k: self.text_specs[k][0] == "class", _MARKS, len(self.text_specs)
+            svg,
+            self.theme,
+            self.colour_specs,
+            lambda k: self.text_specs[k][0] == "class",
+            NETWORK_MARKS,
+            len(self.text_specs),
         )
         self.skeleton = self._template.skeleton
         self._elements = [self.text_specs[k][1] for k in self.skeleton.elements]
@@ -82,14 +89,15 @@ class NetworkPainter:
     # -- the DOT text, with a token for every text and colour that changes from frame to frame ---------
 
     def _token(self, kind: str, key: str, pad: int = 0) -> str:
-        """A text slot ``@k@``, padded with zeros to the widest text it will hold (kind "class": a state)."""
+        """A text slot ``@k@`` (``NETWORK_MARKS`` around k), padded with zeros to the widest text it will hold
+        (kind "class": a state)."""
         self.text_specs.append((kind, key))
         self.element.setdefault(key, len(self.element))
-        text = f"@{len(self.text_specs) - 1}@"
+        text = f"{_OPEN}{len(self.text_specs) - 1}{_CLOSE}"
         return text + "0" * max(0, pad - len(text))
 
     def _colour(self, kind: str, key: str) -> str:
-        """A colour ``#feKKKK`` of ``kind`` (a key of draw.colours), chosen by the state of element ``key``."""
+        """A colour ``#feKKKK`` of ``kind`` (a key of theme.colours), chosen by the state of element ``key``."""
         self.colour_specs.append((kind, self.element.setdefault(key, len(self.element))))
         return f"#fe{len(self.colour_specs) - 1:04x}"
 
@@ -176,7 +184,7 @@ class NetworkPainter:
 
     # -- a frame -------------------------------------------------------------------------------------
 
-    def _text(self, frame: NetworkFrame, kind: str, key: str) -> str:
+    def _text(self, frame: NetworkState, kind: str, key: str) -> str:
         """The words of a text slot in ``frame``, as they read (not escaped)."""
         if kind == "class":
             return STATE_CLASSES[self._state(frame, key)]
@@ -186,14 +194,14 @@ class NetworkPainter:
         return (frame.edge_weight if kind == "weight" else frame.edge_grad)[key] or " "
 
     @staticmethod
-    def _state(frame: NetworkFrame, key: str) -> int:
+    def _state(frame: NetworkState, key: str) -> int:
         return frame.node_state.get(key, frame.edge_state.get(key, KNOWN))
 
-    def slot_texts(self, frame: NetworkFrame) -> list[str]:
+    def slot_texts(self, frame: NetworkState) -> list[str]:
         """The text of each of the skeleton's slots in ``frame`` (not escaped: the browser sets it as text)."""
         return [self._text(frame, *self.text_specs[k]) for k in self.skeleton.slots]
 
-    def element_states(self, frame: NetworkFrame) -> list[int]:
+    def element_states(self, frame: NetworkState) -> list[int]:
         """The state of each of the skeleton's elements in ``frame``."""
         return [self._state(frame, key) for key in self._elements]
 
@@ -201,14 +209,14 @@ class NetworkPainter:
         """The skeleton's element index of a neuron or weight (-1: none)."""
         return self._elements.index(key) if key in self._elements else -1
 
-    def svg(self, frame: NetworkFrame) -> str:
+    def svg(self, frame: NetworkState) -> str:
         """The SVG of ``frame``, every colour written out."""
         states = [KNOWN] * len(self.element)
         for key, el in self.element.items():
             states[el] = self._state(frame, key)
         return self._template.fill([self._text(frame, *spec) for spec in self.text_specs], states)
 
-    def png(self, frame: NetworkFrame, scale: float) -> bytes:
+    def png(self, frame: NetworkState, scale: float) -> bytes:
         """``frame`` drawn by ``dot`` as a PNG, on the theme's background."""
         table = colours(self.theme)
         by_key = {el: key for key, el in self.element.items()}
@@ -223,10 +231,16 @@ class NetworkPainter:
         return run_dot(source, "png", f"-Gdpi={96 * scale:g}")
 
 
-_TOKEN = re.compile(r"@(\d+)@0*|#fe([0-9a-f]{4})")
+def subscripted(name: str) -> str:
+    """h_a -> h<sub>a</sub>, x1 -> x<sub>1</sub> (in a Graphviz HTML label and in the table of weights)."""
+    m = re.fullmatch(r"([A-Za-z]+)_?(\w*)", name)
+    return f"{m[1]}<sub>{m[2]}</sub>" if m and m[2] else html.escape(name)
 
 
-def _text_widths(frames: list[NetworkFrame]) -> dict[tuple[str, str], int]:
+_TOKEN = re.compile(f"{re.escape(_OPEN)}(\\d+){re.escape(_CLOSE)}0*|#fe([0-9a-f]{{4}})")
+
+
+def _text_widths(frames: list[NetworkState]) -> dict[tuple[str, str], int]:
     """The longest text each edge's weight and gradient slot holds over ``frames``."""
     width: dict[tuple[str, str], int] = {}
     for f in frames:
@@ -265,7 +279,7 @@ def _centre_tokens(group: str, x: float) -> str:
     """Lines whose text is a token (filled in per frame) are centred at ``x``; fixed lines stay as drawn."""
     # (the browser's Graphviz writes xml:space="preserve" before the anchor; dot 2.43 does not)
     return re.sub(
-        r'<text( xml:space="preserve")? text-anchor="start" x="[-\d.]+"([^>]*>@)',
+        r'<text( xml:space="preserve")? text-anchor="start" x="[-\d.]+"([^>]*>' + re.escape(_OPEN) + ")",
         rf'<text\1 text-anchor="middle" x="{x:.2f}"\2',
         group,
     )

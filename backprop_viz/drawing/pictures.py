@@ -18,10 +18,10 @@ from typing import TypeVar
 import graphviz
 
 from ..engine.graph import Graph
-from .draw import diagram, frame_diagram
-from .frame_html import frame_title
-from .frames import Frame
 from .layout import layout_of
+from .painted import diagram, frame_diagram
+from .step_states import StepState
+from .words import frame_title
 
 T = TypeVar("T")
 MAX_PROCESSES = 8  # Graphviz processes at once when every frame is drawn
@@ -48,7 +48,7 @@ def _font(size: int):
     return ImageFont.truetype(str(font_file()), size)
 
 
-def frame_image(g: Graph, frame: Frame, count: int, *, scale: float, theme: str):
+def frame_image(g: Graph, frame: StepState, count: int, *, scale: float, theme: str):
     """A frame as a Pillow image: the diagram drawn by Graphviz with the step's explanation under it."""
     png = diagram(g, frame.index, scale=scale, theme=theme).pipe(format="png")
     return _captioned(png, frame, count, theme=theme, font=_font(_caption_size(scale)))
@@ -59,7 +59,7 @@ def _caption_size(scale: float) -> int:
     return max(16, int(18 * scale))
 
 
-def _captioned(png: bytes, frame: Frame, count: int, *, theme: str, font):
+def _captioned(png: bytes, frame: StepState, count: int, *, theme: str, font):
     """The diagram ``png`` on a page with the frame's title and explanation written under it in ``font``."""
     from PIL import Image, ImageDraw
 
@@ -80,7 +80,7 @@ def _captioned(png: bytes, frame: Frame, count: int, *, theme: str, font):
     return page
 
 
-def _caption(frame: Frame, count: int) -> list[str]:
+def _caption(frame: StepState, count: int) -> list[str]:
     """What is written under a frame: its title, the step's arithmetic, its warning if any."""
     lines = [frame_title(frame, count)]
     lines += frame.step.lines if frame.step is not None else ["the inputs, before any step"]
@@ -179,7 +179,7 @@ class Shown:
     """The frames of one graph that a stepper shows, and how they are drawn: what ``save_frames`` writes."""
 
     graph: Graph
-    frames: list[Frame]  # all the graph's frames, or those of one pass (Stepper's ``show``)
+    frames: list[StepState]  # all the graph's frames, or those of one pass (Stepper's ``show``)
     scale: float = 1.0
     theme: str = "light"
     interval_ms: int = 900  # between a GIF's frames

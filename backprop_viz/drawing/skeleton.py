@@ -1,13 +1,12 @@
 """A diagram drawn once by Graphviz, turned into what the browser fills in for every frame.
 
-The drawing code marks what changes from frame to frame with tokens: ``@k@`` for
-a text (or, inside a ``class`` attribute, for an element's state) and ``#feKKKK``
-for a colour. :func:`skeleton` turns them into plain SVG the browser keeps: each
-changing text becomes an empty ``<text data-s="slot">``, each element whose state
-changes gets ``data-e="element"``, and each colour becomes a class (:func:`colour_class`)
-that :func:`state_css` paints by the state of the element around it (``bv-gf-f``: the gate's
-fill colour as fill). A frame is
-then only its texts and states: no picture is sent twice.
+The drawing code marks what changes from frame to frame with tokens: a number ``k`` between two
+marks for a text (or, inside a ``class`` attribute, for an element's state; ``template.py`` names
+the marks) and ``#feKKKK`` for a colour. :func:`skeleton` turns them into plain SVG the browser
+keeps: each changing text becomes an empty ``<text data-s="slot">``, each element whose state
+changes gets ``data-e="element"``, and each colour becomes a class (:func:`colour_class`) that
+:func:`state_css` paints by the state of the element around it (``bv-gf-f``: the gate's fill
+colour as fill). A frame is then only its texts and states: no picture is sent twice.
 """
 
 from __future__ import annotations
@@ -17,9 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .wire import STATE_CLASSES  # what the browser puts on an element for each state number (the protocol's)
-
-FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
+from .wire import KNOWN, STATE_CLASSES  # the element states, as the protocol declares them
 
 _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"')
 _VIEW_BOX = re.compile(r'<svg[^>]*?viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')

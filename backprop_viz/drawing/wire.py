@@ -4,7 +4,7 @@
 fields of the frames, the element tags and attributes the browser may build); the player's
 script carries a copy of it (see :func:`backprop_viz.frontend.assets.bundle`), and this module reads it.
 
-The kernel writes its words as HTML (:mod:`backprop_viz.engine.notation`, :mod:`backprop_viz.drawing.frame_html`,
+The kernel writes its words as HTML (:mod:`backprop_viz.engine.notation`, :mod:`backprop_viz.drawing.words`,
 the network view, the quiz). The browser never parses markup from data: :func:`tree` turns that
 HTML into a small tree, ``[tag, class, ...children]`` (a child is a string or a tree; instead of
 the class, a dict of the few attributes the protocol allows), which the browser builds with
@@ -28,6 +28,9 @@ PROTOCOL = json.loads(
     (Path(__file__).parents[1] / "frontend" / "static" / "player" / "protocol.json").read_text(encoding="utf-8")
 )
 STATE_CLASSES: tuple[str, ...] = tuple(PROTOCOL["states"])
+# An element's state, by its number: the class the browser puts on it is STATE_CLASSES[state]. A CURRENT wire
+# is one the step uses; HIDDEN a table row a large graph leaves out; DIM a weight the network's step does not use.
+FUTURE, KNOWN, CURRENT, WARNING, HIDDEN, DIM = range(len(STATE_CLASSES))
 TAGS = frozenset(PROTOCOL["tags"])
 ATTRIBUTES = frozenset(PROTOCOL["attributes"])
 _STYLE = re.compile(PROTOCOL["style"])

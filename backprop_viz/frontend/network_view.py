@@ -3,7 +3,8 @@
     view = NetworkView(net)      # net from backprop_viz.engine.networks.network(...)
     view                         # displays: play, step slider, the network drawn by Graphviz, the explanation
 
-What each frame shows is :mod:`~backprop_viz.drawing.network_frames`; the picture is
+What each frame shows is :mod:`~backprop_viz.drawing.network_states` (its words
+:mod:`~backprop_viz.drawing.network_words`); the picture is
 :mod:`~backprop_viz.drawing.network_draw`. The rest is the stepper's: the drawing becomes a skeleton
 the browser keeps (``dot`` in the kernel, or the browser's Graphviz where the kernel has
 none), each frame only its texts and states, and the player steps, plays, zooms and presents
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import traitlets
 
-from ..drawing.draw import colours, drawn_theme, theme_choice, themes_shown
+from ..drawing.frame import Frame, network_frame
 from ..drawing.network_draw import NetworkPainter, check_network_size
-from ..drawing.network_frames import explanation, legend, network_frames, table_skeleton, table_states, table_texts
-from ..drawing.skeleton import CURRENT, state_css
+from ..drawing.network_states import network_states
+from ..drawing.network_words import legend, table_skeleton
+from ..drawing.skeleton import state_css
+from ..drawing.theme import colours, drawn_theme, theme_choice, themes_shown
 from ..engine.networks import Network
 from ..engine.numbers import fmt
 from .browser_graphviz import SvgDrawing, graphviz_place
@@ -27,7 +30,6 @@ from .player import (
     MIN_INTERVAL,
     MIN_TEXT_PX,
     OPEN_TEXT_PX,
-    FrameContent,
     Player,
     encode,
     widget_bundle,
@@ -67,7 +69,7 @@ class NetworkView(Player):
         self.net, self.scale, self.theme, self.predict = net, scale, theme_choice(theme), predict
         self._drawn_theme = drawn_theme(self.theme).name  # the colours of the legend's strokes
         self.title = title or f"{'-'.join(map(str, net.sizes))} network, E = {fmt(net.error)}"
-        self.frames = network_frames(net)
+        self.frames = network_states(net)
         self._painter: NetworkPainter | None = None
         last = len(self.frames) - 1
         self._closed = False
@@ -85,16 +87,19 @@ class NetworkView(Player):
         painter = NetworkPainter(net, self.frames, self._drawn_theme, scale, defer=place == "browser")
         if place == "kernel":
             self._drawn(painter)
-        else:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
-
-            def drawn(svg: str) -> None:
-                painter.finish(svg)
-                self._drawn(painter)
-
-            self.widget.draw_in_browser(SvgDrawing(painter.source, drawn), {"kind": "network", "theme": self.theme})
+        else:  # no dot in the kernel: the browser's Graphviz draws, then _drawn_in_browser()
+            self._pending = painter
+            drawing = SvgDrawing(painter.source, self._drawn_in_browser)
+            self.widget.draw_in_browser(drawing, {"kind": "network", "theme": self.theme})
         self.widget.add_class("bv-network-view")
         made_here(self)  # a notebook cell run again closes what it made before
         self._picture: bytes | None = None
+
+    def _drawn_in_browser(self, svg: str) -> None:
+        """The browser's Graphviz has drawn the picture: finish it, then as :meth:`_drawn`."""
+        self._pending.finish(svg)
+        self._drawn(self._pending)
+        self._pending = None
 
     def _drawn(self, painter: NetworkPainter) -> None:
         """The picture is drawn: send it and the frames."""
@@ -134,24 +139,13 @@ class NetworkView(Player):
             "least": sk.smallest_text,  # present mode zooms by it
         }
 
-    def frame(self, k: int | None = None) -> FrameContent:
+    def frame(self, k: int | None = None) -> Frame:
         """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
         return self._content(self.step if k is None else k)
 
-    def _content(self, k: int) -> FrameContent:
+    def _content(self, k: int) -> Frame:
         self._check_drawn()
-        f, painter = self.frames[k], self._painter
-        current = [n for n, state in f.node_state.items() if state == CURRENT]
-        return FrameContent(
-            painter.slot_texts(f) + table_texts(self.net, f),
-            painter.element_states(f) + table_states(self.net, f),
-            f.phase,
-            f"Step {k} of {len(self.frames) - 1}: {f.title}",
-            explanation(f),
-            current[0] if current else "",
-            painter.element_of(current[0]) if current else -1,
-            f.asks if self.predict else (),
-        )
+        return network_frame(self.net, self._painter, self.frames[k], len(self.frames), predict=self.predict)
 
     def element_of(self, key: str) -> int:
         """Where the neuron or weight ``key`` (``h_a``, ``w1``) is among a frame's ``states`` (-1: none)."""

@@ -1,6 +1,6 @@
 """A still diagram in the notebook: ``bv.render(g, step)``.
 
-Where the kernel runs ``dot``, a Graphviz diagram (:func:`backprop_viz.drawing.draw.diagram`); where only
+Where the kernel runs ``dot``, a Graphviz diagram (:func:`backprop_viz.drawing.painted.diagram`); where only
 the browser has Graphviz (JupyterLite), a small widget that the browser's Graphviz lays out.
 """
 
@@ -11,8 +11,10 @@ from collections.abc import Callable
 import anywidget
 import traitlets as t
 
-from ..drawing.draw import Diagram, Theme, frame_at, frame_diagram
+from ..drawing.diagram import Diagram
 from ..drawing.layout import GraphvizMissing, Layout, dot_program
+from ..drawing.painted import frame_diagram, step_state_at
+from ..drawing.theme import Theme
 from ..engine.graph import Graph
 from .assets import STATIC, esm
 from .browser_graphviz import BrowserDrawing, graphviz_place, receive
@@ -29,7 +31,7 @@ def render(g: Graph, step: int | None = None, *, scale: float = 1.0, theme: str 
         in_browser = not dot_program()
     except GraphvizMissing:  # no dot here: the browser's Graphviz, or a clear message if it has none
         in_browser = graphviz_place() == "browser"
-    frame = frame_at(g, step)
+    frame = step_state_at(g, step)
     if in_browser:  # no dot in the kernel: a widget that the browser's Graphviz draws
         return Picture(g, lambda layout: frame_diagram(g, frame, scale=scale, theme=theme, layout=layout).source)
     return frame_diagram(g, frame, scale=scale, theme=theme)

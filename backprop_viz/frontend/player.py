@@ -1,8 +1,8 @@
 """The widget that shows frames in the browser: one anywidget for Stepper and NetworkView.
 
 The kernel gives it a :class:`~backprop_viz.drawing.skeleton.Skeleton` once (``view``) and the
-frames as data (``walk`` and ``words``, see :func:`encode`: the first frame in full,
-then each frame's changes; an input change sends only ``words``). Words travel as small
+frames (:class:`~backprop_viz.drawing.frame.Frame`) as data (``walk`` and ``words``, see :func:`encode`:
+the first frame in full, then each frame's changes; an input change sends only ``words``). Words travel as small
 trees (:mod:`backprop_viz.drawing.wire`), never as markup; the diagram's SVG is the only markup,
 and the browser rebuilds it from a fixed set of elements. Everything else happens in
 ``static/player/``: stepping, play, zoom, following the highlight, presenting. An input
@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import anywidget
 import traitlets as t
 
+from ..drawing.frame import Frame
 from ..drawing.layout import GraphvizMissing
 from ..drawing.skeleton import changes
 from ..drawing.wire import PROTOCOL, holes, number, pieces, tree
@@ -33,21 +33,7 @@ MIN_TEXT_PX = 9  # a diagram is fitted to its output area unless that makes its 
 OPEN_TEXT_PX = 10  # ... then it opens at this text size, scrolled to follow the highlight (fit is a click away)
 
 
-@dataclass(frozen=True)
-class FrameContent:
-    """What one frame shows: the slots' texts, the elements' states, its heading and its words."""
-
-    texts: list[str]
-    states: list[int]
-    phase: str  # "start", "forward" or "backward"
-    title: str
-    note: str  # the explanation, as HTML
-    node: str = ""  # the id of the highlighted node ("" for none)
-    focus: int = -1  # the element the view follows (-1: none)
-    asks: tuple[tuple[str, float], ...] = ()  # predict mode: what the student predicts first (label as HTML, value)
-
-
-def encode(frames: Sequence[FrameContent]) -> tuple[dict, dict]:
+def encode(frames: Sequence[Frame]) -> tuple[dict, dict]:
     """The frames as the browser takes them, in two parts: the walk (states, headings, what to
     follow), which an input change leaves alone, and the words (texts, explanations), which it
     changes. Each part gives the first frame in full, then only what each frame changes.

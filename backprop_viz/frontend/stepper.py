@@ -1,6 +1,6 @@
 """The stepper: a graph's forward and backward pass, one gate at a time, stepped in the browser.
 
-The kernel draws the graph once (Graphviz, through :class:`~backprop_viz.drawing.draw.FramePainter`)
+The kernel draws the graph once (Graphviz, through :class:`~backprop_viz.drawing.painter.FramePainter`)
 and sends the browser that drawing plus, for every frame, only the texts and states that
 change (:mod:`backprop_viz.frontend.player`). Stepping, play, zoom and presenting never wait for
 the kernel. Moving an input slider re-runs the graph in the kernel and sends new numbers.
@@ -14,15 +14,17 @@ from pathlib import Path
 
 import traitlets as t
 
-from ..drawing.draw import FramePainter, diagram, drawn_theme, gate_colours, theme_choice, themes_shown
-from ..drawing.frame_html import LEGEND, explanation, frame_phase, frame_title, table_data, table_states, table_texts
-from ..drawing.frames import Frame, frames_of
-from ..drawing.layout import WIRE_FONT, check_layout_size, dot_program, layout_of
+from ..drawing.frame import Frame, gate_frame
+from ..drawing.layout import WIRE_FONT, Layout, check_layout_size, dot_program, layout_of
+from ..drawing.painted import diagram
+from ..drawing.painter import FramePainter
 from ..drawing.pictures import Shown, save_frames
 from ..drawing.skeleton import state_css
+from ..drawing.step_states import StepState, step_states
+from ..drawing.theme import drawn_theme, gate_colours, theme_choice, themes_shown
+from ..drawing.words import LEGEND, table_data
 from ..engine.errors import number_from, text_or_none, whole_number, yes_or_no
 from ..engine.graph import Graph
-from ..engine.notation import HTML_STEPS
 from ..engine.parser import expr
 from .browser_graphviz import BrowserDrawing, graphviz_place
 from .notebook import made_here
@@ -32,7 +34,6 @@ from .player import (
     MIN_INTERVAL,
     MIN_TEXT_PX,
     OPEN_TEXT_PX,
-    FrameContent,
     Player,
     encode,
     widget_bundle,
@@ -73,6 +74,18 @@ def _tidy(x: float) -> float:
     return float(f"{x:.12g}")
 
 
+def graph_and_source(graph: Graph | str, values: dict[str, float]) -> tuple[Graph, str | None]:
+    """What a stepper steps through: an expression string's graph (with its input ``values``) and the string,
+    or a graph given (and None)."""
+    if isinstance(graph, str):
+        return expr(graph, **values), graph
+    if not isinstance(graph, Graph):
+        raise TypeError(f"a Stepper steps through an expression string or a Graph, not {type(graph).__name__}")
+    if values:
+        raise TypeError("input values go with an expression string; for a Graph use graph.set(...) first")
+    return graph, None
+
+
 class Stepper(Player):
     """Step through a graph's forward and backward pass, one gate at a time.
 
@@ -110,72 +123,58 @@ class Stepper(Player):
         predict: bool = False,
         **values: float,
     ) -> None:
-        if not isinstance(graph, Graph | str):
-            raise TypeError(f"a Stepper steps through an expression string or a Graph, not {type(graph).__name__}")
-        if isinstance(graph, str):
-            source = graph
-            graph = expr(graph, **values)
-        elif values:
-            raise TypeError("input values go with an expression string; for a Graph use graph.set(...) first")
-        else:
-            source = None
+        g, source = graph_and_source(graph, values)
         if show not in ("both", "forward", "backward"):
             raise ValueError(f"show must be 'both', 'forward' or 'backward', not {show!r}")
-        scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
-        step, title = whole_number(step, "step"), text_or_none(title, "title")
-        interval = round(number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames"))
-        table, predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
-        theme = theme_choice(theme)
-        place = graphviz_place()  # a clear message now if Graphviz is missing
-        check_layout_size(graph)  # before any frame is made, wherever the diagram is laid out
-        self.graph = graph
-        self.show, self.scale, self.theme, self.table = show, scale, theme, table
-        self._drawn_theme = drawn_theme(theme).name  # pictures made in the kernel
-        self.interval, self.predict = interval, predict
-        self.title = title or source or f"{graph.output_label}: {len(graph.forward_steps)} gates"
-        self._painter = FramePainter(graph, self._drawn_theme, scale) if place == "kernel" else None
-        self._closed = False
-        self._picture: tuple[int, bytes] = (-1, b"")
-        self._frames = self._shown(frames_of(graph))
-        self._version = graph.version
-        last = len(self._frames) - 1
-        start = min(max(step if step >= 0 else last + 1 + step, 0), last)  # step=-1: the last frame
-        self._slider_specs = self._input_specs(sliders)
-        super().__init__(
-            on_set=self._on_set,
-            **({"view": self._view(), **self._encoded()} if self._painter else {}),
-            step=start,
-            inputs=self._inputs_now(),
-            options={
-                "title": self.title,
-                "interval": interval,
-                "scale": scale,
-                "predict": predict,
-                "min_text": MIN_TEXT_PX,
-                "open_text": OPEN_TEXT_PX,
-            },
+        self.graph, self.show, self.theme, step = g, show, theme_choice(theme), whole_number(step, "step")
+        self.scale = number_from(scale, "scale", 0.25, 4, "times the natural size")
+        self.interval = round(
+            number_from(interval, "interval", MIN_INTERVAL, MAX_INTERVAL, "milliseconds between frames")
         )
+        self.table, self.predict = yes_or_no(table, "table"), yes_or_no(predict, "predict")
+        self.title = text_or_none(title, "title") or source or f"{g.output_label}: {len(g.forward_steps)} gates"
+        self._drawn_theme = drawn_theme(self.theme).name  # pictures made in the kernel
+        place = graphviz_place()  # a clear message now if Graphviz is missing
+        check_layout_size(g)  # before any frame is made, wherever the diagram is laid out
+        self._closed, self._picture = False, (-1, b"")
+        self._frames, self._version = self._shown(step_states(g)), g.version
+        self._slider_specs = self._input_specs(sliders)
+        self._painter = FramePainter(g, self._drawn_theme, self.scale) if place == "kernel" else None
+        drawn = {"view": self._view(), **self._encoded()} if self._painter else {}  # else the browser draws it
+        start, inputs = self._start(step), self._inputs_now()
+        super().__init__(on_set=self._on_set, **drawn, step=start, inputs=inputs, options=self._options())
         self.widget.add_class("bv-stepper")
-        if self._painter is None:  # no dot in the kernel: the browser's Graphviz draws, then _drawn()
-            painter: list[FramePainter] = []
-
-            def source_of(layout) -> str:
-                painter[:] = [FramePainter(graph, self._drawn_theme, scale, layout=layout, defer=True)]
-                return painter[0].source
-
-            def drawn(svg: str) -> None:
-                painter[0].finish(svg)
-                self._drawn(painter[0])
-
-            self.widget.draw_in_browser(
-                BrowserDrawing(graph, source_of, drawn), {"kind": "stepper", "theme": self.theme}
-            )
+        if self._painter is None:  # no dot in the kernel: the browser's Graphviz draws, then _drawn_in_browser()
+            drawing = BrowserDrawing(g, self._template_source, self._drawn_in_browser)
+            self.widget.draw_in_browser(drawing, {"kind": "stepper", "theme": self.theme})
         made_here(self)  # a notebook cell run again closes what it made before
 
+    def _start(self, step: int) -> int:
+        """The frame a stepper opens at: ``step`` within range, counted from the end when negative (-1: the last)."""
+        last = len(self._frames) - 1
+        return min(max(step if step >= 0 else last + 1 + step, 0), last)
+
+    def _options(self) -> dict:
+        """How the player shows the frames (sent once)."""
+        return {
+            "title": self.title,
+            "interval": self.interval,
+            "scale": self.scale,
+            "predict": self.predict,
+            "min_text": MIN_TEXT_PX,
+            "open_text": OPEN_TEXT_PX,
+        }
+
     # -- what the browser gets -------------------------------------------------------------------
-    def _drawn(self, painter: FramePainter) -> None:
+    def _template_source(self, layout: Layout) -> str:
+        """The DOT text of the diagram at ``layout`` (the browser's), for the browser's Graphviz to draw."""
+        self._pending = FramePainter(self.graph, self._drawn_theme, self.scale, layout=layout, defer=True)
+        return self._pending.source
+
+    def _drawn_in_browser(self, svg: str) -> None:
         """The browser's Graphviz has drawn the diagram: send it and the frames."""
-        self._painter = painter
+        self._pending.finish(svg)
+        self._painter, self._pending = self._pending, None
         with self.widget.hold_sync():
             self.widget.view = self._view()
             for name, value in self._encoded().items():
@@ -188,7 +187,7 @@ class Stepper(Player):
                 "run this again once the stepper shows"
             )
 
-    def _shown(self, frames: list[Frame]) -> list[Frame]:
+    def _shown(self, frames: list[StepState]) -> list[StepState]:
         forward = len(self.graph.forward_steps)
         if self.show == "forward":
             return frames[: forward + 1]
@@ -215,49 +214,23 @@ class Stepper(Player):
             "columns": self._painter.layout.columns,
         }
 
-    def _content(self, frame: Frame, position: int) -> FrameContent:
-        """Frame ``frame``, shown as step ``position`` of this stepper (with ``show``, not all steps are shown)."""
+    def _frame(self, state: StepState, position: int) -> Frame:
+        """Step state ``state``, shown as step ``position`` of this stepper (with ``show``, not all steps are)."""
         self._check_drawn()
-        texts = self._painter.slot_texts(frame)
-        states = self._painter.element_states(frame)
-        if self.table:
-            texts += table_texts(self.graph, frame)
-            states += table_states(self.graph, frame)
-        node = frame.node
-        return FrameContent(
-            texts,
-            states,
-            frame_phase(frame, position),
-            frame_title(frame, len(self._frames), position),
-            explanation(self.graph, frame, position),
-            node.id if node is not None else "",
-            self._painter.element_of(node.id) if node is not None else -1,
-            self._asks(frame) if self.predict else (),
-        )
-
-    def _asks(self, frame: Frame) -> tuple[tuple[str, float], ...]:
-        """Predict mode: the gradients a backward step sends on, for the student to type before it shows."""
-        step = frame.step
-        if step is None or step.phase != "backward" or step.is_seed:
-            return ()
-        math = HTML_STEPS
-        f = math.name(self.graph.output_label)
-        return tuple(
-            (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
-             float(c.downstream))
-            for c in step.contributions
-            if isinstance(c.downstream, float) and c.input.kind != "const"
-        )  # fmt: skip
+        count = len(self._frames)
+        return gate_frame(self.graph, self._painter, state, position, count, table=self.table, predict=self.predict)
 
     def _encoded(self) -> dict:
-        walk, words = encode([self._content(f, k) for k, f in enumerate(self._frames)])
+        walk, words = encode([self._frame(f, k) for k, f in enumerate(self._frames)])
         return {"walk": walk, "words": words}
 
     def _refresh(self) -> None:
         """Send the browser the frames of the graph as it is now (after an input changed)."""
-        self._frames = self._shown(frames_of(self.graph))
+        self._frames = self._shown(step_states(self.graph))
         self._version = self.graph.version
-        if self._painter is None:  # still being drawn in the browser: _drawn() sends the frames as they are then
+        if (
+            self._painter is None
+        ):  # still being drawn in the browser: _drawn_in_browser() sends the frames as they are then
             self.widget.inputs = self._inputs_now()
             return
         with self.widget.hold_sync():
@@ -338,15 +311,16 @@ class Stepper(Player):
         return k
 
     @property
-    def frames(self) -> list[Frame]:
+    def frames(self) -> list[StepState]:
+        """The step state of each frame shown: the states and numbers of the graph's nodes and wires."""
         self._sync()
         return list(self._frames)
 
-    def frame(self, k: int | None = None) -> FrameContent:
+    def frame(self, k: int | None = None) -> Frame:
         """What frame ``k`` (default: the one shown) shows: its texts, states, title and explanation."""
         self._sync()
         k = self.step if k is None else k
-        return self._content(self._frames[k], k % len(self._frames))
+        return self._frame(self._frames[k], k % len(self._frames))
 
     def element_of(self, node_id: str) -> int:
         """Where the node with this id (``n3``) is among a frame's ``states`` (-1: it has no state there)."""

@@ -143,13 +143,13 @@ def kernel_stepper(g, css_class):
 # The stepper as it was before its own front end: every frame's full SVG in an ipywidgets Stack,
 # the step slider linked to it in the browser. The other baseline.
 STACK_STEPPER = """
-from backprop_viz.drawing.draw import FramePainter
-from backprop_viz.drawing.frames import frames_of
+from backprop_viz.drawing.painter import FramePainter
+from backprop_viz.drawing.step_states import step_states
 
 def stack_stepper(g, css_class):
     painter = FramePainter(g)
     pages = [w.HTML(f'<div class="bv-frame" data-step="{k}">{painter.svg(f)}</div>')
-             for k, f in enumerate(frames_of(g))]
+             for k, f in enumerate(step_states(g))]
     stack = w.Stack(pages, selected_index=0)
     slider = w.IntSlider(value=0, min=0, max=len(pages) - 1, description="step")
     w.jslink((slider, "value"), (stack, "selected_index"))

@@ -16,9 +16,9 @@ except ImportError:  # the chromium_browser fixture reports the missing package
     PlaywrightTimeout = TimeoutError
 
 import backprop_viz as bv
-from backprop_viz.drawing.frame_html import frame_title
-from backprop_viz.drawing.frames import frames_of
 from backprop_viz.drawing.layout import GATE_NAME_FONT
+from backprop_viz.drawing.step_states import step_states
+from backprop_viz.drawing.words import frame_title
 
 # The frame a stepper shows, as plain data.
 FRAME_STATE_JS = """(root) => {
@@ -101,7 +101,7 @@ def expected_frames(source: str, **values: float) -> list[Expected]:
     s = bv.Stepper(source, **values)
     count = len(s.graph.steps) + 1
     out = []
-    for f in frames_of(s.graph):
+    for f in step_states(s.graph):
         texts = frozenset(t for t in (*f.edge_value, *f.edge_grad, *f.edge_note) if t)
         out.append(Expected(f.node.id if f.node is not None else "", frame_title(f, count), texts))
     s.close()

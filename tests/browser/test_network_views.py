@@ -9,8 +9,8 @@ from chromium import REPO, artifact, page_errors
 from lab_page import Lab
 from stepper_page import StepperView
 
-from backprop_viz.drawing.draw import DARK
-from backprop_viz.drawing.network_frames import network_frames
+from backprop_viz.drawing.network_states import network_states
+from backprop_viz.drawing.theme import DARK
 from backprop_viz.engine.networks import network
 from backprop_viz.engine.numbers import fmt
 
@@ -56,7 +56,7 @@ def test_keys_dark_theme_predict_and_present(lab):
     page = lab.page
     page.set_viewport_size({"width": 1400, "height": 1000})
     view = open_view(lab, "network-predict.ipynb", f'bv.NetworkView({C3}, theme="dark", predict=True)')
-    frames = network_frames(c3())
+    frames = network_states(c3())
     assert "bv-theme-dark" in view.locator(".bv-player").get_attribute("class")
     view.locator(".bv-explanation").click()  # the view takes the keys once clicked, as a presenter would
     page.keyboard.press("PageDown")  # a clicker's next
@@ -102,7 +102,7 @@ def test_without_dot_in_the_kernel_the_browser_draws_it(lab):
         f'os.environ["BACKPROP_VIZ_GRAPHVIZ_JS"] = "{WASM_GRAPHVIZ.as_posix()}"'
     )
     view = open_view(lab, "network-no-dot.ipynb", setup, f"bv.NetworkView({C3}, step=4)")
-    frames = network_frames(c3())
+    frames = network_states(c3())
     state = view.wait_step(4)
     assert frames[4].node_delta["y1"] in state["texts"] and "∂E/∂w7 = 0.07654" in state["texts"]
     view.locator(".bv-explanation").click()

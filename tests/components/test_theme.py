@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import backprop_viz as bv
-from backprop_viz.drawing.draw import DARK, LIGHT
+from backprop_viz.drawing.theme import DARK, LIGHT
 from components.component_page import mount, widget_state
 
 # The theme class, the diagram's background, a value's fill and the legend's value colour, as computed.

@@ -1,34 +1,31 @@
-"""What each frame of a network view shows: forward layer by layer, the error, then the deltas backward.
+"""What each step of a network view leaves on its picture: forward layer by layer, the error, then the deltas backward.
 
 Frames: 0 the inputs; then one per layer forward; then the error E; then one per layer
 backward, output layer first. Each neuron shows its value once the forward pass reaches it
 and its delta, δ = ∂E/∂z (the error signal at its weighted sum z), once the backward pass
 does; each weight shows its value and, once the delta at its head is known, ∂E/∂w = δ ·
 (the value at its tail). Every number comes from the network's graph. States are
-skeleton.py's: the step's neurons CURRENT, the weights it does not use DIM.
-
-Also the words of a frame: its explanation as HTML and, for a network with more weights
-than ``LABELLED_EDGES``, the table of weights that stands in for the edges' labels.
+the protocol's (wire.py): the step's neurons CURRENT, the weights it does not use DIM.
+The words of a frame (its explanation, the table of weights) are ``network_words.py``'s.
 """
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass
 
 from ..engine.networks import Network
 from ..engine.notation import HTML_MATH
 from ..engine.numbers import fmt, fmt_paren
-from .skeleton import CURRENT, DIM, FUTURE, KNOWN
+from .wire import CURRENT, DIM, FUTURE, KNOWN
 
 LABELLED_EDGES = 20  # more weights than this: no labels on the edges, a table of weights instead
 
 
 @dataclass(frozen=True)
-class NetworkFrame:
-    """What one frame shows. Texts are keyed by node (neuron name, "E", "bias1") and by edge (weight name)."""
+class NetworkState:
+    """A network after some steps: what its picture shows. Texts are keyed by node (neuron name, "E",
+    "bias1") and by edge (weight name)."""
 
     index: int
     phase: str  # "start", "forward" or "backward"
@@ -69,8 +66,8 @@ def crowded(net: Network) -> bool:
     return weight_count(net) > LABELLED_EDGES
 
 
-def network_frames(net: Network) -> list[NetworkFrame]:
-    """Frame 0 (the inputs), one frame per layer forward, the error, one frame per layer backward."""
+def network_states(net: Network) -> list[NetworkState]:
+    """State 0 (the inputs), one state per layer forward, the error, one state per layer backward."""
     walk = _Walk(net)
     walk.inputs()
     for d in range(1, walk.depth + 1):
@@ -78,11 +75,11 @@ def network_frames(net: Network) -> list[NetworkFrame]:
     walk.error()
     for d in range(walk.depth, 0, -1):
         walk.backward(d)
-    return walk.frames
+    return walk.states
 
 
 class _Walk:
-    """What the picture shows so far, a frame taken after each step of the walk (forward, error, backward)."""
+    """What the picture shows so far, a state taken after each step of the walk (forward, error, backward)."""
 
     def __init__(self, net: Network) -> None:
         g = net.graph
@@ -96,7 +93,7 @@ class _Walk:
         self.known = {n: FUTURE for n in self.value}
         for n in self.layers[0].neurons:
             self.value[n], self.known[n] = fmt(g.node(n).value), KNOWN
-        self.frames: list[NetworkFrame] = []
+        self.states: list[NetworkState] = []
 
     def snapshot(
         self,
@@ -107,14 +104,14 @@ class _Walk:
         active: set[str],
         asks: tuple[tuple[str, float], ...] = (),
     ) -> None:
-        """A frame of what is known now: ``current`` neurons highlighted, the ``active`` weights not faded."""
+        """A state of what is known now: ``current`` neurons highlighted, the ``active`` weights not faded."""
         state = dict(self.known) | {n: CURRENT for n in current}
         state |= {bias_node(d): KNOWN for d in range(1, len(self.layers)) if self.layers[d].biases}
         faded = DIM if active else KNOWN
         edge_state = {name: CURRENT if name in active else faded for name, *_ in self.edges}
-        self.frames.append(
-            NetworkFrame(
-                len(self.frames),
+        self.states.append(
+            NetworkState(
+                len(self.states),
                 phase,
                 title,
                 tuple(lines),
@@ -157,7 +154,7 @@ class _Walk:
             )
             self.value[n], self.known[n] = fmt(g.node(n).value), KNOWN
         active = {name for name, _, _, at in self.edges if at == d}
-        self.snapshot("forward", f"forward, {_layer_name(d, self.depth)}", lines, layer.neurons, active)
+        self.snapshot("forward", f"forward, {layer_name(d, self.depth)}", lines, layer.neurons, active)
 
     def error(self) -> None:
         g, targets, outputs = self.g, self.net.targets, self.layers[-1].neurons
@@ -175,7 +172,7 @@ class _Walk:
         lines += self._weight_lines(d)
         # The deltas of layer d travel back along the edges into layer d + 1, with the same weights as forward.
         active = {name for name, _, _, at in self.edges if at == d + 1} if d < self.depth else set()
-        title = f"backward, the deltas of the {_layer_name(d, self.depth)}"
+        title = f"backward, the deltas of the {layer_name(d, self.depth)}"
         self.snapshot("backward", title, lines, layer.neurons, active, self._asks(d))
 
     def _asks(self, d: int) -> tuple[tuple[str, float], ...]:
@@ -230,93 +227,7 @@ class _Walk:
         return lines
 
 
-def _layer_name(d: int, depth: int) -> str:
+def layer_name(d: int, depth: int) -> str:
     if d == depth:
         return "output layer"
     return "hidden layer" if depth == 2 else f"hidden layer {d}"
-
-
-# -- the words: the explanation, the legend, the table of weights -------------------------------------
-
-_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9])([A-Za-zδ])(?:_([A-Za-z0-9]+)|(\d+))(?![A-Za-z0-9_])")  # δ_c, w5
-_FRACTION = re.compile(r"∂(\w+)/∂(\w+)")
-
-
-def explanation(frame: NetworkFrame) -> str:
-    """The words under the picture: a line per neuron or weight of the step, as HTML."""
-    return "".join(f"<div>{math_html(line)}</div>" for line in frame.lines)
-
-
-def math_html(line: str) -> str:
-    """A line of the deck's notation as HTML: δ_c, z_a, w5 with subscripts, ∂E/∂z_c as a stacked fraction."""
-    math = HTML_MATH
-    text = _FRACTION.sub(lambda m: math.partial(math.name(m[1]), math.name(m[2])), html.escape(line, quote=False))
-    parts = re.split(r"(<[^>]+>)", text)  # subscripts outside the tags just made
-    return "".join(part if part.startswith("<") else _SUBSCRIPT.sub(lambda m: math.name(m[0]), part) for part in parts)
-
-
-def legend(positive: str | None, negative: str | None) -> str:
-    """What the picture's colours say: the strokes in the weights' colours (None: the player's style sheet
-    colours them by the theme it shows), the words in the text's."""
-    colour = {"positive": positive, "negative": negative}
-    stroke = {k: f' style="color:{c}"' if c else "" for k, c in colour.items()}
-    return (
-        f'<div class="bv-legend"><b class="bv-legend-positive"{stroke["positive"]}>━</b> positive weight · '
-        f'<b class="bv-legend-negative"{stroke["negative"]}>╍</b> negative weight (thicker: larger |w|) · '
-        '<span class="bv-legend-grad">δ = ∂E/∂z, ∂E/∂w in vermillion</span> · highlighted: this step</div>'
-    )
-
-
-def subscripted(name: str) -> str:
-    """h_a -> h<sub>a</sub>, x1 -> x<sub>1</sub> (in a Graphviz HTML label and in the table of weights)."""
-    m = re.fullmatch(r"([A-Za-z]+)_?(\w*)", name)
-    return f"{m[1]}<sub>{m[2]}</sub>" if m and m[2] else html.escape(name)
-
-
-def table_skeleton(net: Network, first_slot: int, first_element: int) -> str:
-    """One table per layer, a row per neuron: the weights into it (name, value, and ∂E/∂w once known),
-    with empty cells numbered from ``first_slot`` and one state element per row from ``first_element``
-    ("" for a network whose edges carry their own labels)."""
-    if not crowded(net):
-        return ""
-    slot, element, out = first_slot, first_element, []
-    layers = net.layers
-    for d in range(1, len(layers)):
-        layer, below = layers[d], layers[d - 1]
-        tails = [subscripted(n) for n in below.neurons] + (["+1"] if layer.biases else [])
-        rows = [f"<tr><th>into ↓ from →</th>{''.join(f'<th>{t}</th>' for t in tails)}</tr>"]
-        for j, n in enumerate(layer.neurons):
-            cells = []
-            for name in [*layer.weights[j], *layer.biases[j : j + 1]]:
-                cells.append(
-                    f'<td><span class="bv-wname">{subscripted(name)}</span> <span data-s="{slot}"></span>'
-                    f'<br/><span class="bv-wgrad" data-s="{slot + 1}"></span></td>'
-                )
-                slot += 2
-            rows.append(f'<tr data-e="{element}"><th>{subscripted(n)}</th>{"".join(cells)}</tr>')
-            element += 1
-        out.append(
-            f'<table class="bv-table bv-weights"><caption>weights into the {_layer_name(d, len(layers) - 1)}'
-            f"</caption>{''.join(rows)}</table>"
-        )
-    return "".join(out)
-
-
-def table_texts(net: Network, frame: NetworkFrame) -> list[str]:
-    """The table's cells in ``frame``: each weight's value, and its gradient once the delta at its head is known."""
-    if not crowded(net):
-        return []
-    out = []
-    for layer in net.layers[1:]:
-        for j in range(len(layer.neurons)):
-            for name in [*layer.weights[j], *layer.biases[j : j + 1]]:
-                grad = frame.edge_grad[name]
-                out += [frame.edge_weight[name].split(" = ", 1)[1], "∂ " + grad.split(" = ", 1)[1] if grad else ""]
-    return out
-
-
-def table_states(net: Network, frame: NetworkFrame) -> list[int]:
-    """Each row's state in ``frame``: highlighted with its neuron."""
-    if not crowded(net):
-        return []
-    return [CURRENT if frame.node_state[n] == CURRENT else KNOWN for layer in net.layers[1:] for n in layer.neurons]

@@ -1,4 +1,4 @@
-"""The words of a frame: its title, its explanation as HTML, and the table of nodes.
+"""The words of a frame: its title, its explanation as HTML, the table of nodes, and what predict mode asks.
 
 The explanations' math is HTML (see :mod:`backprop_viz.engine.notation`): it needs no
 typesetter, so a step shows as soon as it is chosen.
@@ -12,8 +12,8 @@ from ..engine.graph import Graph
 from ..engine.node import Node
 from ..engine.notation import HTML_STEPS
 from ..engine.numbers import fmt
-from .frames import Frame
-from .skeleton import CURRENT, HIDDEN, KNOWN
+from .step_states import StepState
+from .wire import CURRENT, HIDDEN, KNOWN
 
 LEGEND = (
     '<div class="bv-legend"><span class="bv-legend-value">value above each wire</span> · '
@@ -21,7 +21,7 @@ LEGEND = (
 )
 
 
-def frame_title(frame: Frame, count: int, position: int | None = None) -> str:
+def frame_title(frame: StepState, count: int, position: int | None = None) -> str:
     """ "Step k of n: what it does", with k counted among the ``count`` frames shown (``position``: where
     this frame is among them; default: all of the graph's frames are shown)."""
     k = frame.index if position is None else position
@@ -32,14 +32,14 @@ def frame_title(frame: Frame, count: int, position: int | None = None) -> str:
     return f"Step {k} of {count - 1}: {frame.step.title}"
 
 
-def frame_phase(frame: Frame, position: int | None = None) -> str:
+def frame_phase(frame: StepState, position: int | None = None) -> str:
     """The badge over a frame: "start", "forward" or "backward"; the first frame of a stepper that shows the
     backward pass alone is the backward pass's start."""
     k = frame.index if position is None else position
     return "backward" if k == 0 and frame.step is not None else frame.phase
 
 
-def explanation(g: Graph, frame: Frame, position: int | None = None) -> str:
+def explanation(g: Graph, frame: StepState, position: int | None = None) -> str:
     """The words under the diagram: what this step computed, with the numbers, a line per input."""
     step = frame.step
     k = frame.index if position is None else position
@@ -110,7 +110,7 @@ def table_data(g: Graph, first_slot: int, first_element: int) -> dict:
     return {"head": head, "rows": rows}
 
 
-def table_texts(g: Graph, frame: Frame) -> list[str]:
+def table_texts(g: Graph, frame: StepState) -> list[str]:
     """The table's slots this frame: value, gradient and warning mark of each row."""
     out = []
     for n in table_rows(g):
@@ -120,8 +120,24 @@ def table_texts(g: Graph, frame: Frame) -> list[str]:
     return out
 
 
-def table_states(g: Graph, frame: Frame) -> list[int]:
+def table_states(g: Graph, frame: StepState) -> list[int]:
     """Each row's state this frame: the current node's row highlighted; in a large graph, unnamed rows hidden."""
     current = frame.node.index if frame.node is not None else -1
     large = len(g.nodes) > SMALL_GRAPH
     return [CURRENT if n.index == current else HIDDEN if large and not n.name else KNOWN for n in table_rows(g)]
+
+
+def asks(g: Graph, state: StepState) -> tuple[tuple[str, float], ...]:
+    """Predict mode: the gradients a backward step sends on, for the student to type before it shows
+    (each labelled as HTML)."""
+    step = state.step
+    if step is None or step.phase != "backward" or step.is_seed:
+        return ()
+    math = HTML_STEPS
+    f = math.name(g.output_label)
+    return tuple(
+        (math.partial(f, math.name(c.input.label)) + (" (this path's share)" if c.input.uses > 1 else ""),
+         float(c.downstream))
+        for c in step.contributions
+        if isinstance(c.downstream, float) and c.input.kind != "const"
+    )  # fmt: skip

@@ -1,8 +1,9 @@
-"""What each frame of a stepped graph shows: which nodes and wires are known, current or still ahead.
+"""What each step of a graph leaves on its diagram: which nodes and wires are known, current or still
+ahead, and the numbers on them (a :class:`StepState` per frame).
 
-Frame 0 shows the inputs only; frame ``k`` shows the graph after ``k`` steps of
-``g.steps``, with step ``k - 1`` (its node and wires) highlighted. Computed for
-all frames in one pass, so stepping costs nothing.
+State 0 is the inputs only; state ``k`` is the graph after ``k`` steps of ``g.steps``, with step
+``k - 1`` (its node and wires) highlighted. Computed for all frames in one pass, so stepping costs
+nothing. ``painter.py`` puts a state into the diagram's slots, ``words.py`` writes its words.
 """
 
 from __future__ import annotations
@@ -16,16 +17,15 @@ from ..engine.graph import Graph
 from ..engine.numbers import Value, fmt
 from ..engine.steps import Contribution
 from .layout import edges_of, value_width
-
-FUTURE, KNOWN, CURRENT, WARNING = 0, 1, 2, 3  # node and wire states; a CURRENT wire is one the step uses
+from .wire import CURRENT, FUTURE, KNOWN, WARNING
 
 
 @dataclass(frozen=True)
-class Frame:
-    """One picture: the state of every node and wire, and the words on them."""
+class StepState:
+    """A graph after some steps: the state of every node and wire, and the numbers on them."""
 
     index: int
-    step: object | None  # the step just taken (None for frame 0)
+    step: object | None  # the step just taken (None for state 0)
     node_state: tuple[int, ...]
     edge_state: tuple[int, ...]  # by position in ``edges_of(g)``
     edge_value: tuple[str, ...]  # text above each wire ("" while unknown)
@@ -68,13 +68,13 @@ def local_text(c: Contribution) -> str:
     return c.rule if c.rule and text.endswith(("-vector", " matrix")) else text
 
 
-def frames_of(g: Graph) -> list[Frame]:
-    """Every frame of ``g``: frame 0 before any step, then one per step."""
-    return list(iter_frames(g))
+def step_states(g: Graph) -> list[StepState]:
+    """Every step state of ``g``: state 0 before any step, then one per step."""
+    return list(iter_step_states(g))
 
 
-def iter_frames(g: Graph) -> Iterator[Frame]:
-    """The frames of ``g`` one by one (``next(iter_frames(g))`` is frame 0 alone).
+def iter_step_states(g: Graph) -> Iterator[StepState]:
+    """The step states of ``g`` one by one (``next(iter_step_states(g))`` is state 0 alone).
 
     Each step changes a few nodes and wires, so the texts and states are kept up to
     date step by step, and each frame copies them: no number is formatted twice.
@@ -109,10 +109,10 @@ class _Drawing:
     def known(self, i: int) -> int:
         return WARNING if self.g.nodes[i].warning else KNOWN
 
-    def after(self, index: int, step, changed: tuple[int, ...], values: list, grads: list) -> Frame:
-        """Frame ``index``: the drawing after ``step`` (None: before any), which changed the nodes ``changed``."""
+    def after(self, index: int, step, changed: tuple[int, ...], values: list, grads: list) -> StepState:
+        """State ``index``: the drawing after ``step`` (None: before any), which changed the nodes ``changed``."""
         if step is None:
-            return self.frame(index, None, None, set(), {})
+            return self.snapshot(index, None, None, set(), {})
         node = step.node
         local: dict[int, str] = {}
         if step.phase == "forward":
@@ -138,9 +138,9 @@ class _Drawing:
                 self.node_grad[i] = fmt(grads[i])
                 if self.g.nodes[i].uses > 1:
                     self.node_note[i] = f"Σ∂ {wire_text(grads[i], 12)}"
-        return self.frame(index, step, node.index, active, local)
+        return self.snapshot(index, step, node.index, active, local)
 
-    def frame(self, index: int, step, current: int | None, active: set[int], local: dict[int, str]) -> Frame:
+    def snapshot(self, index: int, step, current: int | None, active: set[int], local: dict[int, str]) -> StepState:
         """A copy of the drawing as it is, with the ``current`` node and the ``active`` wires highlighted."""
         states = list(self.node_state)
         if current is not None:
@@ -151,7 +151,7 @@ class _Drawing:
         notes = self.no_notes
         if local:
             notes = tuple(local.get(k, "") for k in range(len(self.wires)))
-        return Frame(
+        return StepState(
             index,
             step,
             tuple(states),

@@ -79,3 +79,30 @@ def new_page(browser):
 def page_errors(page) -> list[str]:
     """The uncaught exceptions a page raised so far (console errors are only logged)."""
     return [e for e in page.bv_errors if e.startswith("pageerror")]
+
+
+# Resolves once the page has stopped changing: its fonts loaded, then three animation frames in a row with
+# the same boxes for every player and diagram and the same colours of the page and the players (after a
+# resize, a scroll or a theme change, a diagram is fitted again and a style sheet applied, a frame or two
+# later). A page still changing after 10 s fails the test.
+_SETTLED_JS = """() => new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error("the page was still changing after 10 s")), 10000);
+  let last = null, same = 0;
+  const look = () => {
+    const boxes = [...document.querySelectorAll(".bv-player, .bv-viewport svg")].map((e) => {
+      const r = e.getBoundingClientRect();
+      return [r.x, r.y, r.width, r.height, getComputedStyle(e).color, getComputedStyle(e).backgroundColor];
+    });
+    const now = JSON.stringify([boxes, getComputedStyle(document.body).backgroundColor, scrollX, scrollY]);
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 3) resolve(); else requestAnimationFrame(look);
+  };
+  document.fonts.ready.then(() => requestAnimationFrame(look));
+})"""
+
+
+def settle(page) -> None:
+    """Wait until the page has settled (see ``_SETTLED_JS``): before measuring a fitted diagram or taking a
+    screenshot."""
+    page.evaluate(_SETTLED_JS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from chromium import settle
 from servers import LabServer, write_notebook
 
 try:
@@ -78,7 +79,7 @@ class Lab:
         """Settings > Theme > ``name`` (e.g. "JupyterLab Dark"); waits until the page uses it."""
         self.menu("Settings", "Theme", name)
         self.page.wait_for_function("name => document.body.dataset.jpThemeName === name", arg=name, timeout=30_000)
-        self.page.wait_for_timeout(500)  # the theme's style sheet applies
+        settle(self.page)  # the theme's style sheet applies
 
     def code_prompts(self) -> list[str]:
         return self.page.eval_on_selector_all(

@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from chromium import NOTEBOOKS, artifact, page_errors
+from chromium import NOTEBOOKS, artifact, page_errors, settle
 from stepper_page import CURRENT_IN_VIEW_JS, FIT_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -28,13 +28,13 @@ def measure(lab, name: str, size: str) -> list[dict]:
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     lab.left_sidebar(shown=size != "projector")
-    page.wait_for_timeout(400)
+    settle(page)
     out = []
     players = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .bv-player")
     for k in range(players.count()):
         player = players.nth(k)
         player.scroll_into_view_if_needed()
-        page.wait_for_timeout(150)
+        settle(page)
         fit = player.evaluate(FIT_JS)
         root = f"bv-at-{k}"
         player.evaluate("(e, c) => e.parentElement.classList.add(c)", root)

@@ -7,7 +7,7 @@ Each test writes a small notebook of its own into the server's temporary root.
 from __future__ import annotations
 
 import pytest
-from chromium import artifact, page_errors
+from chromium import artifact, page_errors, settle
 from lab_page import Lab
 from stepper_page import CURRENT_IN_VIEW_JS, FIT_JS, StepperView, check_frame, expected_frames
 
@@ -179,7 +179,7 @@ def test_fit_width_at_both_sizes_in_jupyterlab(lab):
     for width, height, sidebar in ((1024, 768, False), (1400, 1000, True)):
         page.set_viewport_size({"width": width, "height": height})
         lab.left_sidebar(shown=sidebar)
-        page.wait_for_timeout(400)
+        settle(page)
         fit = view.locator().evaluate(FIT_JS)
         assert fit["svg"] <= fit["viewport"] + 1 and not fit["zoomed"], (width, fit)
         assert fit["minText"] >= 12, (width, fit)

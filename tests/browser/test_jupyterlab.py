@@ -14,7 +14,7 @@ import re
 
 import nbformat
 import pytest
-from chromium import NOTEBOOKS, artifact, page_errors
+from chromium import NOTEBOOKS, artifact, page_errors, settle
 from latency import measure_step_latency, side_by_side
 from stepper_page import (
     CURRENT_IN_VIEW_JS,
@@ -231,7 +231,7 @@ def walk(view: StepperView, title: str, screenshot: str, follow: bool = False) -
         states.append(state)
         if state["phase"] == "backward" and states[-2]["phase"] != "backward":
             view.locator().scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
+            settle(page)
             page.screenshot(path=artifact(screenshot))
     return states
 
@@ -270,7 +270,7 @@ def test_dark_stepper_in_dark_jupyterlab(notebook):
     try:
         notebook.set_theme("JupyterLab Dark")
         dark.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
+        settle(page)
         page.screenshot(path=artifact("jupyterlab-dark.png"))
         dark.screenshot(path=artifact("jupyterlab-dark-stepper.png"))
         colours = dark.locator(".bv-frame .bv-title").first.evaluate(

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from chromium import settle
 from conftest import ERROR_OUTPUT, IN_CI, NOTEBOOKS, REPO, Lab, artifact, new_page, page_errors, unavailable
 from stepper_page import PlaywrightTimeout, StepperView, check_frame, expected_frames
 
@@ -179,7 +180,7 @@ def test_the_stepper_steps_and_its_input_slider_moves(lite):
     assert new_text, "x = 1 should change some wire's text"
     view.set_input("x", 1.0)
     check_frame(view.wait_text(new_text[0], timeout=60_000), last, moved)
-    page.wait_for_timeout(300)
+    settle(page)
     view.locator().screenshot(path=artifact("lite-stepper.png"))
     page.screenshot(path=artifact("lite-00-start-here.png"))
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from chromium import settle
 from conftest import ARTIFACTS, NOTEBOOKS, REPO, new_page, page_errors
 
 from backprop_viz.course import site
@@ -87,11 +88,11 @@ def screenshots(page, stem: str) -> None:
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
-        page.wait_for_timeout(150)
+        settle(page)
         page.screenshot(path=SHOTS / f"{stem}-{size}.png")
         if page.locator(".bv-player").count():
             page.locator(".bv-player").first.scroll_into_view_if_needed()
-            page.wait_for_timeout(150)
+            settle(page)
             page.screenshot(path=SHOTS / f"{stem}-{size}-stepper.png")
 
 

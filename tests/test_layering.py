@@ -74,7 +74,7 @@ def imports(module: str) -> tuple[set[str], set[str]]:
     """What ``module`` imports, anywhere in it (in functions, for type hints too): the package's own
     modules by dotted name, and the outside world's top-level names."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    package = module.split(".")[:-1] if not module.endswith("__init__") else module.split(".")[:-1]
+    package = module.split(".")[:-1]  # engine.graph's is engine, engine.__init__'s too
     own, outside = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -31,6 +31,7 @@ from .player import (
     MIN_TEXT_PX,
     OPEN_TEXT_PX,
     Player,
+    diagram_view,
     encode,
     widget_bundle,
     with_picture,
@@ -118,7 +119,6 @@ class NetworkView(Player):
 
     def _view(self) -> dict:
         sk = self._painter.skeleton
-        width, height = sk.size
         used = {kind for kind, _ in self._painter.colour_specs}
         css = [
             state_css(f"bv-theme-{t.name}", {k: c for k, c in colours(t).items() if k in used})
@@ -129,14 +129,10 @@ class NetworkView(Player):
         return {
             "kind": "network",
             "theme": self.theme,
-            "svg": sk.svg,
+            **diagram_view(sk, 12 * 4 / 3 * self.scale),
             "table": table_skeleton(self.net, len(sk.slots), len(sk.elements)),
             "legend": legend(*strokes),
             "css": "".join(css),
-            "width": round(width, 1),
-            "height": round(height, 1),
-            "font": 12 * 4 / 3 * self.scale,
-            "least": sk.smallest_text,  # present mode zooms by it
         }
 
     def frame(self, k: int | None = None) -> Frame:

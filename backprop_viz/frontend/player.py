@@ -23,7 +23,7 @@ import traitlets as t
 
 from ..drawing.frame import Frame
 from ..drawing.layout import GraphvizMissing
-from ..drawing.skeleton import changes
+from ..drawing.skeleton import Skeleton, changes
 from ..drawing.wire import PROTOCOL, holes, number, pieces, tree
 from ..engine.errors import whole_number
 from .assets import PACKED
@@ -140,6 +140,19 @@ class Player(anywidget.AnyWidget):
         super().close()
         # ipywidgets blanks a closed widget's _repr_mimebundle_; Stepper's and NetworkView's say it is closed
         vars(self).pop("_repr_mimebundle_", None)
+
+
+def diagram_view(sk: Skeleton, font: float) -> dict:
+    """The parts of a view every diagram has: its SVG, its natural size, its wire font (``font`` px) and its
+    smallest text (present mode zooms by it)."""
+    width, height = sk.size
+    return {
+        "svg": sk.svg,
+        "width": round(width, 1),
+        "height": round(height, 1),
+        "font": font,
+        "least": sk.smallest_text,
+    }
 
 
 def widget_bundle(bundle: dict | tuple[dict, dict]) -> tuple[dict, dict]:

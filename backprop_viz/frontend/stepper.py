@@ -35,6 +35,7 @@ from .player import (
     MIN_TEXT_PX,
     OPEN_TEXT_PX,
     Player,
+    diagram_view,
     encode,
     widget_bundle,
     with_picture,
@@ -198,19 +199,14 @@ class Stepper(Player):
     def _view(self) -> dict:
         """The drawing and the table, sent once."""
         sk = self._painter.skeleton
-        width, height = sk.size
         table = table_data(self.graph, len(sk.slots), len(sk.elements)) if self.table else ""
         return {
             "kind": "stepper",
             "theme": self.theme,
-            "svg": sk.svg,
+            **diagram_view(sk, WIRE_FONT * 4 / 3 * self.scale),
             "table": table,
             "legend": LEGEND.format(f=html.escape(self.graph.output_label)),
             "css": "".join(state_css(f"bv-theme-{t.name}", gate_colours(t)) for t in themes_shown(self.theme)),
-            "width": round(width, 1),
-            "height": round(height, 1),
-            "font": WIRE_FONT * 4 / 3 * self.scale,
-            "least": sk.smallest_text,  # present mode zooms by it
             "columns": self._painter.layout.columns,
         }
 
